@@ -1,0 +1,122 @@
+// The recoup command line: commander program, option validation with zod, and the only place exit codes
+// are decided (0 ok, 1 an input could not be read or was not X12, 2 usage error, 3 --fail-on met).
+
+import { Command, CommanderError, Option } from 'commander';
+import { z } from 'zod';
+import { RecoupError } from '../diagnostics.js';
+import { inspectFile, type InspectFile } from '../inspect.js';
+import { expandInputs } from '../inputs.js';
+import { formatDiagnostic } from '../report/diagnostics.js';
+import { renderInspectText } from '../report/inspect.js';
+import { type CliIO, makeChalk, processIO, writeOut } from './io.js';
+import { VERSION } from '../version.js';
+
+export const EXIT = { ok: 0, input: 1, usage: 2, failOn: 3 } as const;
+
+const inspectOptionsSchema = z.object({
+  format: z.enum(['text', 'json']),
+  color: z.boolean(),
+  quiet: z.boolean().optional(),
+});
+
+function usageError(message: string): RecoupError {
+  return new RecoupError('USAGE', message, { exitCode: EXIT.usage });
+}
+
+function parseOptions<T>(schema: z.ZodType<T>, raw: unknown): T {
+  const r = schema.safeParse(raw);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0]!;
+  throw usageError(`invalid value for --${issue.path.join('.')}: ${issue.message}`);
+}
+
+export function createProgram(io: CliIO, setExit: (code: number) => void): Command {
+  const program = new Command();
+  program
+    .name('recoup')
+    .description('Find where the deposit went: reads X12 835 remittance files, separates claim adjustments from\nprovider-level offsets (PLB), links offsets to their claims and checks that every remittance balances.')
+    .version(VERSION, '-V, --version')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .showHelpAfterError('(run recoup --help for usage)')
+    .addHelpText(
+      'after',
+      `
+Exit codes:
+  0  success
+  1  an input could not be read or was not X12 (the other inputs are still processed)
+  2  usage error (unknown option, bad value)
+  3  a --fail-on condition was met
+
+Examples:
+  recoup inspect era.835                 envelopes, transactions and diagnostics of a file
+  recoup inspect --format json inbox/    the same as JSON, for every X12 file under inbox/`,
+    );
+
+  program
+    .command('inspect')
+    .description('Show the envelopes (ISA/GS/ST), transactions and diagnostics of X12 835 files.')
+    .argument('[paths...]', "files or directories ('-' for standard input)")
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--no-color', 'never colour the output')
+    .option('-q, --quiet', 'print nothing for files without problems')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  recoup inspect era.835
+  recoup inspect fixtures/demo
+  cat era.835 | recoup inspect -
+  recoup inspect --format json era.835 | jq '.[0].interchanges[0].groups'`,
+    )
+    .action(async (paths: string[], raw: unknown) => {
+      const opts = parseOptions(inspectOptionsSchema, raw);
+      const list = paths.length > 0 ? paths : io.stdinIsTTY ? [] : ['-'];
+      if (list.length === 0) throw usageError('no input: give one or more files or directories, or pipe a file into standard input');
+      const { inputs, diagnostics } = await expandInputs(list);
+      const chalkOut = makeChalk(opts.color, io.stdoutIsTTY, io.env);
+      const chalkErr = makeChalk(opts.color, io.stderrIsTTY, io.env);
+      let worst: number = EXIT.ok;
+      for (const d of diagnostics) {
+        io.stderr.write(formatDiagnostic(d, chalkErr) + '\n');
+        worst = EXIT.input;
+      }
+      const results: InspectFile[] = [];
+      for (const input of inputs) {
+        const r = await inspectFile(input, { stdin: io.stdin });
+        if (!r.readable) worst = EXIT.input;
+        results.push(r);
+        if (opts.format === 'text' && !(opts.quiet && r.diagnostics.length === 0)) await writeOut(io.stdout, renderInspectText([r], chalkOut) + '\n');
+      }
+      if (opts.format === 'json') await writeOut(io.stdout, JSON.stringify(results, null, 2) + '\n');
+      setExit(worst);
+    });
+
+  return program;
+}
+
+/** Runs the CLI; resolves to the exit code. Never throws for bad input or usage. */
+export async function run(argv: readonly string[], ioOverrides: Partial<CliIO> = {}): Promise<number> {
+  const io = { ...processIO(), ...ioOverrides };
+  let code: number = EXIT.ok;
+  const program = createProgram(io, (c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync([...argv]);
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // help and version exit 0; everything else commander rejects is a usage error
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
+      return EXIT.usage;
+    }
+    if (err instanceof RecoupError) {
+      io.stderr.write(`recoup: ${err.message}\n`);
+      return err.exitCode;
+    }
+    io.stderr.write(`recoup: internal error: ${(err as Error)?.message ?? String(err)}\n(please report this; run with RECOUP_DEBUG=1 for details)\n`);
+    if (io.env.RECOUP_DEBUG) io.stderr.write(`${(err as Error)?.stack ?? ''}\n`);
+    return 70;
+  }
+}

@@ -1,0 +1,88 @@
+// Diagnostics and errors: the stable codes every layer reports with, and where in a file a finding is.
+// Diagnostics are data (collected, printed by a reporter); RecoupError is for failures that stop a file or a run.
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/**
+ * Every diagnostic code recoup can emit, with its default severity and a one-line meaning.
+ * The code is the contract (tests and scripts match on it); message wording is not.
+ */
+export const DIAGNOSTIC_CODES = {
+  // --- input / file level ---
+  IO_NOT_FOUND: { severity: 'error', meaning: 'The path does not exist.' },
+  IO_NOT_A_FILE: { severity: 'error', meaning: 'The path is not a regular file (for example a directory where a file was expected).' },
+  IO_PERMISSION: { severity: 'error', meaning: 'The file could not be opened: permission denied.' },
+  IO_READ_FAILED: { severity: 'error', meaning: 'Reading the file failed part-way.' },
+  IO_NO_INPUT: { severity: 'error', meaning: 'A directory or pattern held no X12 files.' },
+  // --- x12 framing (src/x12) ---
+  X12_EMPTY_FILE: { severity: 'error', meaning: 'The file is empty or holds only white space.' },
+  X12_NOT_X12: { severity: 'error', meaning: 'No ISA or ST segment was found near the start: the file is not X12.' },
+  X12_BAD_ISA: { severity: 'error', meaning: 'An ISA segment could not be read (delimiters missing, not distinct, or the segment is cut short).' },
+  X12_NO_ISA: { severity: 'warning', meaning: 'A transaction has no ISA envelope; it was read with the default delimiters * : ~.' },
+  X12_JUNK_SKIPPED: { severity: 'warning', meaning: 'Bytes that are not X12 were skipped (text before ISA, stray characters before a segment).' },
+  X12_MISSING_TERMINATOR: { severity: 'warning', meaning: 'The last segment has no segment terminator.' },
+  X12_BAD_SEGMENT_ID: { severity: 'error', meaning: 'A segment id is not 2-3 letters or digits; the segment was skipped.' },
+  X12_SEGMENT_TOO_LONG: { severity: 'error', meaning: 'A segment is longer than the safety cap; it was skipped.' },
+  X12_COUNT_MISMATCH: { severity: 'warning', meaning: 'A trailer count (SE01, GE01, IEA01) does not match what was read.' },
+  X12_CONTROL_MISMATCH: { severity: 'warning', meaning: 'A trailer control number (SE02, GE02, IEA02) does not match its header.' },
+  X12_MISSING_TRAILER: { severity: 'warning', meaning: 'An envelope was not closed (SE, GE or IEA missing).' },
+  X12_UNEXPECTED_TRAILER: { severity: 'warning', meaning: 'A trailer (SE, GE, IEA) appeared with no matching header open.' },
+  X12_OUTSIDE_ENVELOPE: { severity: 'warning', meaning: 'Segments appeared outside any ST…SE transaction; they were ignored.' },
+  X12_NOT_835: { severity: 'warning', meaning: 'A transaction set other than 835 (for example 837, 999, 277) was skipped.' },
+  // --- 835 model (src/remit) ---
+  REMIT_BAD_AMOUNT: { severity: 'error', meaning: 'An amount is not a decimal number with at most two places.' },
+  REMIT_BAD_NUMBER: { severity: 'warning', meaning: 'A quantity or count is not a number.' },
+  REMIT_BAD_DATE: { severity: 'warning', meaning: 'A date is not a valid CCYYMMDD date.' },
+  REMIT_MISSING_SEGMENT: { severity: 'error', meaning: 'A required segment (BPR, TRN) is missing from a remittance.' },
+  REMIT_UNEXPECTED_SEGMENT: { severity: 'warning', meaning: 'A segment appeared where the 835 does not allow it (for example SVC before any CLP); it was ignored.' },
+  REMIT_PLB_INCOMPLETE: { severity: 'error', meaning: 'A PLB adjustment identifier has no amount (odd number of elements) or an amount has no reason code.' },
+  REMIT_ZERO_PLB: { severity: 'warning', meaning: 'A PLB adjustment of zero dollars (not allowed in 5010).' },
+} as const satisfies Record<string, { severity: Severity; meaning: string }>;
+
+export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
+
+/** Where in an input a finding is. Every field is optional because file-level findings have no segment. */
+export interface Position {
+  file?: string;
+  /** 1-based ordinal of the segment in the file. */
+  segment?: number;
+  /** 0-based byte offset of the first byte of the segment (or of the problem) in the file. */
+  byteOffset?: number;
+  segmentId?: string;
+  /** Element designator, e.g. `CLP04` or `PLB03-2`. */
+  element?: string;
+}
+
+export interface Diagnostic extends Position {
+  code: DiagnosticCode;
+  severity: Severity;
+  message: string;
+}
+
+export function makeDiagnostic(code: DiagnosticCode, message: string, position: Position = {}, severity?: Severity): Diagnostic {
+  return { code, severity: severity ?? DIAGNOSTIC_CODES[code].severity, message, ...position };
+}
+
+/** A failure that stops the current file (or, for usage errors, the run). Carries a stable code. */
+export class RecoupError extends Error {
+  readonly code: string;
+  readonly exitCode: number;
+  readonly position: Position;
+  constructor(code: string, message: string, options: { exitCode?: number; position?: Position; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'RecoupError';
+    this.code = code;
+    this.exitCode = options.exitCode ?? 1;
+    this.position = options.position ?? {};
+  }
+}
+
+/** Formats a position the way every message in recoup names a place: `era.835 segment 57 (byte 2140) CLP04`. */
+export function describePosition(p: Position): string {
+  const parts: string[] = [];
+  if (p.file !== undefined) parts.push(p.file);
+  if (p.segment !== undefined) parts.push(`segment ${p.segment}${p.segmentId ? ` ${p.segmentId}` : ''}`);
+  if (p.byteOffset !== undefined) parts.push(`byte ${p.byteOffset}`);
+  if (p.element !== undefined) parts.push(p.element);
+  return parts.join(', ');
+}

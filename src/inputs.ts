@@ -1,0 +1,77 @@
+// Turns the paths a user typed into the list of inputs to read: files as given, directories searched
+// recursively (sorted) for files that start like X12, and '-' for standard input.
+
+import { open, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type Diagnostic, makeDiagnostic } from './diagnostics.js';
+import { ioDiagnostic } from './read.js';
+
+/** Text near the start of a file that says it is X12: an ISA, or a bare ST of a transaction set. */
+const X12_START = /(?<![A-Za-z0-9])(?:ISA[^A-Za-z0-9\s]|ST[^A-Za-z0-9\s]\d{3}[^A-Za-z0-9\s])/i;
+const SNIFF_BYTES = 4096;
+
+export interface ExpandedInputs {
+  inputs: string[];
+  diagnostics: Diagnostic[];
+}
+
+export async function expandInputs(paths: readonly string[]): Promise<ExpandedInputs> {
+  const inputs: string[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const p of paths) {
+    if (p === '-') {
+      inputs.push('-');
+      continue;
+    }
+    let isDir = false;
+    try {
+      isDir = (await stat(p)).isDirectory();
+    } catch (err) {
+      diagnostics.push(ioDiagnostic(err, p));
+      continue;
+    }
+    if (!isDir) {
+      inputs.push(p);
+      continue;
+    }
+    const found: string[] = [];
+    await walk(p, found, diagnostics);
+    if (found.length === 0) diagnostics.push(makeDiagnostic('IO_NO_INPUT', `${p} holds no X12 files`, { file: p }));
+    inputs.push(...found);
+  }
+  return { inputs, diagnostics };
+}
+
+async function walk(dir: string, found: string[], diagnostics: Diagnostic[]): Promise<void> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    diagnostics.push(ioDiagnostic(err, dir));
+    return;
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const e of entries) {
+    if (e.name.startsWith('.') || e.name === 'node_modules') continue;
+    const full = join(dir, e.name);
+    if (e.isDirectory()) await walk(full, found, diagnostics);
+    else if (e.isFile() && (await looksLikeX12(full))) found.push(full);
+  }
+}
+
+/** True when the first few KB of the file contain the start of an interchange or transaction. */
+export async function looksLikeX12(path: string): Promise<boolean> {
+  let handle;
+  try {
+    handle = await open(path, 'r');
+    const buf = Buffer.alloc(SNIFF_BYTES);
+    const { bytesRead } = await handle.read(buf, 0, SNIFF_BYTES, 0);
+    const head = buf.subarray(0, bytesRead);
+    if (head.includes(0)) return false;
+    return X12_START.test(head.toString('latin1'));
+  } catch {
+    return false;
+  } finally {
+    await handle?.close();
+  }
+}

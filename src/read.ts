@@ -1,0 +1,174 @@
+// Composes the layers for one input: bytes → SegmentTokenizer → EnvelopeReader → RemittanceBuilder.
+// Owns reading files and stdin as streams (64 KiB chunks, so memory does not grow with the file) and
+// turning I/O failures into coded diagnostics. The only module here that touches the file system.
+
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { type Diagnostic, makeDiagnostic } from './diagnostics.js';
+import { RemittanceBuilder } from './remit/builder.js';
+import type { Claim, Remittance } from './remit/model.js';
+import { EnvelopeReader, type GroupInfo, type InterchangeInfo, type TransactionInfo } from './x12/envelope.js';
+import { SegmentTokenizer } from './x12/tokenizer.js';
+
+export interface ParseHandlers {
+  interchangeStart?(info: InterchangeInfo): void;
+  interchangeEnd?(info: InterchangeInfo, groups: number): void;
+  groupStart?(info: GroupInfo): void;
+  groupEnd?(info: GroupInfo, transactions: number): void;
+  transactionSkipped?(info: TransactionInfo): void;
+  /** A claim is complete (streamed; the remittance header is filled). */
+  claim?(claim: Claim, remittance: Remittance): void;
+  /** A remittance (ST…SE) is complete. */
+  remittance?(remittance: Remittance, info: TransactionInfo): void;
+  diagnostic?(diagnostic: Diagnostic): void;
+}
+
+export interface ParseOptions {
+  /** Keep claims on each Remittance (default true). Set false for flat memory on large files. */
+  keepClaims?: boolean;
+  maxSegmentBytes?: number;
+}
+
+export interface FileOutcome {
+  file: string;
+  bytes: number;
+  segments: number;
+  remittances: number;
+  /** False when the input could not be read at all or was not X12. */
+  readable: boolean;
+  errors: number;
+  warnings: number;
+}
+
+/** A push parser for one input: write(chunk)… end(). No I/O. */
+export class RemittanceParser {
+  private readonly tokenizer: SegmentTokenizer;
+  private readonly envelope: EnvelopeReader;
+  private readonly builder: RemittanceBuilder;
+  private readonly outcome: FileOutcome;
+  private fatal = false;
+
+  constructor(file: string, handlers: ParseHandlers, options: ParseOptions = {}) {
+    this.outcome = { file, bytes: 0, segments: 0, remittances: 0, readable: true, errors: 0, warnings: 0 };
+    const diagnostic = (d: Diagnostic): void => {
+      if (d.severity === 'error') this.outcome.errors++;
+      else if (d.severity === 'warning') this.outcome.warnings++;
+      if (d.code === 'X12_NOT_X12' || d.code === 'X12_EMPTY_FILE') this.fatal = true;
+      handlers.diagnostic?.(d);
+    };
+    this.builder = new RemittanceBuilder({
+      file,
+      keepClaims: options.keepClaims ?? true,
+      ...(handlers.claim ? { onClaim: handlers.claim } : {}),
+      onDiagnostic: diagnostic,
+    });
+    this.envelope = new EnvelopeReader(
+      {
+        ...(handlers.interchangeStart ? { interchangeStart: handlers.interchangeStart } : {}),
+        ...(handlers.interchangeEnd ? { interchangeEnd: handlers.interchangeEnd } : {}),
+        ...(handlers.groupStart ? { groupStart: handlers.groupStart } : {}),
+        ...(handlers.groupEnd ? { groupEnd: handlers.groupEnd } : {}),
+        ...(handlers.transactionSkipped ? { transactionSkipped: handlers.transactionSkipped } : {}),
+        transactionStart: (info) => this.builder.start(info),
+        transactionSegment: (seg) => this.builder.segment(seg),
+        transactionEnd: (info, end) => {
+          const r = this.builder.end(end);
+          this.outcome.remittances++;
+          handlers.remittance?.(r, info);
+        },
+        diagnostic,
+      },
+      { file, acceptTypes: ['835'] },
+    );
+    this.tokenizer = new SegmentTokenizer(
+      { segment: (seg) => this.envelope.segment(seg), diagnostic },
+      { file, ...(options.maxSegmentBytes !== undefined ? { maxSegmentBytes: options.maxSegmentBytes } : {}) },
+    );
+  }
+
+  /** True once the input is known not to be X12: the caller may stop feeding it. */
+  get stopped(): boolean {
+    return this.tokenizer.stopped;
+  }
+
+  write(chunk: Buffer): void {
+    this.outcome.bytes += chunk.length;
+    this.tokenizer.write(chunk);
+  }
+
+  end(): FileOutcome {
+    this.tokenizer.end();
+    this.envelope.end();
+    this.outcome.segments = this.tokenizer.segments;
+    if (this.fatal) this.outcome.readable = false;
+    return this.outcome;
+  }
+}
+
+/** Parses a whole buffer, optionally split into chunks (used by tests for chunk invariance). */
+export function parseBuffer(file: string, data: Buffer, handlers: ParseHandlers, options: ParseOptions & { chunks?: number[] } = {}): FileOutcome {
+  const parser = new RemittanceParser(file, handlers, options);
+  if (options.chunks === undefined) parser.write(data);
+  else {
+    let pos = 0;
+    for (const size of options.chunks) {
+      if (pos >= data.length) break;
+      parser.write(data.subarray(pos, pos + size));
+      pos += size;
+    }
+    if (pos < data.length) parser.write(data.subarray(pos));
+  }
+  return parser.end();
+}
+
+/** Streams one file (or '-' for stdin) through the parser. Never throws for bad input or I/O failure. */
+export async function parseFile(path: string, handlers: ParseHandlers, options: ParseOptions & { stdin?: Readable } = {}): Promise<FileOutcome> {
+  const display = path === '-' ? '<stdin>' : path;
+  const failed = (d: Diagnostic): FileOutcome => {
+    handlers.diagnostic?.(d);
+    return { file: display, bytes: 0, segments: 0, remittances: 0, readable: false, errors: 1, warnings: 0 };
+  };
+  let source: Readable;
+  if (path === '-') {
+    source = options.stdin ?? process.stdin;
+  } else {
+    try {
+      const st = await stat(path);
+      if (!st.isFile()) return failed(makeDiagnostic('IO_NOT_A_FILE', `${display} is ${st.isDirectory() ? 'a directory' : 'not a regular file'}`, { file: display }));
+    } catch (err) {
+      return failed(ioDiagnostic(err, display));
+    }
+    source = createReadStream(path, { highWaterMark: 64 * 1024 });
+  }
+  const parser = new RemittanceParser(display, handlers, options);
+  try {
+    for await (const chunk of source) {
+      parser.write(chunk as Buffer);
+      if (parser.stopped) break;
+    }
+  } catch (err) {
+    const outcome = parser.end();
+    handlers.diagnostic?.(ioDiagnostic(err, display, outcome.bytes));
+    return { ...outcome, readable: false, errors: outcome.errors + 1 };
+  } finally {
+    if (path !== '-') source.destroy();
+  }
+  return parser.end();
+}
+
+export function ioDiagnostic(err: unknown, file: string, byteOffset?: number): Diagnostic {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  const at = byteOffset !== undefined ? { byteOffset } : {};
+  switch (code) {
+    case 'ENOENT':
+      return makeDiagnostic('IO_NOT_FOUND', `${file} does not exist`, { file });
+    case 'EACCES':
+    case 'EPERM':
+      return makeDiagnostic('IO_PERMISSION', `${file} cannot be read: permission denied`, { file });
+    case 'EISDIR':
+      return makeDiagnostic('IO_NOT_A_FILE', `${file} is a directory`, { file });
+    default:
+      return makeDiagnostic('IO_READ_FAILED', `reading ${file} failed${code ? ` (${code})` : ''}`, { file, ...at });
+  }
+}

@@ -1,0 +1,433 @@
+// Builds one Remittance from the segments of one ST…SE, following the loop table in loops.ts.
+// Claims can be streamed out as each closes (onClaim) so a remittance with a million claims stays flat.
+// Never throws on content: bad amounts, dates and misplaced segments become positioned diagnostics.
+
+import { type Diagnostic, type DiagnosticCode, makeDiagnostic } from '../diagnostics.js';
+import type { TransactionEnd, TransactionInfo } from '../x12/envelope.js';
+import { ccyymmdd } from '../x12/envelope.js';
+import type { Segment } from '../x12/tokenizer.js';
+import { findOpener, type LoopId } from './loops.js';
+import type { Adjustment, Claim, Party, Remittance, ServiceLine } from './model.js';
+import { type Cents, parseAmount } from './money.js';
+
+export interface BuilderOptions {
+  file: string;
+  /** Keep every claim on Remittance.claims (default true). Streaming callers set false and use onClaim. */
+  keepClaims?: boolean;
+  /** Called when a claim (with its service lines) is complete. The remittance header is filled by then. */
+  onClaim?: (claim: Claim, remittance: Remittance) => void;
+  onDiagnostic?: (diagnostic: Diagnostic) => void;
+}
+
+type Handler = (b: RemittanceBuilder, seg: Segment) => void;
+
+interface OpenLoop {
+  id: LoopId;
+  depth: number;
+}
+
+export class RemittanceBuilder {
+  private readonly options: BuilderOptions;
+  private remit: Remittance | null = null;
+  private loops: OpenLoop[] = [];
+  private claim: Claim | null = null;
+  private service: ServiceLine | null = null;
+  private sawBpr = false;
+  private sawTrn = false;
+  private is5010 = true;
+  private errors = 0;
+  private warnings = 0;
+
+  constructor(options: BuilderOptions) {
+    this.options = options;
+  }
+
+  start(info: TransactionInfo): void {
+    this.remit = emptyRemittance(this.options.file, info);
+    this.loops = [{ id: 'header', depth: 0 }];
+    this.claim = null;
+    this.service = null;
+    this.sawBpr = false;
+    this.sawTrn = false;
+    this.errors = 0;
+    this.warnings = 0;
+    const version = this.remit.version || info.interchange?.version || '';
+    this.is5010 = !/^0*4/.test(version);
+  }
+
+  segment(seg: Segment): void {
+    const opener = findOpener(seg.id, (seg.elements[1] ?? '').trim());
+    if (opener !== undefined) {
+      if (opener.requires !== undefined && !this.loops.some((l) => l.id === opener.requires)) {
+        this.report('REMIT_UNEXPECTED_SEGMENT', `${seg.id} outside a ${opener.requires} loop (no CLP before it); ignored`, seg);
+        return;
+      }
+      this.closeLoops(opener.depth);
+      this.loops.push({ id: opener.opens, depth: opener.depth });
+    }
+    const current = this.loops[this.loops.length - 1]!.id;
+    const handler = HANDLERS[seg.id]?.[current];
+    if (handler !== undefined) handler(this, seg);
+  }
+
+  end(end: TransactionEnd): Remittance {
+    this.closeLoops(1);
+    const r = this.remit!;
+    r.segmentCount = end.segmentCount;
+    r.closed = end.closed;
+    if (!this.sawBpr) this.report('REMIT_MISSING_SEGMENT', `remittance ST ${r.transactionControl} has no BPR segment: the payment amount is unknown`, undefined, r.origin);
+    if (!this.sawTrn) this.report('REMIT_MISSING_SEGMENT', `remittance ST ${r.transactionControl} has no TRN segment: the check/EFT trace number is unknown`, undefined, r.origin);
+    r.errors = this.errors;
+    r.warnings = this.warnings;
+    this.remit = null;
+    return r;
+  }
+
+  // ---- loop bookkeeping ----
+
+  private closeLoops(depth: number): void {
+    while (this.loops.length > 1 && this.loops[this.loops.length - 1]!.depth >= depth) {
+      const closed = this.loops.pop()!;
+      if (closed.id === '2110') this.finishService();
+      else if (closed.id === '2100') this.finishClaim();
+    }
+  }
+
+  private finishService(): void {
+    if (this.service !== null && this.claim !== null) this.claim.services.push(this.service);
+    this.service = null;
+  }
+
+  private finishClaim(): void {
+    this.finishService();
+    const c = this.claim;
+    const r = this.remit!;
+    if (c === null) return;
+    this.claim = null;
+    r.claimCount++;
+    if (c.paid !== 0) r.claimsPaid++;
+    r.totals.claimCharge += c.charge;
+    r.totals.claimPaid += c.paid;
+    r.totals.patientResponsibility += c.patientResponsibility ?? 0;
+    r.totals.claimInterest += c.interest ?? 0;
+    for (const a of c.adjustments) r.totals.claimAdjustments += a.amount;
+    for (const s of c.services) for (const a of s.adjustments) r.totals.claimAdjustments += a.amount;
+    if (this.options.keepClaims !== false) r.claims.push(c);
+    this.options.onClaim?.(c, r);
+  }
+
+  // ---- element helpers used by the handlers ----
+
+  get remittance(): Remittance {
+    return this.remit!;
+  }
+  get currentClaim(): Claim | null {
+    return this.claim;
+  }
+  set currentClaim(c: Claim | null) {
+    this.claim = c;
+  }
+  get currentService(): ServiceLine | null {
+    return this.service;
+  }
+  set currentService(s: ServiceLine | null) {
+    this.service = s;
+  }
+  get version5010(): boolean {
+    return this.is5010;
+  }
+  markBpr(): void {
+    this.sawBpr = true;
+  }
+  markTrn(): void {
+    this.sawTrn = true;
+  }
+
+  /** Required amount: invalid or missing text is an error and counts as 0. */
+  amount(seg: Segment, index: number, required = true): Cents {
+    const text = (seg.elements[index] ?? '').trim();
+    if (text === '') {
+      if (required) this.report('REMIT_BAD_AMOUNT', `${designator(seg.id, index)} is empty; an amount is required`, seg, undefined, designator(seg.id, index));
+      return 0;
+    }
+    const parsed = parseAmount(text);
+    if (parsed.ok) return parsed.cents;
+    this.report('REMIT_BAD_AMOUNT', `invalid amount ${JSON.stringify(text.slice(0, 30))} in ${designator(seg.id, index)} (${parsed.reason}); counted as 0.00`, seg, undefined, designator(seg.id, index));
+    return 0;
+  }
+
+  /** Optional amount: absent → null, invalid → error + null. */
+  optionalAmount(seg: Segment, index: number): Cents | null {
+    const text = (seg.elements[index] ?? '').trim();
+    if (text === '') return null;
+    return this.amount(seg, index);
+  }
+
+  date(seg: Segment, index: number): string | null {
+    const text = (seg.elements[index] ?? '').trim();
+    if (text === '') return null;
+    const iso = ccyymmdd(text);
+    if (iso !== null && isRealDate(iso)) return iso;
+    this.report('REMIT_BAD_DATE', `invalid date ${JSON.stringify(text.slice(0, 20))} in ${designator(seg.id, index)}; expected CCYYMMDD`, seg, undefined, designator(seg.id, index));
+    return null;
+  }
+
+  report(code: DiagnosticCode, message: string, seg?: Segment, origin?: { segment: number; byteOffset: number }, element?: string): void {
+    const d = makeDiagnostic(code, message, {
+      file: this.options.file,
+      ...(seg !== undefined ? { segment: seg.number, byteOffset: seg.offset, segmentId: seg.id } : {}),
+      ...(origin !== undefined ? { segment: origin.segment, byteOffset: origin.byteOffset, segmentId: 'ST' } : {}),
+      ...(element !== undefined ? { element } : {}),
+    });
+    if (d.severity === 'error') this.errors++;
+    else if (d.severity === 'warning') this.warnings++;
+    this.options.onDiagnostic?.(d);
+  }
+}
+
+// ---- segment handlers, keyed by segment id then by the loop the segment is in ----
+
+const el = (seg: Segment, i: number): string => (seg.elements[i] ?? '').trim();
+const origin = (seg: Segment) => ({ segment: seg.number, byteOffset: seg.offset });
+
+function readParty(b: RemittanceBuilder, seg: Segment, party: Party): void {
+  party.name = el(seg, 2);
+  party.idQualifier = el(seg, 3);
+  party.id = el(seg, 4);
+}
+
+function readCas(b: RemittanceBuilder, seg: Segment, into: Adjustment[]): void {
+  const group = el(seg, 1);
+  if (group === 'CR' && b.version5010) {
+    b.report('REMIT_UNEXPECTED_SEGMENT', 'CAS group code CR (corrections and reversals) was removed in 5010; read as in 4010', seg, undefined, 'CAS01');
+  }
+  // CAS02-04, 05-07 … 17-19: up to six (reason, amount, quantity) triplets, every one kept.
+  for (let t = 0; t < 6; t++) {
+    const ri = 2 + t * 3;
+    const reason = el(seg, ri);
+    const amountText = el(seg, ri + 1);
+    if (reason === '' && amountText === '') continue;
+    into.push({ group, reason, amount: b.amount(seg, ri + 1), quantity: el(seg, ri + 2), triplet: t + 1, origin: origin(seg) });
+  }
+}
+
+function splitComponents(seg: Segment, i: number): string[] {
+  return (seg.elements[i] ?? '').split(seg.delimiters.component);
+}
+
+const HANDLERS: Record<string, Partial<Record<LoopId, Handler>>> = {
+  BPR: {
+    header: (b, seg) => {
+      b.markBpr();
+      const p = b.remittance.payment;
+      p.handlingCode = el(seg, 1);
+      p.amount = b.amount(seg, 2);
+      p.creditDebit = el(seg, 3);
+      p.method = el(seg, 4);
+      p.format = el(seg, 5);
+      p.date = b.date(seg, 16);
+    },
+  },
+  TRN: {
+    header: (b, seg) => {
+      b.markTrn();
+      const t = b.remittance.trace;
+      t.type = el(seg, 1);
+      t.number = el(seg, 2);
+      t.payerId = el(seg, 3);
+      t.supplementalCode = el(seg, 4);
+    },
+  },
+  DTM: {
+    header: (b, seg) => {
+      if (el(seg, 1) === '405') b.remittance.productionDate = b.date(seg, 2);
+    },
+    '2100': (b, seg) => {
+      const c = b.currentClaim!;
+      const q = el(seg, 1);
+      if (q === '232') c.statementFrom = b.date(seg, 2);
+      else if (q === '233') c.statementTo = b.date(seg, 2);
+      else if (q === '050') c.receivedDate = b.date(seg, 2);
+    },
+    '2110': (b, seg) => {
+      const s = b.currentService!;
+      const q = el(seg, 1);
+      if (q === '472' || q === '150') s.serviceDate = b.date(seg, 2);
+      else if (q === '151') s.serviceDateEnd = b.date(seg, 2);
+    },
+  },
+  N1: {
+    '1000A': (b, seg) => readParty(b, seg, b.remittance.payer),
+    '1000B': (b, seg) => readParty(b, seg, b.remittance.payee),
+  },
+  REF: {
+    '1000A': (b, seg) => {
+      if (el(seg, 1) === '2U') b.remittance.payer.additionalId = el(seg, 2);
+    },
+    '1000B': (b, seg) => {
+      if (el(seg, 1) === 'TJ' && b.remittance.payee.additionalId === '') b.remittance.payee.additionalId = el(seg, 2);
+    },
+    '2100': (b, seg) => {
+      if (el(seg, 1) === 'F8') b.currentClaim!.originalReference = el(seg, 2);
+    },
+    '2110': (b, seg) => {
+      if (el(seg, 1) === '6R') b.currentService!.lineControl = el(seg, 2);
+    },
+  },
+  CLP: {
+    '2100': (b, seg) => {
+      b.currentClaim = {
+        patientControlNumber: el(seg, 1),
+        statusCode: el(seg, 2),
+        charge: b.amount(seg, 3),
+        paid: b.amount(seg, 4),
+        patientResponsibility: b.optionalAmount(seg, 5),
+        filingIndicator: el(seg, 6),
+        payerClaimControlNumber: el(seg, 7),
+        facilityType: el(seg, 8),
+        frequency: el(seg, 9),
+        patientLastName: '',
+        patientFirstName: '',
+        memberId: '',
+        originalReference: '',
+        statementFrom: null,
+        statementTo: null,
+        receivedDate: null,
+        interest: null,
+        adjustments: [],
+        services: [],
+        origin: origin(seg),
+      };
+    },
+  },
+  CAS: {
+    '2100': (b, seg) => readCas(b, seg, b.currentClaim!.adjustments),
+    '2110': (b, seg) => readCas(b, seg, b.currentService!.adjustments),
+    '2000': (b, seg) => b.report('REMIT_UNEXPECTED_SEGMENT', 'CAS before any CLP; ignored', seg),
+    header: (b, seg) => b.report('REMIT_UNEXPECTED_SEGMENT', 'CAS before any CLP; ignored', seg),
+  },
+  NM1: {
+    '2100': (b, seg) => {
+      const c = b.currentClaim!;
+      const entity = el(seg, 1);
+      if (entity === 'QC') {
+        c.patientLastName = el(seg, 3);
+        c.patientFirstName = el(seg, 4);
+        if (el(seg, 9) !== '') c.memberId = el(seg, 9);
+      } else if (entity === 'IL' && c.memberId === '') {
+        c.memberId = el(seg, 9);
+      }
+    },
+  },
+  AMT: {
+    '2100': (b, seg) => {
+      if (el(seg, 1) === 'I') b.currentClaim!.interest = b.amount(seg, 2);
+    },
+    '2110': (b, seg) => {
+      if (el(seg, 1) === 'B6') b.currentService!.allowed = b.amount(seg, 2);
+    },
+  },
+  SVC: {
+    '2110': (b, seg) => {
+      const proc = splitComponents(seg, 1);
+      b.currentService = {
+        procedureQualifier: (proc[0] ?? '').trim(),
+        procedureCode: (proc[1] ?? '').trim(),
+        modifiers: proc.slice(2, 6).map((m) => m.trim()).filter((m) => m !== ''),
+        charge: b.amount(seg, 2),
+        paid: b.amount(seg, 3),
+        revenueCode: el(seg, 4),
+        units: el(seg, 5),
+        serviceDate: null,
+        serviceDateEnd: null,
+        lineControl: '',
+        allowed: null,
+        adjustments: [],
+        origin: origin(seg),
+      };
+    },
+  },
+  PLB: {
+    summary: (b, seg) => {
+      const r = b.remittance;
+      r.plbSegments++;
+      const providerId = el(seg, 1);
+      const fiscalPeriodDate = b.date(seg, 2);
+      // PLB03/04 … PLB13/14: (adjustment identifier, amount) pairs; read every pair present.
+      const last = seg.elements.length - 1;
+      for (let i = 3, pair = 1; i <= last; i += 2, pair++) {
+        const idText = seg.elements[i] ?? '';
+        const amountText = (seg.elements[i + 1] ?? '').trim();
+        if (idText.trim() === '' && amountText === '') continue;
+        const parts = idText.split(seg.delimiters.component);
+        const reasonCode = (parts[0] ?? '').trim();
+        const reference = parts.length > 1 ? parts.slice(1).join(seg.delimiters.component) : null;
+        if (reasonCode === '' || amountText === '') {
+          b.report(
+            'REMIT_PLB_INCOMPLETE',
+            reasonCode === '' ? `PLB amount in ${designator('PLB', i + 1)} has no adjustment reason code; skipped` : `PLB adjustment ${reasonCode} in ${designator('PLB', i)} has no amount; skipped`,
+            seg,
+            undefined,
+            designator('PLB', reasonCode === '' ? i + 1 : i),
+          );
+          continue;
+        }
+        const amount = b.amount(seg, i + 1);
+        if (amount === 0 && b.version5010) {
+          b.report('REMIT_ZERO_PLB', `PLB adjustment ${reasonCode} of 0.00 in ${designator('PLB', i + 1)} (not allowed in 5010)`, seg, undefined, designator('PLB', i + 1));
+        }
+        r.providerAdjustments.push({
+          providerId,
+          fiscalPeriodDate,
+          reasonCode,
+          reference: reference === null || reference.trim() === '' ? null : reference,
+          amount,
+          pair,
+          element: designator('PLB', i),
+          origin: origin(seg),
+        });
+        r.totals.providerAdjustments += amount;
+      }
+    },
+  },
+};
+
+function designator(id: string, index: number): string {
+  return `${id}${index < 10 ? '0' : ''}${index}`;
+}
+
+function isRealDate(iso: string): boolean {
+  const y = Number(iso.slice(0, 4));
+  const m = Number(iso.slice(5, 7));
+  const d = Number(iso.slice(8, 10));
+  if (m < 1 || m > 12 || d < 1) return false;
+  const days = [31, y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]!;
+  return d <= days;
+}
+
+function emptyRemittance(file: string, info: TransactionInfo): Remittance {
+  const party = (): Party => ({ name: '', idQualifier: '', id: '', additionalId: '' });
+  return {
+    file,
+    interchangeControl: info.interchange?.controlNumber ?? null,
+    groupControl: info.group?.controlNumber ?? null,
+    transactionControl: info.controlNumber,
+    version: info.group?.version || info.implementation || info.interchange?.version || '',
+    origin: { segment: info.segment, byteOffset: info.byteOffset },
+    payment: { handlingCode: '', amount: 0, creditDebit: '', method: '', format: '', date: null },
+    trace: { type: '', number: '', payerId: '', supplementalCode: '' },
+    productionDate: null,
+    payer: party(),
+    payee: party(),
+    claims: [],
+    claimCount: 0,
+    claimsPaid: 0,
+    providerAdjustments: [],
+    plbSegments: 0,
+    totals: { claimCharge: 0, claimPaid: 0, patientResponsibility: 0, providerAdjustments: 0, claimInterest: 0, claimAdjustments: 0 },
+    segmentCount: 0,
+    closed: true,
+    errors: 0,
+    warnings: 0,
+  };
+}

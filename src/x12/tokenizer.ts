@@ -1,0 +1,332 @@
+// Bytes in, segments out: the streaming X12 tokenizer. write(chunk) / end(), no I/O of its own.
+// Scans bytes for the segment terminator (Buffer.indexOf), decodes only finished segments, and keeps the
+// absolute byte offset and ordinal of every segment. Delimiters are re-read at every ISA. Knows nothing of 835.
+
+import { type Diagnostic, type DiagnosticCode, makeDiagnostic } from '../diagnostics.js';
+import { Byte, DEFAULT_DELIMITERS, type Delimiters, isAlphaNumeric, isWhitespace, readIsa, startsIsa } from './delimiters.js';
+
+export interface Segment {
+  /** Segment id, upper-cased (`clp` in a file reads as `CLP`). */
+  id: string;
+  /** elements[0] is the id as written; elements[n] is element n (CLP01 = elements[1]). Values are not trimmed. */
+  elements: string[];
+  /** 1-based ordinal of the segment in the file. */
+  number: number;
+  /** Absolute byte offset of the segment's first byte. */
+  offset: number;
+  /** Delimiters in force for this segment. */
+  delimiters: Delimiters;
+}
+
+export interface TokenizerSink {
+  segment(segment: Segment): void;
+  diagnostic(diagnostic: Diagnostic): void;
+}
+
+export interface TokenizerOptions {
+  /** File name put into diagnostics. */
+  file?: string;
+  /** A segment longer than this is an X12_SEGMENT_TOO_LONG error, not an out-of-memory (issue #7). */
+  maxSegmentBytes?: number;
+  /** How many leading bytes may hold no ISA/ST before the input is declared not X12. */
+  maxLeadingJunk?: number;
+}
+
+type Mode = 'seek' | 'segments' | 'skip-long' | 'stopped';
+
+const DEFAULT_MAX_SEGMENT = 1024 * 1024;
+const DEFAULT_MAX_JUNK = 64 * 1024;
+/** Latin-1 text that could start an interchange (`ISA*`) or a bare transaction (`ST*835`). */
+const START_PATTERN = /(?<![A-Za-z0-9])(?:ISA[^A-Za-z0-9\s]|ST[^A-Za-z0-9\s]\d{3})/gi;
+// eslint-disable-next-line no-control-regex
+const NON_ASCII = /[^\x00-\x7f]/;
+const EMPTY = Buffer.alloc(0);
+
+export class SegmentTokenizer {
+  private readonly sink: TokenizerSink;
+  private readonly file: string | undefined;
+  private readonly maxSegment: number;
+  private readonly maxJunk: number;
+  private mode: Mode = 'seek';
+  private delimiters: Delimiters | null = null;
+  private terminatorByte = 0;
+  private elementSeparator = '';
+  /** Unconsumed bytes; buf[0] is at absolute offset `base`. */
+  private buf: Buffer = EMPTY;
+  private base = 0;
+  private segmentCount = 0;
+  private sawContent = false;
+  private sawSegment = false;
+  private ended = false;
+  /** Stray characters before segment ids are reported once per interchange (some files prefix every segment). */
+  private strayReported = false;
+
+  constructor(sink: TokenizerSink, options: TokenizerOptions = {}) {
+    this.sink = sink;
+    this.file = options.file;
+    this.maxSegment = options.maxSegmentBytes ?? DEFAULT_MAX_SEGMENT;
+    this.maxJunk = options.maxLeadingJunk ?? DEFAULT_MAX_JUNK;
+  }
+
+  /** True once the input was judged not to be X12; further bytes are ignored. */
+  get stopped(): boolean {
+    return this.mode === 'stopped';
+  }
+
+  /** Number of segments seen so far. */
+  get segments(): number {
+    return this.segmentCount;
+  }
+
+  write(chunk: Buffer): void {
+    if (this.mode === 'stopped' || chunk.length === 0) return;
+    if (this.buf.length === 0) this.buf = chunk;
+    else this.buf = Buffer.concat([this.buf, chunk]);
+    this.process(false);
+  }
+
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    if (this.mode !== 'stopped') this.process(true);
+    if (this.mode === 'stopped') return;
+    if (!this.sawSegment) {
+      if (!this.sawContent) this.report('X12_EMPTY_FILE', 'the file is empty or holds only white space', 0);
+      else this.report('X12_NOT_X12', 'no ISA or ST segment was found: this is not an X12 file', 0);
+    }
+    this.buf = EMPTY;
+  }
+
+  private process(eof: boolean): void {
+    let pos = 0;
+    const buf = this.buf;
+    for (;;) {
+      if (this.mode === 'seek') {
+        const r = this.seek(buf, pos, eof);
+        if (r < 0) {
+          pos = -r - 1;
+          break;
+        }
+        pos = r;
+        continue;
+      }
+      if (this.mode === 'skip-long') {
+        const t = buf.indexOf(this.terminatorByte, pos);
+        if (t === -1) {
+          pos = buf.length;
+          break;
+        }
+        pos = t + 1;
+        this.mode = 'segments';
+        continue;
+      }
+      if (this.mode === 'stopped') {
+        pos = buf.length;
+        break;
+      }
+      // mode 'segments'
+      while (pos < buf.length && isWhitespace(buf[pos]!)) pos++;
+      if (pos >= buf.length) break;
+      this.sawContent = true;
+      if (buf.length - pos < 4 && !eof && couldStartIsa(buf, pos)) break;
+      if (startsIsa(buf, pos)) {
+        const isa = readIsa(buf, pos, eof);
+        if (isa.kind === 'need-more') break;
+        if (isa.kind === 'bad') {
+          this.segmentCount++;
+          this.report('X12_BAD_ISA', `cannot read the ISA segment: ${isa.reason}; looking for the next ISA`, this.base + pos, this.segmentCount, 'ISA');
+          this.mode = 'seek';
+          pos += 3;
+          continue;
+        }
+        this.setDelimiters(isa.delimiters);
+        this.segmentCount++;
+        this.sawSegment = true;
+        this.sink.segment({ id: 'ISA', elements: isa.elements, number: this.segmentCount, offset: this.base + pos, delimiters: isa.delimiters });
+        pos += isa.length;
+        continue;
+      }
+      const t = buf.indexOf(this.terminatorByte, pos);
+      if (t === -1) {
+        if (buf.length - pos > this.maxSegment) {
+          this.segmentCount++;
+          this.report('X12_SEGMENT_TOO_LONG', `a segment is longer than ${this.maxSegment} bytes without a terminator; skipped`, this.base + pos, this.segmentCount);
+          this.mode = 'skip-long';
+          pos = buf.length;
+          break;
+        }
+        if (eof) {
+          this.segmentCount++;
+          this.report('X12_MISSING_TERMINATOR', `the last segment has no segment terminator ${JSON.stringify(this.delimiters!.segment)}`, this.base + pos, this.segmentCount);
+          this.emitSegment(buf, pos, buf.length);
+          pos = buf.length;
+        }
+        break;
+      }
+      if (t - pos > this.maxSegment) {
+        this.segmentCount++;
+        this.report('X12_SEGMENT_TOO_LONG', `a segment of ${t - pos} bytes is longer than the cap of ${this.maxSegment}; skipped`, this.base + pos, this.segmentCount);
+        pos = t + 1;
+        continue;
+      }
+      this.segmentCount++;
+      this.emitSegment(buf, pos, t);
+      pos = t + 1;
+    }
+    this.consume(pos);
+  }
+
+  /**
+   * Looks for the start of X12 (ISA, or a bare ST) from `pos`. Returns the position to continue from
+   * (mode changed), or -(keepFrom + 1) when more bytes are needed and bytes before keepFrom can go.
+   */
+  private seek(buf: Buffer, pos: number, eof: boolean): number {
+    const atFileStart = !this.sawSegment;
+    if (atFileStart && this.base + pos === 0 && buf.length > 0) {
+      const kind = sniffBinary(buf);
+      if (kind !== null && (buf.length >= 8 || eof)) {
+        this.sawContent = true;
+        this.report('X12_NOT_X12', `this is ${kind}, not an X12 file`, 0);
+        this.mode = 'stopped';
+        return -(buf.length + 1);
+      }
+    }
+    let from = pos;
+    // a UTF-8 BOM and white space before ISA are ordinary; anything else skipped is reported
+    if (this.base + from === 0 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) from = 3;
+    while (from < buf.length && isWhitespace(buf[from]!)) from++;
+    if (from >= buf.length) return -(buf.length + 1); // nothing but white space so far: wait (or, at eof, stop)
+    this.sawContent = true;
+    const scanEnd = Math.min(buf.length, from + this.maxJunk + 8);
+    const text = buf.toString('latin1', from, scanEnd);
+    START_PATTERN.lastIndex = 0;
+    for (let m = START_PATTERN.exec(text); m !== null; m = START_PATTERN.exec(text)) {
+      const at = from + m.index;
+      const isIsa = m[0][0] === 'I' || m[0][0] === 'i';
+      if (isIsa) {
+        const isa = readIsa(buf, at, eof);
+        if (isa.kind === 'need-more') return -(from + 1);
+        if (isa.kind === 'bad') continue; // prose that happens to contain "ISA*": keep looking
+      } else if (!this.chooseBareDelimiters(buf, at, eof)) {
+        return -(from + 1);
+      }
+      if (at > from) {
+        this.report('X12_JUNK_SKIPPED', `skipped ${at - from} bytes that are not X12 before the next segment`, this.base + from);
+      }
+      this.mode = 'segments';
+      return at;
+    }
+    if (atFileStart && this.base + scanEnd > this.maxJunk) {
+      this.report('X12_NOT_X12', `no ISA or ST segment in the first ${this.maxJunk} bytes: this is not an X12 file`, this.base + from);
+      this.mode = 'stopped';
+      return -(buf.length + 1);
+    }
+    if (scanEnd < buf.length) return from + this.maxJunk; // mid-file resync: go on scanning the rest
+    if (eof) return -(buf.length + 1);
+    // keep a few bytes in case "ISA*" is split across chunks; drop the rest so memory stays flat
+    return -(Math.max(from, buf.length - 8) + 1);
+  }
+
+  /** A transaction without ISA: default delimiters, with the element separator as written after `ST`. */
+  private chooseBareDelimiters(buf: Buffer, at: number, eof: boolean): boolean {
+    const element = String.fromCharCode(buf[at + 2]!);
+    const window = buf.toString('latin1', at, Math.min(buf.length, at + 4096));
+    let segment = DEFAULT_DELIMITERS.segment;
+    if (!window.includes('~')) {
+      if (!eof && window.length < 4096) return false; // wait: the terminator may still come
+      if (window.includes('\n')) segment = '\n';
+    }
+    const component = element === ':' ? '>' : DEFAULT_DELIMITERS.component;
+    this.setDelimiters({ element, component, repetition: null, segment });
+    return true;
+  }
+
+  private setDelimiters(d: Delimiters): void {
+    this.delimiters = d;
+    this.strayReported = false;
+    this.terminatorByte = d.segment.charCodeAt(0);
+    this.elementSeparator = d.element;
+  }
+
+  private emitSegment(buf: Buffer, start: number, end: number): void {
+    let text = buf.toString('latin1', start, end);
+    if (NON_ASCII.test(text)) {
+      const utf8 = buf.toString('utf8', start, end);
+      if (!utf8.includes('\ufffd')) text = utf8;
+    }
+    const term = this.terminatorByte;
+    if (term !== Byte.LF && term !== Byte.CR) {
+      // hard-wrapped files put CR/LF inside segments; they are never data
+      if (text.includes('\n') || text.includes('\r')) text = text.replace(/[\r\n]+/g, '');
+    } else if (text.endsWith('\r')) {
+      text = text.slice(0, -1);
+    }
+    const elements = text.split(this.elementSeparator);
+    let id = elements[0]!;
+    const offset = this.base + start;
+    if (!isSegmentId(id)) {
+      const cleaned = id.replace(/^[^A-Za-z0-9]+/, '');
+      if (cleaned !== id && isSegmentId(cleaned)) {
+        if (!this.strayReported) {
+          this.strayReported = true;
+          this.report('X12_JUNK_SKIPPED', `skipped stray character(s) ${JSON.stringify(id.slice(0, id.length - cleaned.length))} before segment ${cleaned.toUpperCase()} (later ones in this interchange are skipped without a message)`, offset, this.segmentCount);
+        }
+        elements[0] = cleaned;
+        id = cleaned;
+      } else {
+        if (text.trim() === '') return;
+        this.report('X12_BAD_SEGMENT_ID', `segment id ${JSON.stringify(id.slice(0, 20))} is not 2-3 letters or digits; segment skipped`, offset, this.segmentCount);
+        return;
+      }
+    }
+    this.sawSegment = true;
+    this.sink.segment({ id: id.toUpperCase(), elements, number: this.segmentCount, offset, delimiters: this.delimiters! });
+  }
+
+  private consume(pos: number): void {
+    if (pos >= this.buf.length) {
+      this.base += this.buf.length;
+      this.buf = EMPTY;
+    } else if (pos > 0) {
+      this.base += pos;
+      // copy so a large chunk is not kept alive by a small remainder
+      this.buf = Buffer.from(this.buf.subarray(pos));
+    }
+  }
+
+  private report(code: DiagnosticCode, message: string, byteOffset: number, segment?: number, segmentId?: string): void {
+    this.sink.diagnostic(
+      makeDiagnostic(code, message, {
+        ...(this.file !== undefined ? { file: this.file } : {}),
+        ...(segment !== undefined ? { segment } : {}),
+        byteOffset,
+        ...(segmentId !== undefined ? { segmentId } : {}),
+      }),
+    );
+  }
+}
+
+function isSegmentId(id: string): boolean {
+  const n = id.length;
+  if (n < 2 || n > 3) return false;
+  const c0 = id.charCodeAt(0);
+  if (!((c0 >= 0x41 && c0 <= 0x5a) || (c0 >= 0x61 && c0 <= 0x7a))) return false;
+  for (let i = 1; i < n; i++) if (!isAlphaNumeric(id.charCodeAt(i))) return false;
+  return true;
+}
+
+function couldStartIsa(buf: Buffer, pos: number): boolean {
+  const want = [0x69, 0x73, 0x61];
+  for (let i = 0; i < 3 && pos + i < buf.length; i++) if ((buf[pos + i]! | 0x20) !== want[i]) return false;
+  return true;
+}
+
+/** Recognises common non-X12 files by their first bytes, for a clearer message. */
+function sniffBinary(buf: Buffer): string | null {
+  if (buf.length >= 4 && buf.toString('latin1', 0, 4) === '%PDF') return 'a PDF document';
+  if (buf.length >= 4 && buf[0] === 0x50 && buf[1] === 0x4b && buf[2] === 0x03 && buf[3] === 0x04) return 'a ZIP archive (or an Office document)';
+  if (buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) return 'a gzip-compressed file';
+  const n = Math.min(buf.length, 512);
+  for (let i = 0; i < n; i++) if (buf[i] === 0) return 'a binary file';
+  return null;
+}
