@@ -373,7 +373,7 @@ const HANDLERS: Record<string, Partial<Record<LoopId, Handler>>> = {
           continue;
         }
         const amount = b.amount(seg, i + 1);
-        if (amount === 0 && b.version5010) {
+        if (amount === 0 && b.version5010 && parseAmount(amountText).ok) {
           b.report('REMIT_ZERO_PLB', `PLB adjustment ${reasonCode} of 0.00 in ${designator('PLB', i + 1)} (not allowed in 5010)`, seg, undefined, designator('PLB', i + 1));
         }
         r.providerAdjustments.push({

@@ -88,8 +88,7 @@ export function readIsa(buf: Buffer, start: number, eof: boolean): IsaReadResult
     return { kind: 'bad', reason: 'the element separator, component separator and segment terminator are not all different' };
   }
   const element = String.fromCharCode(elementByte);
-  const text = buf.toString('latin1', start, p + 1);
-  const elements = text.split(element);
+  const elements = buf.toString('latin1', start, p).split(element);
   elements.push(String.fromCharCode(componentByte));
   const version = (elements[12] ?? '').trim();
   const isa11 = elements[11] ?? '';

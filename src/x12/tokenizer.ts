@@ -60,6 +60,11 @@ export class SegmentTokenizer {
   private ended = false;
   /** Stray characters before segment ids are reported once per interchange (some files prefix every segment). */
   private strayReported = false;
+  private reportedBadIsaAt = -1;
+  /** Absolute offset of the first non-blank byte skipped while seeking (-1: none yet). */
+  private junkStart = -1;
+  /** Set after a broken ISA was reported: the bytes skipped after it need no second message. */
+  private afterBadIsa = false;
 
   constructor(sink: TokenizerSink, options: TokenizerOptions = {}) {
     this.sink = sink;
@@ -135,6 +140,7 @@ export class SegmentTokenizer {
         if (isa.kind === 'bad') {
           this.segmentCount++;
           this.report('X12_BAD_ISA', `cannot read the ISA segment: ${isa.reason}; looking for the next ISA`, this.base + pos, this.segmentCount, 'ISA');
+          this.afterBadIsa = true;
           this.mode = 'seek';
           pos += 3;
           continue;
@@ -197,8 +203,10 @@ export class SegmentTokenizer {
     while (from < buf.length && isWhitespace(buf[from]!)) from++;
     if (from >= buf.length) return -(buf.length + 1); // nothing but white space so far: wait (or, at eof, stop)
     this.sawContent = true;
+    if (this.junkStart < 0) this.junkStart = this.base + from;
     const scanEnd = Math.min(buf.length, from + this.maxJunk + 8);
     const text = buf.toString('latin1', from, scanEnd);
+    let brokenIsa = false;
     START_PATTERN.lastIndex = 0;
     for (let m = START_PATTERN.exec(text); m !== null; m = START_PATTERN.exec(text)) {
       const at = from + m.index;
@@ -206,12 +214,26 @@ export class SegmentTokenizer {
       if (isIsa) {
         const isa = readIsa(buf, at, eof);
         if (isa.kind === 'need-more') return -(from + 1);
-        if (isa.kind === 'bad') continue; // prose that happens to contain "ISA*": keep looking
+        if (isa.kind === 'bad') {
+          // An ISA where the data starts is a broken envelope; one inside prose is just a word.
+          if (at === from) {
+            brokenIsa = true;
+            if (this.reportedBadIsaAt === this.base + at) continue; // already said, before more bytes came
+            this.reportedBadIsaAt = this.base + at;
+            this.segmentCount++;
+            this.report('X12_BAD_ISA', `cannot read the ISA segment: ${isa.reason}; looking for the next ISA`, this.base + at, this.segmentCount, 'ISA');
+          }
+          continue;
+        }
       } else if (!this.chooseBareDelimiters(buf, at, eof)) {
         return -(from + 1);
       }
-      if (at > from) {
-        this.report('X12_JUNK_SKIPPED', `skipped ${at - from} bytes that are not X12 before the next segment`, this.base + from);
+      const junkStart = this.junkStart;
+      this.junkStart = -1;
+      const quiet = brokenIsa || this.afterBadIsa;
+      this.afterBadIsa = false;
+      if (this.base + at > junkStart && !quiet) {
+        this.report('X12_JUNK_SKIPPED', `skipped ${this.base + at - junkStart} bytes that are not X12 before the next segment`, junkStart);
       }
       this.mode = 'segments';
       return at;

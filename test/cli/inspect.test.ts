@@ -1,0 +1,70 @@
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../helpers.js';
+import { recoup } from './helpers.js';
+
+describe('recoup inspect (real binary)', () => {
+  it('shows envelopes and transactions of the demo files, exit 0', () => {
+    const r = recoup(['inspect', 'fixtures/demo']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('fixtures/demo/01-acme-2024-01-05.835');
+    expect(r.stdout).toContain('interchange 000000101  ZZ:ACMEHEALTH → ZZ:MAPLECLINIC  2024-01-05 09:00  version 00501  delimiters * : ~ ^');
+    expect(r.stdout).toContain('835 4411001  21 segments  3 claims  0 PLB adjustments  paid 310.50 (I)  trace CHK500123  BLUE RIVER MEDICAID');
+    expect(r.stdout).toContain('835 0001  19 segments  1 claim  4 PLB adjustments in 2 PLB  paid 343.25 (I)  trace ACH100100102');
+    expect(r.stdout.match(/no diagnostics/g)).toHaveLength(4);
+  });
+
+  it('--format json gives the same as data', () => {
+    const r = recoup(['inspect', '--format', 'json', 'fixtures/demo/04-acme-2024-03-15.835']);
+    expect(r.code).toBe(0);
+    const files = JSON.parse(r.stdout);
+    expect(files).toHaveLength(1);
+    expect(files[0]).toMatchObject({ file: 'fixtures/demo/04-acme-2024-03-15.835', readable: true, remittances: 1, diagnostics: [] });
+    expect(files[0].interchanges[0]).toMatchObject({ controlNumber: '000000202', version: '00501', delimiters: { element: '*', component: ':', repetition: '^', segment: '~' } });
+    expect(files[0].interchanges[0].groups[0].transactions[0]).toMatchObject({ type: '835', controlNumber: '0001', segments: 19, claims: 1, plbSegments: 2, providerAdjustments: 4, paid: '343.25' });
+  });
+
+  it('reads standard input with -', () => {
+    const r = recoup(['inspect', '-'], { input: readFileSync(join(ROOT, 'fixtures/demo/03-acme-2024-02-12.835')) });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('<stdin>');
+    expect(r.stdout).toContain('paid 250.00');
+  });
+
+  it('a bad file among good ones: coded error, the others still read, exit 1, no stack trace', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'recoup-'));
+    writeFileSync(join(dir, 'scan.pdf'), '%PDF-1.4\n1 0 obj\n');
+    const r = recoup(['inspect', join(dir, 'scan.pdf'), 'fixtures/demo/01-acme-2024-01-05.835', join(dir, 'missing.835')]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('error X12_NOT_X12: this is a PDF document, not an X12 file');
+    expect(r.stdout).toContain('paid 525.00');
+    expect(r.stderr).toContain(`${join(dir, 'missing.835')}: error IO_NOT_FOUND`);
+    expect(r.stderr + r.stdout).not.toMatch(/at .*\.js:\d+/);
+  });
+
+  it('a directory given where there are no X12 files is an error', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'recoup-'));
+    writeFileSync(join(dir, 'notes.txt'), 'nothing here');
+    const r = recoup(['inspect', dir]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('IO_NO_INPUT');
+  });
+
+  it('usage errors exit 2', () => {
+    expect(recoup(['inspect', '--format', 'xml', 'x']).code).toBe(2);
+    expect(recoup(['inspect', '--bogus']).code).toBe(2);
+    expect(recoup(['frobnicate']).code).toBe(2);
+  });
+
+  it('--help shows examples and exit codes; --version prints the version', () => {
+    const help = recoup(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Exit codes:');
+    expect(recoup(['inspect', '--help']).stdout).toContain('recoup inspect fixtures/demo');
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+    expect(recoup(['--version']).stdout.trim()).toBe(pkg.version);
+  });
+});

@@ -1,0 +1,100 @@
+// Every public corpus file (../shared/corpus/835, enumerated so a new file is tested automatically) and
+// every fixture: read without a crash, each yields remittances or coded diagnostics, and the result does
+// not depend on how the bytes were chunked.
+
+import { readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DIAGNOSTIC_CODES } from '../src/diagnostics.js';
+import { corpusDir, corpusFiles, fixtureFiles, read, record } from './helpers.js';
+
+interface Provenance {
+  file: string;
+  hasPlb: boolean;
+  plbCodes: string[];
+  st835: number;
+  isa: number;
+  terminator: string;
+}
+
+function provenance(): Map<string, Provenance> {
+  const rows = readFileSync(join(corpusDir(), 'PROVENANCE.tsv'), 'utf8').trim().split('\n');
+  const header = rows[0]!.split('\t');
+  const col = (name: string): number => header.indexOf(name);
+  const map = new Map<string, Provenance>();
+  for (const line of rows.slice(1)) {
+    const f = line.split('\t');
+    map.set(f[col('file')]!, {
+      file: f[col('file')]!,
+      hasPlb: f[col('has_plb')] === 'yes',
+      plbCodes: (f[col('plb_reason_codes')] ?? '').split(',').filter((s) => s !== ''),
+      st835: Number(f[col('n_st835')]),
+      isa: Number(f[col('n_isa')]),
+      terminator: f[col('segment_terminator')]!,
+    });
+  }
+  return map;
+}
+
+/** Deterministic pseudo-random chunk sizes (mulberry32), so a failure can be replayed. */
+export function randomChunks(total: number, seed: number, max = 97): number[] {
+  let a = seed >>> 0;
+  const next = (): number => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const out: number[] = [];
+  let sum = 0;
+  while (sum < total) {
+    const n = 1 + Math.floor(next() * max);
+    out.push(n);
+    sum += n;
+  }
+  return out;
+}
+
+const files = corpusFiles();
+const prov = provenance();
+
+describe('shared corpus', () => {
+  it('holds every file PROVENANCE.tsv lists (58 at the time of writing), and every one is tested', () => {
+    expect(files.length).toBeGreaterThanOrEqual(58);
+    expect(files.map((f) => basename(f)).sort()).toEqual([...prov.keys()].sort());
+  });
+
+  it.each(files.map((f) => [basename(f), f]))('%s: remittances or coded diagnostics, counts as documented', (name, path) => {
+    const r = record(read(path), undefined, name);
+    const p = prov.get(name)!;
+    for (const d of r.diagnostics) {
+      expect(Object.keys(DIAGNOSTIC_CODES)).toContain(d.code);
+      expect(d.file).toBe(name);
+      expect(typeof d.message).toBe('string');
+    }
+    expect(r.remittances.length + r.diagnostics.length).toBeGreaterThan(0);
+    // every ST*835 the provenance counted is read as a remittance
+    expect(r.remittances.length).toBe(p.st835);
+    const plbCodes = [...new Set(r.remittances.flatMap((x) => x.providerAdjustments.map((a) => a.reasonCode)))].sort();
+    expect(plbCodes).toEqual([...p.plbCodes].sort());
+    expect(r.remittances.some((x) => x.plbSegments > 0)).toBe(p.hasPlb);
+  });
+});
+
+describe('chunk invariance: whole, 1-byte chunks and random splits give identical events', () => {
+  const all = [...files, ...fixtureFiles()];
+  it.each(all.map((f) => [basename(f), f]))('%s', (name, path) => {
+    const data = read(path);
+    const whole = record(data, undefined, name).events;
+    if (data.length <= 64 * 1024) {
+      expect(record(data, Array.from({ length: data.length }, () => 1), name).events).toEqual(whole);
+    } else {
+      // large files: 1-byte chunks over the first 64 KiB, then the rest at once
+      expect(record(data, Array.from({ length: 64 * 1024 }, () => 1), name).events).toEqual(whole);
+    }
+    for (const seed of [1, 2, 3]) {
+      expect(record(data, randomChunks(data.length, seed * 7919 + data.length), name).events).toEqual(whole);
+    }
+  });
+});
