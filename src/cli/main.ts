@@ -98,6 +98,7 @@ Examples:
 /** Runs the CLI; resolves to the exit code. Never throws for bad input or usage. */
 export async function run(argv: readonly string[], ioOverrides: Partial<CliIO> = {}): Promise<number> {
   const io = { ...processIO(), ...ioOverrides };
+  guardOutput(io);
   let code: number = EXIT.ok;
   const program = createProgram(io, (c) => {
     code = c;
@@ -119,4 +120,19 @@ export async function run(argv: readonly string[], ioOverrides: Partial<CliIO> =
     if (io.env.RECOUP_DEBUG) io.stderr.write(`${(err as Error)?.stack ?? ''}\n`);
     return 70;
   }
+}
+
+/**
+ * A reader that stops early (`recoup … | head`) closes our stdout: end quietly. Any other write failure
+ * (disk full) is a clear one-line error and a non-zero exit, never a stack trace.
+ */
+function guardOutput(io: CliIO): void {
+  const stream = io.stdout as NodeJS.WritableStream & { __recoupGuarded?: boolean };
+  if (stream.__recoupGuarded || typeof stream.on !== 'function') return;
+  stream.__recoupGuarded = true;
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') process.exit(EXIT.ok);
+    io.stderr.write(`recoup: cannot write the output: ${err.code ?? err.message}\n`);
+    process.exit(EXIT.input);
+  });
 }

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,6 +52,15 @@ describe('recoup inspect (real binary)', () => {
     const r = recoup(['inspect', dir]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('IO_NO_INPUT');
+  });
+
+  it('output cut short by `| head -1` ends quietly; a full disk is a clear error', () => {
+    const piped = spawnSync('sh', ['-c', `"${process.execPath}" bin/recoup.js inspect fixtures/demo fixtures/public | head -1`], { cwd: ROOT, encoding: 'utf8' });
+    expect(piped.stdout).toBe('fixtures/demo/01-acme-2024-01-05.835  940 bytes, 32 segments, 1 remittance\n');
+    expect(piped.stderr).toBe('');
+    const full = spawnSync('sh', ['-c', `"${process.execPath}" bin/recoup.js inspect fixtures/demo > /dev/full`], { cwd: ROOT, encoding: 'utf8' });
+    expect(full.status).toBe(1);
+    expect(full.stderr).toBe('recoup: cannot write the output: ENOSPC\n');
   });
 
   it('usage errors exit 2', () => {
