@@ -37,6 +37,14 @@ export const DIAGNOSTIC_CODES = {
   REMIT_UNEXPECTED_SEGMENT: { severity: 'warning', meaning: 'A segment appeared where the 835 does not allow it (for example SVC before any CLP); it was ignored.' },
   REMIT_PLB_INCOMPLETE: { severity: 'error', meaning: 'A PLB adjustment identifier has no amount (odd number of elements) or an amount has no reason code.' },
   REMIT_ZERO_PLB: { severity: 'warning', meaning: 'A PLB adjustment of zero dollars (not allowed in 5010).' },
+  REMIT_CAS_GROUP_CR: { severity: 'warning', meaning: 'CAS group code CR (4010 corrections and reversals) in a 5010 file; accepted.' },
+  // --- analysis (src/analysis) ---
+  PLB_UNKNOWN_CODE: { severity: 'warning', meaning: 'A PLB reason code that is not one of the 41 codes of 5010; kept, categorised other.' },
+  BALANCE_SERVICE: { severity: 'warning', meaning: 'A service line does not balance: SVC02 − Σ service CAS ≠ SVC03.' },
+  BALANCE_CLAIM: { severity: 'warning', meaning: 'A claim does not balance: CLP03 − Σ claim and service CAS ≠ CLP04.' },
+  BALANCE_REMITTANCE: { severity: 'warning', meaning: 'A remittance does not balance: Σ CLP04 − Σ PLB ≠ BPR02.' },
+  BALANCE_ZERO_PAYMENT: { severity: 'warning', meaning: 'BPR02 is zero but BPR01 is not H (notification only) or P (prenote), or BPR02 is negative.' },
+  BALANCE_INTEREST: { severity: 'warning', meaning: 'The PLB L6 interest total does not equal Σ AMT*I of the claims.' },
 } as const satisfies Record<string, { severity: Severity; meaning: string }>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

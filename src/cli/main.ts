@@ -10,6 +10,7 @@ import { formatDiagnostic } from '../report/diagnostics.js';
 import { renderInspectText } from '../report/inspect.js';
 import { type CliIO, makeChalk, processIO, writeOut } from './io.js';
 import { VERSION } from '../version.js';
+import { FORMATS, runScan } from './scan-command.js';
 
 export const EXIT = { ok: 0, input: 1, usage: 2, failOn: 3 } as const;
 
@@ -28,6 +29,10 @@ function parseOptions<T>(schema: z.ZodType<T>, raw: unknown): T {
   if (r.success) return r.data;
   const issue = r.error.issues[0]!;
   throw usageError(`invalid value for --${issue.path.join('.')}: ${issue.message}`);
+}
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 export function createProgram(io: CliIO, setExit: (code: number) => void): Command {
@@ -49,9 +54,48 @@ Exit codes:
   3  a --fail-on condition was met
 
 Examples:
+  recoup scan era.835                    summary and provider-level offsets of a remittance
+  recoup scan inbox/ --csv > offsets.csv offsets of every 835 under inbox/, for a spreadsheet
   recoup inspect era.835                 envelopes, transactions and diagnostics of a file
   recoup inspect --format json inbox/    the same as JSON, for every X12 file under inbox/`,
     );
+
+  program
+    .command('scan')
+    .description('Reconcile 835 remittances: what each check paid, what was taken back at the provider level (PLB) and why,\nand whether every remittance balances.')
+    .argument('[paths...]', "835 files or directories (searched recursively); '-' or a pipe for standard input")
+    .option('-r, --report <names>', 'reports to produce, comma-separated or repeated: summary, payments, offsets, claims, adjustments, all', collect)
+    .addOption(new Option('-f, --format <format>', 'output format (default: table)').choices([...FORMATS]))
+    .option('--csv', 'same as --format csv')
+    .option('--json', 'same as --format json')
+    .option('-o, --output <path>', 'write to a file, or with CSV to a directory (one <report>.csv per report)')
+    .option('--carc-file <csv>', 'your licensed CARC list (columns code,description) for the adjustments report')
+    .option('--no-color', 'never colour the output')
+    .option('-q, --quiet', 'print only errors on stderr')
+    .option('-v, --verbose', 'print every diagnostic')
+    .addHelpText(
+      'after',
+      `
+Reports (CSV headers / JSON keys are stable):
+  summary      per payer: checks, claim payments, money taken back, deferred, refunds, interest, paid
+  payments     one row per remittance (check/EFT), with its balance check
+  offsets      one row per provider-level adjustment (PLB pair): reason, category, reference, amount
+  claims       one row per claim (CLP), reversals and corrections marked
+  adjustments  one row per claim or service adjustment (CAS triplet)
+
+Defaults: table shows summary then offsets; --csv writes offsets; --json/ndjson hold summary, payments, offsets.
+A positive adjustment amount was withheld from the check; a negative one was added to it.
+
+Examples:
+  recoup scan era.835
+  recoup scan fixtures/demo
+  recoup scan inbox/ --csv > offsets.csv
+  recoup scan inbox/ --csv --report summary,payments,offsets -o reports/
+  recoup scan inbox/ --json --report all | jq '.offsets[] | select(.category == "recoupment")'`,
+    )
+    .action(async (paths: string[], raw: unknown) => {
+      setExit(await runScan(paths, raw, io));
+    });
 
   program
     .command('inspect')

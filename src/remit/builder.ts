@@ -199,7 +199,7 @@ function readParty(b: RemittanceBuilder, seg: Segment, party: Party): void {
 function readCas(b: RemittanceBuilder, seg: Segment, into: Adjustment[]): void {
   const group = el(seg, 1);
   if (group === 'CR' && b.version5010) {
-    b.report('REMIT_UNEXPECTED_SEGMENT', 'CAS group code CR (corrections and reversals) was removed in 5010; read as in 4010', seg, undefined, 'CAS01');
+    b.report('REMIT_CAS_GROUP_CR', 'CAS group code CR (corrections and reversals) was removed in 5010; read as in 4010', seg, undefined, 'CAS01');
   }
   // CAS02-04, 05-07 … 17-19: up to six (reason, amount, quantity) triplets, every one kept.
   for (let t = 0; t < 6; t++) {

@@ -1,0 +1,166 @@
+// Turns model objects into report rows (see rows.ts for the column contract). Pure functions: no I/O.
+
+import type { Claim, ProviderAdjustment, Remittance } from '../remit/model.js';
+import { type Cents, formatCents } from '../remit/money.js';
+import { CAS_GROUPS, CLAIM_STATUSES, categorizeOffset, type OffsetCategory, PLB_REASONS } from './codes.js';
+import type { Row } from './rows.js';
+
+const yesNo = (b: boolean): string => (b ? 'yes' : 'no');
+const money = (c: Cents | null): string => (c === null ? '' : formatCents(c));
+
+/** BPR16, else the production date DTM*405. */
+export function paymentDate(r: Remittance): string {
+  return r.payment.date ?? r.productionDate ?? '';
+}
+
+/** N1*PR N104, else REF*2U, else TRN03 (835-domain.md §6: TRN03 = "1" + payer EIN). */
+export function payerId(r: Remittance): string {
+  return r.payer.id || r.payer.additionalId || r.trace.payerId;
+}
+
+export function patientName(c: Claim): string {
+  if (c.patientLastName === '' && c.patientFirstName === '') return '';
+  return c.patientFirstName === '' ? c.patientLastName : `${c.patientLastName}, ${c.patientFirstName}`;
+}
+
+/** Statement-from date, else the earliest service date. */
+export function claimServiceDate(c: Claim): string {
+  if (c.statementFrom) return c.statementFrom;
+  let first: string | null = null;
+  for (const s of c.services) if (s.serviceDate && (first === null || s.serviceDate < first)) first = s.serviceDate;
+  return first ?? '';
+}
+
+export function paymentRow(r: Remittance, balanced: boolean, difference: Cents): Row {
+  let withheld = 0;
+  let added = 0;
+  for (const a of r.providerAdjustments) {
+    if (a.amount > 0) withheld += a.amount;
+    else added += a.amount;
+  }
+  return {
+    file: r.file,
+    interchange_control: r.interchangeControl ?? '',
+    transaction_control: r.transactionControl,
+    payer_name: r.payer.name,
+    payer_id: payerId(r),
+    payee_name: r.payee.name,
+    payee_id: r.payee.id || r.payee.additionalId,
+    trace_number: r.trace.number,
+    payment_date: paymentDate(r),
+    payment_method: r.payment.method,
+    handling_code: r.payment.handlingCode,
+    paid: formatCents(r.payment.amount),
+    claims: String(r.claimCount),
+    claims_paid: String(r.claimsPaid),
+    provider_adjustments: formatCents(r.totals.providerAdjustments),
+    withheld: formatCents(withheld),
+    added: formatCents(added),
+    balanced: yesNo(balanced),
+    difference: formatCents(difference),
+  };
+}
+
+export interface OffsetFacts {
+  reason: string;
+  category: OffsetCategory;
+}
+
+export function offsetFacts(a: ProviderAdjustment): OffsetFacts {
+  return { reason: PLB_REASONS[a.reasonCode] ?? 'Unknown code', category: categorizeOffset(a.reasonCode, a.amount) };
+}
+
+export function offsetRow(r: Remittance, a: ProviderAdjustment): Row {
+  const facts = offsetFacts(a);
+  return {
+    file: r.file,
+    transaction_control: r.transactionControl,
+    payer_name: r.payer.name,
+    payer_id: payerId(r),
+    trace_number: r.trace.number,
+    payment_date: paymentDate(r),
+    provider_id: a.providerId,
+    fiscal_period_date: a.fiscalPeriodDate ?? '',
+    reason_code: a.reasonCode,
+    reason: facts.reason,
+    category: facts.category,
+    reference: a.reference ?? '',
+    amount: formatCents(a.amount),
+    link_basis: '',
+    linked_pcn: '',
+    linked_icn: '',
+    linked_patient: '',
+    linked_trace_number: '',
+    linked_payment_date: '',
+    linked_file: '',
+    linked_claim_paid: '',
+  };
+}
+
+export function claimRow(r: Remittance, c: Claim, balanced: boolean, correctsIcn: string): Row {
+  let claimCas = 0;
+  for (const a of c.adjustments) claimCas += a.amount;
+  let serviceCas = 0;
+  for (const s of c.services) for (const a of s.adjustments) serviceCas += a.amount;
+  return {
+    file: r.file,
+    trace_number: r.trace.number,
+    payer_name: r.payer.name,
+    pcn: c.patientControlNumber,
+    status_code: c.statusCode,
+    status: CLAIM_STATUSES[c.statusCode] ?? 'Unknown status',
+    charge: formatCents(c.charge),
+    paid: formatCents(c.paid),
+    patient_responsibility: money(c.patientResponsibility),
+    icn: c.payerClaimControlNumber,
+    patient_name: patientName(c),
+    member_id: c.memberId,
+    service_date: claimServiceDate(c),
+    claim_adjustments: formatCents(claimCas),
+    service_adjustments: formatCents(serviceCas),
+    interest: money(c.interest),
+    reversal: yesNo(c.statusCode === '22'),
+    corrects_icn: correctsIcn,
+    balanced: yesNo(balanced),
+  };
+}
+
+export function adjustmentRows(r: Remittance, c: Claim, carc: ReadonlyMap<string, string> | undefined): Row[] {
+  const rows: Row[] = [];
+  const reversal = yesNo(c.statusCode === '22');
+  const base = { file: r.file, trace_number: r.trace.number, pcn: c.patientControlNumber, icn: c.payerClaimControlNumber };
+  for (const a of c.adjustments) {
+    rows.push({
+      ...base,
+      level: 'claim',
+      procedure: '',
+      service_date: claimServiceDate(c),
+      group_code: a.group,
+      group: CAS_GROUPS[a.group] ?? 'Unknown group',
+      reason_code: a.reason,
+      reason: carc?.get(a.reason) ?? '',
+      amount: formatCents(a.amount),
+      quantity: a.quantity,
+      reversal,
+    });
+  }
+  for (const s of c.services) {
+    const procedure = [s.procedureCode, ...s.modifiers].filter((x) => x !== '').join(':');
+    for (const a of s.adjustments) {
+      rows.push({
+        ...base,
+        level: 'service',
+        procedure,
+        service_date: s.serviceDate ?? '',
+        group_code: a.group,
+        group: CAS_GROUPS[a.group] ?? 'Unknown group',
+        reason_code: a.reason,
+        reason: carc?.get(a.reason) ?? '',
+        amount: formatCents(a.amount),
+        quantity: a.quantity,
+        reversal,
+      });
+    }
+  }
+  return rows;
+}

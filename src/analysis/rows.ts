@@ -1,0 +1,132 @@
+// The report rows: column names are a public contract (CSV headers, JSON keys; snake_case; amounts as
+// decimal text with two places signed as in the file; dates YYYY-MM-DD). Declared once here and used by
+// the scanner that fills rows and by every renderer.
+
+export type ReportName = 'payments' | 'offsets' | 'claims' | 'adjustments' | 'summary';
+
+export const REPORT_NAMES: readonly ReportName[] = ['summary', 'payments', 'offsets', 'claims', 'adjustments'];
+
+export type ColumnKind = 'text' | 'amount' | 'count' | 'date' | 'flag' | 'code';
+
+export interface Column {
+  key: string;
+  kind: ColumnKind;
+  /** Short header for terminal tables. */
+  label?: string;
+  /** Holds patient data (masked by --redact). */
+  phi?: boolean;
+}
+
+const c = (key: string, kind: ColumnKind = 'text', extra: Partial<Column> = {}): Column => ({ key, kind, ...extra });
+
+export const LINK_COLUMNS: readonly Column[] = [
+  c('link_basis', 'code'),
+  c('linked_pcn'),
+  c('linked_icn'),
+  c('linked_patient', 'text', { phi: true }),
+  c('linked_trace_number'),
+  c('linked_payment_date', 'date'),
+  c('linked_file'),
+  c('linked_claim_paid', 'amount'),
+];
+
+export const COLUMNS: Readonly<Record<ReportName, readonly Column[]>> = {
+  payments: [
+    c('file'),
+    c('interchange_control'),
+    c('transaction_control'),
+    c('payer_name'),
+    c('payer_id'),
+    c('payee_name'),
+    c('payee_id'),
+    c('trace_number'),
+    c('payment_date', 'date'),
+    c('payment_method', 'code'),
+    c('handling_code', 'code'),
+    c('paid', 'amount'),
+    c('claims', 'count'),
+    c('claims_paid', 'count'),
+    c('provider_adjustments', 'amount'),
+    c('withheld', 'amount'),
+    c('added', 'amount'),
+    c('balanced', 'flag'),
+    c('difference', 'amount'),
+  ],
+  offsets: [
+    c('file'),
+    c('transaction_control'),
+    c('payer_name'),
+    c('payer_id'),
+    c('trace_number'),
+    c('payment_date', 'date'),
+    c('provider_id'),
+    c('fiscal_period_date', 'date'),
+    c('reason_code', 'code'),
+    c('reason'),
+    c('category', 'code'),
+    c('reference'),
+    c('amount', 'amount'),
+    ...LINK_COLUMNS,
+  ],
+  claims: [
+    c('file'),
+    c('trace_number'),
+    c('payer_name'),
+    c('pcn'),
+    c('status_code', 'code'),
+    c('status'),
+    c('charge', 'amount'),
+    c('paid', 'amount'),
+    c('patient_responsibility', 'amount'),
+    c('icn'),
+    c('patient_name', 'text', { phi: true }),
+    c('member_id', 'text', { phi: true }),
+    c('service_date', 'date'),
+    c('claim_adjustments', 'amount'),
+    c('service_adjustments', 'amount'),
+    c('interest', 'amount'),
+    c('reversal', 'flag'),
+    c('corrects_icn'),
+    c('balanced', 'flag'),
+  ],
+  adjustments: [
+    c('file'),
+    c('trace_number'),
+    c('pcn'),
+    c('icn'),
+    c('level', 'code'),
+    c('procedure'),
+    c('service_date', 'date'),
+    c('group_code', 'code'),
+    c('group'),
+    c('reason_code', 'code'),
+    c('reason'),
+    c('amount', 'amount'),
+    c('quantity', 'count'),
+    c('reversal', 'flag'),
+  ],
+  summary: [
+    c('payer_name'),
+    c('payer_id'),
+    c('checks', 'count'),
+    c('paid', 'amount'),
+    c('claim_payments', 'amount'),
+    c('claims_paid', 'count'),
+    c('provider_adjustments', 'amount'),
+    c('taken_back', 'amount'),
+    c('deferred', 'amount'),
+    c('refunds_acknowledged', 'amount'),
+    c('interest', 'amount'),
+    c('penalties', 'amount'),
+    c('withholding', 'amount'),
+    c('other', 'amount'),
+    c('unbalanced', 'count'),
+  ],
+};
+
+/** A report row: every value is text, already formatted. */
+export type Row = Record<string, string>;
+
+export function columnKeys(report: ReportName): string[] {
+  return COLUMNS[report].map((col) => col.key);
+}

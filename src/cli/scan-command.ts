@@ -1,0 +1,215 @@
+// `recoup scan`: option handling, where each report goes, and the run summary on stderr.
+// Data goes to stdout or -o; diagnostics and the summary line go to stderr.
+
+import { mkdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { loadCarcFile } from '../analysis/codes.js';
+import { REPORT_NAMES, type ReportName, type Row } from '../analysis/rows.js';
+import { type Diagnostic, RecoupError } from '../diagnostics.js';
+import { expandInputs } from '../inputs.js';
+import { CsvReportWriter } from '../report/csv.js';
+import { formatDiagnostic } from '../report/diagnostics.js';
+import { ndjsonLine, renderJson } from '../report/json.js';
+import { fileTarget, type OutputTarget, stdoutTarget } from '../report/output.js';
+import { renderTable } from '../report/table.js';
+import { Scanner } from '../scan.js';
+import { type CliIO, makeChalk, writeOut } from './io.js';
+
+export const FORMATS = ['table', 'csv', 'json', 'ndjson'] as const;
+export type Format = (typeof FORMATS)[number];
+
+export const scanOptionsSchema = z
+  .object({
+    report: z.array(z.string()).optional(),
+    format: z.enum(FORMATS).optional(),
+    csv: z.boolean().optional(),
+    json: z.boolean().optional(),
+    output: z.string().min(1).optional(),
+    carcFile: z.string().min(1).optional(),
+    color: z.boolean(),
+    quiet: z.boolean().optional(),
+    verbose: z.boolean().optional(),
+  })
+  .refine((o) => [o.format !== undefined, o.csv === true, o.json === true].filter(Boolean).length <= 1, {
+    message: 'choose one of --format, --csv and --json',
+    path: ['format'],
+  });
+
+export type ScanCliOptions = z.infer<typeof scanOptionsSchema>;
+
+const DEFAULT_REPORTS: Record<Format, ReportName[]> = {
+  table: ['summary', 'offsets'],
+  csv: ['offsets'],
+  json: ['summary', 'payments', 'offsets'],
+  ndjson: ['summary', 'payments', 'offsets'],
+};
+
+/** How many warnings are printed before the rest are only counted (errors are always printed). */
+const WARNING_LINES = 50;
+
+function usage(message: string): RecoupError {
+  return new RecoupError('USAGE', message, { exitCode: 2 });
+}
+
+export function parseReports(values: readonly string[] | undefined, format: Format): ReportName[] {
+  if (values === undefined || values.length === 0) return DEFAULT_REPORTS[format];
+  const out: ReportName[] = [];
+  for (const v of values.flatMap((x) => x.split(','))) {
+    const name = v.trim().toLowerCase();
+    if (name === '') continue;
+    if (name === 'all') {
+      for (const r of REPORT_NAMES) if (!out.includes(r)) out.push(r);
+      continue;
+    }
+    if (!(REPORT_NAMES as readonly string[]).includes(name)) throw usage(`unknown report ${JSON.stringify(v)}; choose from ${REPORT_NAMES.join(', ')}`);
+    if (!out.includes(name as ReportName)) out.push(name as ReportName);
+  }
+  if (out.length === 0) throw usage('--report needs at least one report name');
+  return out;
+}
+
+async function isDirectoryDestination(path: string): Promise<boolean> {
+  if (path.endsWith('/')) return true;
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+interface Sinks {
+  onRow(report: ReportName, row: Row): void;
+  finish(): Promise<void>;
+  abort(): Promise<void>;
+}
+
+async function openSinks(format: Format, reports: ReportName[], opts: ScanCliOptions, io: CliIO): Promise<Sinks> {
+  const chalk = makeChalk(opts.color, opts.output === undefined && io.stdoutIsTTY, io.env);
+  const toDir = opts.output !== undefined && (await isDirectoryDestination(opts.output));
+  if (toDir && format !== 'csv') throw usage(`-o ${opts.output} is a directory; a directory takes --format csv (one file per report); give a file name for ${format}`);
+  if (format === 'csv' && !toDir && reports.length > 1) {
+    throw usage(`CSV holds one report; ${reports.join(', ')} were asked for — choose one, or give -o <directory> for one file per report`);
+  }
+  const open = async (path: string | undefined): Promise<OutputTarget> => {
+    if (path === undefined) return stdoutTarget(io.stdout);
+    try {
+      return await fileTarget(path);
+    } catch (err) {
+      throw new RecoupError('IO_OUTPUT', `cannot write ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { exitCode: 1 });
+    }
+  };
+
+  if (format === 'csv') {
+    if (toDir) {
+      await mkdir(opts.output!, { recursive: true }).catch((err: NodeJS.ErrnoException) => {
+        throw new RecoupError('IO_OUTPUT', `cannot create the output directory ${opts.output}: ${err.code ?? err.message}`, { exitCode: 1 });
+      });
+    }
+    const writers = new Map<ReportName, { target: OutputTarget; writer: CsvReportWriter }>();
+    try {
+      for (const r of reports) {
+        const target = await open(toDir ? join(opts.output!, `${r}.csv`) : opts.output);
+        writers.set(r, { target, writer: new CsvReportWriter(r, target.stream) });
+      }
+    } catch (err) {
+      for (const w of writers.values()) await w.target.abort();
+      throw err;
+    }
+    return {
+      onRow: (report, row) => writers.get(report)?.writer.row(row),
+      finish: async () => {
+        for (const w of writers.values()) {
+          await w.writer.end();
+          await w.target.commit();
+        }
+      },
+      abort: async () => {
+        for (const w of writers.values()) await w.target.abort();
+      },
+    };
+  }
+
+  const target = await open(opts.output);
+  if (format === 'ndjson') {
+    return {
+      onRow: (report, row) => target.stream.write(ndjsonLine(report, row)),
+      finish: () => target.commit(),
+      abort: () => target.abort(),
+    };
+  }
+  const collected = new Map<ReportName, Row[]>(reports.map((r) => [r, []]));
+  return {
+    onRow: (report, row) => collected.get(report)?.push(row),
+    finish: async () => {
+      const text = format === 'json' ? renderJson(reports, collected) : reports.map((r) => renderTable(r, collected.get(r)!, chalk)).join('\n');
+      await writeOut(target.stream, text);
+      await target.commit();
+    },
+    abort: () => target.abort(),
+  };
+}
+
+export async function runScan(paths: string[], raw: unknown, io: CliIO): Promise<number> {
+  const parsed = scanOptionsSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw usage(issue.path.length ? `--${String(issue.path[0])}: ${issue.message}` : issue.message);
+  }
+  const opts = parsed.data;
+  const format: Format = opts.csv ? 'csv' : opts.json ? 'json' : (opts.format ?? 'table');
+  const reports = parseReports(opts.report, format);
+  const carc = opts.carcFile !== undefined ? await loadCarcFile(opts.carcFile) : undefined;
+
+  const list = paths.length > 0 ? paths : io.stdinIsTTY ? [] : ['-'];
+  if (list.length === 0) throw usage('no input: give one or more 835 files or directories, or pipe a file into standard input');
+
+  const chalkErr = makeChalk(opts.color, io.stderrIsTTY, io.env);
+  let warningsShown = 0;
+  let warningsHidden = 0;
+  const showDiagnostic = (d: Diagnostic): void => {
+    if (d.severity !== 'error') {
+      if (opts.quiet) return;
+      if (!opts.verbose && warningsShown >= WARNING_LINES) {
+        warningsHidden++;
+        return;
+      }
+      warningsShown++;
+    }
+    io.stderr.write(formatDiagnostic(d, chalkErr) + '\n');
+  };
+
+  const { inputs, diagnostics: inputProblems } = await expandInputs(list);
+  let exit = inputProblems.length > 0 ? 1 : 0;
+  for (const d of inputProblems) showDiagnostic(d);
+
+  const sinks = await openSinks(format, reports, opts, io);
+  const scanner = new Scanner({
+    reports,
+    ...(carc ? { carc } : {}),
+    onRow: (report, row) => sinks.onRow(report, row),
+    onDiagnostic: showDiagnostic,
+    stdin: io.stdin,
+  });
+  try {
+    for (const input of inputs) await scanner.scanFile(input);
+    scanner.finish();
+    await sinks.finish();
+  } catch (err) {
+    await sinks.abort();
+    throw err;
+  }
+  const s = scanner.stats;
+  if (s.unreadableFiles > 0) exit = 1;
+  if (warningsHidden > 0) io.stderr.write(`… ${warningsHidden} more warning${warningsHidden === 1 ? '' : 's'} not shown (--verbose shows all)\n`);
+  if (!opts.quiet) {
+    io.stderr.write(
+      `recoup: ${s.files} file${s.files === 1 ? '' : 's'}${s.unreadableFiles ? ` (${s.unreadableFiles} not read)` : ''}, ` +
+        `${s.remittances} remittance${s.remittances === 1 ? '' : 's'} (${s.balancedRemittances} balanced, ${s.unbalancedRemittances} unbalanced), ` +
+        `${s.claims} claim${s.claims === 1 ? '' : 's'}, ${s.offsets} provider-level offset${s.offsets === 1 ? '' : 's'}` +
+        `${s.skippedTransactions ? `, ${s.skippedTransactions} non-835 transaction${s.skippedTransactions === 1 ? '' : 's'} skipped` : ''}; ` +
+        `${s.errors + inputProblems.length} error${s.errors + inputProblems.length === 1 ? '' : 's'}, ${s.warnings} warning${s.warnings === 1 ? '' : 's'}\n`,
+    );
+  }
+  return exit;
+}

@@ -1,0 +1,147 @@
+// Terminal tables (cli-table3 + chalk): a readable subset of each report's columns, amounts right-aligned
+// with thousands separators, money taken back in red, a totals row that adds up from the rows shown.
+
+import type { ChalkInstance } from 'chalk';
+import Table from 'cli-table3';
+import type { ReportName, Row } from '../analysis/rows.js';
+import { formatCents, formatMoney, parseAmount } from '../remit/money.js';
+
+interface TableColumn {
+  label: string;
+  /** Row key, or a function of the row. */
+  value: string | ((row: Row) => string);
+  kind: 'text' | 'amount' | 'count';
+  /** Summed into the totals row. */
+  total?: boolean;
+  /** Colour for a cell. */
+  tone?: (row: Row, value: string) => 'bad' | 'good' | null;
+}
+
+const takenBack = (_row: Row, v: string): 'bad' | null => (v !== '' && !v.startsWith('-') && v !== '0.00' ? 'bad' : null);
+
+const otherAdjustments = (row: Row): string => {
+  let cents = 0;
+  for (const k of ['penalties', 'withholding', 'other']) {
+    const p = parseAmount(row[k] ?? '0');
+    if (p.ok) cents += p.cents;
+  }
+  return formatCents(cents);
+};
+
+const TABLES: Partial<Record<ReportName, { title: string; columns: TableColumn[] }>> = {
+  summary: {
+    title: 'Summary by payer (positive adjustments were withheld from the checks)',
+    columns: [
+      { label: 'Payer', value: 'payer_name', kind: 'text' },
+      { label: 'Checks', value: 'checks', kind: 'count', total: true },
+      { label: 'Claim payments', value: 'claim_payments', kind: 'amount', total: true },
+      { label: 'Taken back', value: 'taken_back', kind: 'amount', total: true, tone: takenBack },
+      { label: 'Deferred', value: 'deferred', kind: 'amount', total: true },
+      { label: 'Refunds ack.', value: 'refunds_acknowledged', kind: 'amount', total: true },
+      { label: 'Interest', value: 'interest', kind: 'amount', total: true },
+      { label: 'Other adj.', value: otherAdjustments, kind: 'amount', total: true },
+      { label: 'Paid', value: 'paid', kind: 'amount', total: true },
+      { label: 'Unbalanced', value: 'unbalanced', kind: 'count', total: true, tone: (_r, v) => (v !== '0' ? 'bad' : null) },
+    ],
+  },
+  offsets: {
+    title: 'Provider-level offsets (PLB)',
+    columns: [
+      { label: 'Date', value: 'payment_date', kind: 'text' },
+      { label: 'Payer', value: 'payer_name', kind: 'text' },
+      { label: 'Trace', value: 'trace_number', kind: 'text' },
+      { label: 'Code', value: 'reason_code', kind: 'text' },
+      { label: 'Category', value: 'category', kind: 'text' },
+      { label: 'Reference', value: 'reference', kind: 'text' },
+      { label: 'Amount', value: 'amount', kind: 'amount', total: true, tone: (row, v) => (row.category === 'recoupment' && !v.startsWith('-') ? 'bad' : null) },
+      { label: 'Linked claim', value: (row) => (row.linked_pcn ? `${row.linked_pcn}${row.linked_icn ? ` / ${row.linked_icn}` : ''}` : ''), kind: 'text' },
+      { label: 'Link', value: 'link_basis', kind: 'text' },
+    ],
+  },
+  payments: {
+    title: 'Payments',
+    columns: [
+      { label: 'Date', value: 'payment_date', kind: 'text' },
+      { label: 'Payer', value: 'payer_name', kind: 'text' },
+      { label: 'Trace', value: 'trace_number', kind: 'text' },
+      { label: 'Method', value: 'payment_method', kind: 'text' },
+      { label: 'Claims', value: 'claims', kind: 'count', total: true },
+      { label: 'Provider adj.', value: 'provider_adjustments', kind: 'amount', total: true },
+      { label: 'Paid', value: 'paid', kind: 'amount', total: true },
+      { label: 'Balanced', value: 'balanced', kind: 'text', tone: (_r, v) => (v === 'no' ? 'bad' : null) },
+      { label: 'Difference', value: 'difference', kind: 'amount', tone: (_r, v) => (v !== '0.00' ? 'bad' : null) },
+    ],
+  },
+  claims: {
+    title: 'Claims',
+    columns: [
+      { label: 'Trace', value: 'trace_number', kind: 'text' },
+      { label: 'Patient acct', value: 'pcn', kind: 'text' },
+      { label: 'Status', value: 'status_code', kind: 'text' },
+      { label: 'ICN', value: 'icn', kind: 'text' },
+      { label: 'Service date', value: 'service_date', kind: 'text' },
+      { label: 'Charge', value: 'charge', kind: 'amount', total: true },
+      { label: 'Paid', value: 'paid', kind: 'amount', total: true },
+      { label: 'Reversal', value: 'reversal', kind: 'text' },
+      { label: 'Corrects', value: 'corrects_icn', kind: 'text' },
+      { label: 'Balanced', value: 'balanced', kind: 'text', tone: (_r, v) => (v === 'no' ? 'bad' : null) },
+    ],
+  },
+  adjustments: {
+    title: 'Claim adjustments (CAS)',
+    columns: [
+      { label: 'Trace', value: 'trace_number', kind: 'text' },
+      { label: 'Patient acct', value: 'pcn', kind: 'text' },
+      { label: 'Level', value: 'level', kind: 'text' },
+      { label: 'Procedure', value: 'procedure', kind: 'text' },
+      { label: 'Group', value: 'group_code', kind: 'text' },
+      { label: 'Reason', value: 'reason_code', kind: 'text' },
+      { label: 'Amount', value: 'amount', kind: 'amount', total: true },
+    ],
+  },
+};
+
+function cellValue(col: TableColumn, row: Row): string {
+  return typeof col.value === 'string' ? row[col.value] ?? '' : col.value(row);
+}
+
+export function renderTable(report: ReportName, rows: readonly Row[], c: ChalkInstance): string {
+  const spec = TABLES[report]!;
+  const table = new Table({
+    head: spec.columns.map((col) => c.bold(col.label)),
+    colAligns: spec.columns.map((col) => (col.kind === 'text' ? 'left' : 'right')),
+    style: { head: [], border: [] },
+    // no rule between rows: long reports stay readable in a terminal
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+  });
+  const totals = spec.columns.map(() => 0);
+  for (const row of rows) {
+    table.push(
+      spec.columns.map((col, i) => {
+        const raw = cellValue(col, row);
+        let shown = raw;
+        if (col.kind === 'amount' && raw !== '') {
+          const p = parseAmount(raw);
+          if (p.ok) {
+            shown = formatMoney(p.cents);
+            if (col.total) totals[i]! += p.cents;
+          }
+        } else if (col.kind === 'count' && col.total) totals[i]! += Number(raw) || 0;
+        const tone = col.tone?.(row, raw) ?? null;
+        return tone === 'bad' ? c.red(shown) : tone === 'good' ? c.green(shown) : shown;
+      }),
+    );
+  }
+  if (rows.length > 1 && spec.columns.some((col) => col.total)) {
+    table.push(
+      spec.columns.map((col, i) => {
+        if (i === 0) return c.bold('Total');
+        if (!col.total) return '';
+        return c.bold(col.kind === 'amount' ? formatMoney(totals[i]!) : String(totals[i]));
+      }),
+    );
+  }
+  const heading = `${c.bold(spec.title)}  ${c.dim(`${rows.length} row${rows.length === 1 ? '' : 's'}`)}`;
+  if (rows.length === 0) return `${heading}\n  (none)\n`;
+  return `${heading}\n${table.toString()}\n`;
+}
