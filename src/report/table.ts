@@ -111,8 +111,6 @@ export function renderTable(report: ReportName, rows: readonly Row[], c: ChalkIn
     head: spec.columns.map((col) => c.bold(col.label)),
     colAligns: spec.columns.map((col) => (col.kind === 'text' ? 'left' : 'right')),
     style: { head: [], border: [] },
-    // no rule between rows: long reports stay readable in a terminal
-    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
   });
   const totals = spec.columns.map(() => 0);
   for (const row of rows) {
