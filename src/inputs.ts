@@ -7,7 +7,7 @@ import { type Diagnostic, makeDiagnostic } from './diagnostics.js';
 import { ioDiagnostic } from './read.js';
 
 /** Text near the start of a file that says it is X12: an ISA, or a bare ST of a transaction set. */
-const X12_START = /(?<![A-Za-z0-9])(?:ISA[^A-Za-z0-9\s]|ST[^A-Za-z0-9\s]\d{3}[^A-Za-z0-9\s])/i;
+const X12_START = /(?<![A-Za-z0-9])(?:ISA([^A-Za-z0-9\s])\d\d\1|ST([^A-Za-z0-9\s])\d{3}\2)/i;
 const SNIFF_BYTES = 4096;
 
 export interface ExpandedInputs {

@@ -105,7 +105,7 @@ export class RemittanceBuilder {
     if (c === null) return;
     this.claim = null;
     r.claimCount++;
-    if (c.paid !== 0) r.claimsPaid++;
+    if (c.paid > 0) r.claimsPaid++;
     r.totals.claimCharge += c.charge;
     r.totals.claimPaid += c.paid;
     r.totals.patientResponsibility += c.patientResponsibility ?? 0;

@@ -182,7 +182,7 @@ export interface Remittance {
   /** All claims, unless the builder was told to stream them away (then empty; see claimCount). */
   claims: Claim[];
   claimCount: number;
-  /** Claims with CLP04 ≠ 0. */
+  /** Claims with CLP04 > 0 (a reversal is not a payment). */
   claimsPaid: number;
   /** Every PLB adjustment pair, in file order. */
   providerAdjustments: ProviderAdjustment[];

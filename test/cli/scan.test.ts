@@ -1,0 +1,106 @@
+// recoup scan through the real binary: every report in every format on the demo files, compared with
+// golden files (colour off). Set UPDATE_GOLDEN=1 to rewrite them after an intended change, then review the diff.
+
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../helpers.js';
+import { recoup } from './helpers.js';
+
+const GOLDEN = join(ROOT, 'test', 'golden');
+const REPORTS = ['summary', 'payments', 'offsets', 'claims', 'adjustments'];
+const FORMATS = ['table', 'csv', 'json', 'ndjson'];
+
+function golden(name: string, actual: string): void {
+  const path = join(GOLDEN, name);
+  if (process.env.UPDATE_GOLDEN) {
+    mkdirSync(GOLDEN, { recursive: true });
+    writeFileSync(path, actual);
+  }
+  expect(existsSync(path), `golden file ${name} is missing (run with UPDATE_GOLDEN=1)`).toBe(true);
+  expect(actual).toBe(readFileSync(path, 'utf8'));
+}
+
+describe('recoup scan: each report in each format (golden files)', () => {
+  const combos = REPORTS.flatMap((r) => FORMATS.map((f) => [r, f] as const));
+  it.each(combos)('%s as %s', (report, format) => {
+    const r = recoup(['scan', 'fixtures/demo', '--report', report, '--format', format]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('recoup: 4 files, 4 remittances (4 balanced, 0 unbalanced), 10 claims, 5 provider-level offsets; 0 errors, 0 warnings\n');
+    golden(`demo.${report}.${format === 'table' ? 'txt' : format}`, r.stdout);
+  });
+
+  it('the default: summary then offsets as tables', () => {
+    const r = recoup(['scan', 'fixtures/demo']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(readFileSync(join(GOLDEN, 'demo.summary.txt'), 'utf8') + '\n' + readFileSync(join(GOLDEN, 'demo.offsets.txt'), 'utf8'));
+  });
+
+  it('--csv writes offsets; --json holds summary, payments and offsets', () => {
+    expect(recoup(['scan', 'fixtures/demo', '--csv']).stdout).toBe(readFileSync(join(GOLDEN, 'demo.offsets.csv'), 'utf8'));
+    const json = JSON.parse(recoup(['scan', 'fixtures/demo', '--json']).stdout);
+    expect(Object.keys(json)).toEqual(['summary', 'payments', 'offsets']);
+    expect(json.summary[0]).toMatchObject({ payer_name: 'ACME HEALTH PLAN', checks: 3, paid: '1118.25', taken_back: '105.00', deferred: '-60.00' });
+  });
+
+  it('-o <dir> with CSV writes one file per report, mode 0600, no temporary files left', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'recoup-')), 'reports');
+    const r = recoup(['scan', 'fixtures/demo', '--csv', '--report', 'summary,offsets,claims', '-o', dir + '/']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(readdirSync(dir).sort()).toEqual(['claims.csv', 'offsets.csv', 'summary.csv']);
+    expect(readFileSync(join(dir, 'offsets.csv'), 'utf8')).toBe(readFileSync(join(GOLDEN, 'demo.offsets.csv'), 'utf8'));
+    expect(statSync(join(dir, 'claims.csv')).mode & 0o777).toBe(0o600);
+  });
+
+  it('-o <file> writes one report there', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'recoup-')), 'payments.json');
+    const r = recoup(['scan', 'fixtures/demo', '--json', '--report', 'payments', '-o', file]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(readFileSync(file, 'utf8')).payments).toHaveLength(4);
+  });
+
+  it('several reports to CSV on stdout is a usage error', () => {
+    const r = recoup(['scan', 'fixtures/demo', '--csv', '--report', 'summary,offsets']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('CSV holds one report');
+    expect(r.stdout).toBe('');
+  });
+
+  it('unknown report, conflicting formats: usage errors', () => {
+    expect(recoup(['scan', 'fixtures/demo', '--report', 'everything']).code).toBe(2);
+    expect(recoup(['scan', 'fixtures/demo', '--csv', '--json']).code).toBe(2);
+  });
+
+  it('reads standard input when piped', () => {
+    const r = recoup(['scan', '--csv', '--report', 'payments'], { input: readFileSync(join(ROOT, 'fixtures/demo/04-acme-2024-03-15.835')) });
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[1]).toBe('<stdin>,000000202,0001,ACME HEALTH PLAN,ACME01,MAPLE FAMILY CLINIC,1234567893,ACH100100102,2024-03-15,ACH,I,343.25,1,1,56.75,105.00,-48.25,yes,0.00');
+  });
+
+  it('an unbalanced remittance: warning on stderr, balanced=no, exit 0 (no --fail-on)', () => {
+    const r = recoup(['scan', 'fixtures/cases/unbalanced.835', '--csv', '--report', 'payments']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('fixtures/cases/unbalanced.835: segment 3 ST, byte 170: warning BALANCE_REMITTANCE');
+    expect(r.stdout).toContain(',no,-18.00\n');
+  });
+
+  it('CSV cells that a spreadsheet would run as formulas are neutralised; amounts stay numbers', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'recoup-'));
+    const src = readFileSync(join(ROOT, 'fixtures/cases/several-plb.835'), 'latin1').replace('CS:ADMIN FEE', 'CS:=HYPERLINK("x")');
+    writeFileSync(join(dir, 'evil.835'), src);
+    const r = recoup(['scan', join(dir, 'evil.835'), '--csv']);
+    expect(r.stdout).toContain(`"'=HYPERLINK(""x"")",15.00`);
+    expect(r.stdout).toMatch(/,-?\d+\.\d\d,/);
+  });
+
+  it('a file that is not X12 among good ones: exit 1, the good ones reported', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'recoup-'));
+    writeFileSync(join(dir, 'a.pdf'), '%PDF-1.4');
+    const r = recoup(['scan', join(dir, 'a.pdf'), 'fixtures/demo/04-acme-2024-03-15.835', '--csv']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error X12_NOT_X12');
+    expect(r.stdout.trim().split('\n')).toHaveLength(5);
+  });
+});
