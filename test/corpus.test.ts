@@ -98,3 +98,35 @@ describe('chunk invariance: whole, 1-byte chunks and random splits give identica
     }
   });
 });
+
+describe('balance check on the corpus (TR3 §1.10.2.1)', () => {
+  it('finds exactly the remittances whose Σ CLP04 − Σ PLB ≠ BPR02, each checked by hand', async () => {
+    const { scan } = await import('../src/scan.js');
+    const r = await scan([corpusDir()], { reports: ['payments'] });
+    const unbalanced = r.reports.payments!.filter((p) => p.balanced === 'no').map((p) => [basename(p.file!), p.transaction_control, p.difference]);
+    expect(unbalanced).toEqual([
+      ['Query-farm__vgi-x12__data__era_835.835', '0001', '-1100.00'], // CLP04 400.00 vs BPR02 1,500.00
+      ['azoner__pyx12__test__files__835_simple.txt', '40731', '-5482.52'],
+      ['diasks2__era_835_parser__spec__example_6.835', '1234', '150.00'], // BPR*H*0 but CLP04 150.00
+      ['diasks2__era_835_parser__spec__example_6.835', '1234', '-150.00'],
+      ['javillegasna__oxedi__crates__edi835_core__tests__fixtures__trizetto_sample.rmt', '1234', '-119.82'], // 1,380.18 vs 1,500.00
+      ['kputnam__stupidedi__notes__split.edi', '0002', '-187.50'],
+      ['kputnam__stupidedi__notes__split.edi', '0003', '-187.50'],
+      ['slott56__TigerShark__tests__835-example-2.txt', '0001', '-12145.65'],
+      ['slott56__TigerShark__tests__835-example.txt', '0001', '216.19'], // 12,200.67 + 361.19 − 12,345.67
+    ]);
+    expect(r.stats.remittances).toBe(229);
+    expect(r.stats.balancedRemittances).toBe(220);
+  });
+
+  it('every remittance: the reported difference equals an independent sum over its claims and PLB pairs', () => {
+    for (const path of files) {
+      for (const rem of record(read(path), undefined, basename(path)).remittances) {
+        const claims = rem.claims.reduce((t, c) => t + c.paid, 0);
+        const plb = rem.providerAdjustments.reduce((t, a) => t + a.amount, 0);
+        expect(rem.totals.claimPaid).toBe(claims);
+        expect(rem.totals.providerAdjustments).toBe(plb);
+      }
+    }
+  });
+});
