@@ -1,6 +1,6 @@
 // Turns model objects into report rows (see rows.ts for the column contract). Pure functions: no I/O.
 
-import type { Claim, ProviderAdjustment, Remittance } from '../remit/model.js';
+import type { Adjustment, Claim, ProviderAdjustment, Remittance } from '../remit/model.js';
 import { type Cents, formatCents } from '../remit/money.js';
 import { CAS_GROUPS, CLAIM_STATUSES, categorizeOffset, type OffsetCategory, PLB_REASONS } from './codes.js';
 import type { Row } from './rows.js';
@@ -128,13 +128,15 @@ export function claimRow(r: Remittance, c: Claim, balanced: boolean, correctsIcn
 export function adjustmentRows(r: Remittance, c: Claim, carc: ReadonlyMap<string, string> | undefined): Row[] {
   const rows: Row[] = [];
   const reversal = yesNo(c.statusCode === '22');
-  const base = { file: r.file, trace_number: r.trace.number, pcn: c.patientControlNumber, icn: c.payerClaimControlNumber };
-  for (const a of c.adjustments) {
+  const push = (a: Adjustment, level: 'claim' | 'service', procedure: string, serviceDate: string): void => {
     rows.push({
-      ...base,
-      level: 'claim',
-      procedure: '',
-      service_date: claimServiceDate(c),
+      file: r.file,
+      trace_number: r.trace.number,
+      pcn: c.patientControlNumber,
+      icn: c.payerClaimControlNumber,
+      level,
+      procedure,
+      service_date: serviceDate,
       group_code: a.group,
       group: CAS_GROUPS[a.group] ?? 'Unknown group',
       reason_code: a.reason,
@@ -143,24 +145,11 @@ export function adjustmentRows(r: Remittance, c: Claim, carc: ReadonlyMap<string
       quantity: a.quantity,
       reversal,
     });
-  }
+  };
+  for (const a of c.adjustments) push(a, 'claim', '', claimServiceDate(c));
   for (const s of c.services) {
     const procedure = [s.procedureCode, ...s.modifiers].filter((x) => x !== '').join(':');
-    for (const a of s.adjustments) {
-      rows.push({
-        ...base,
-        level: 'service',
-        procedure,
-        service_date: s.serviceDate ?? '',
-        group_code: a.group,
-        group: CAS_GROUPS[a.group] ?? 'Unknown group',
-        reason_code: a.reason,
-        reason: carc?.get(a.reason) ?? '',
-        amount: formatCents(a.amount),
-        quantity: a.quantity,
-        reversal,
-      });
-    }
+    for (const a of s.adjustments) push(a, 'service', procedure, s.serviceDate ?? '');
   }
   return rows;
 }
