@@ -5,3 +5,6 @@ export { expandInputs } from './inputs.js';
 export { parseAmount, formatCents, type Cents } from './remit/money.js';
 export type * from './remit/model.js';
 export { DIAGNOSTIC_CODES, RecoupError, type Diagnostic, type DiagnosticCode, type Severity } from './diagnostics.js';
+export { scan, Scanner, type ScanOptions, type ScanResult, type ScanStats } from './scan.js';
+export { COLUMNS, REPORT_NAMES, type ReportName, type Row } from './analysis/rows.js';
+export { categorizeOffset, PLB_REASONS, type OffsetCategory } from './analysis/codes.js';
