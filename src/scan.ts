@@ -4,7 +4,8 @@
 
 import type { Readable } from 'node:stream';
 import { checkClaimBalance, checkRemittanceBalance } from './analysis/balance.js';
-import { adjustmentRows, claimRow, offsetRow, paymentRow } from './analysis/build-rows.js';
+import { adjustmentRows, claimRow, offsetRow, patientName, paymentDate, payerId, paymentRow } from './analysis/build-rows.js';
+import { ClaimIndex, linkOffsets } from './analysis/link.js';
 import { isKnownPlbCode } from './analysis/codes.js';
 import type { ReportName, Row } from './analysis/rows.js';
 import { SummaryBuilder } from './analysis/summary.js';
@@ -53,6 +54,7 @@ export class Scanner {
   private readonly wants: ReadonlySet<ReportName>;
   private readonly summary = new SummaryBuilder();
   private readonly offsets: PendingOffset[] = [];
+  private readonly index = new ClaimIndex();
   private readonly reversals: ReversalIndex = { remittance: null, byPcn: new Map(), byIcn: new Map() };
   readonly stats: ScanStats = {
     files: 0,
@@ -98,6 +100,18 @@ export class Scanner {
 
   private onClaim(c: Claim, r: Remittance): void {
     this.stats.claims++;
+    this.index.addClaim({
+      pcn: c.patientControlNumber,
+      icn: c.payerClaimControlNumber,
+      originalReference: c.originalReference,
+      statusCode: c.statusCode,
+      payerKey: payerId(r),
+      patient: patientName(c),
+      traceNumber: r.trace.number,
+      paymentDate: paymentDate(r),
+      file: r.file,
+      paid: c.paid,
+    });
     const balance = checkClaimBalance(c, r.file);
     for (const d of balance.diagnostics) this.diagnostic(d);
     const correctsIcn = this.pairReversal(c, r);
@@ -127,6 +141,7 @@ export class Scanner {
 
   private onRemittance(r: Remittance): void {
     this.stats.remittances++;
+    if (r.trace.number) this.index.addRemittance({ traceNumber: r.trace.number, payerKey: payerId(r), paymentDate: paymentDate(r), file: r.file });
     let l6 = 0;
     for (const a of r.providerAdjustments) {
       if (a.reasonCode === 'L6') l6 += a.amount;
@@ -154,7 +169,13 @@ export class Scanner {
 
   /** Emits the rows that need the whole run (offsets, summary) and returns the run's figures. */
   finish(): ScanStats {
-    if (this.wants.has('offsets')) for (const o of this.offsets) this.options.onRow('offsets', offsetRow(o.remittance, o.adjustment));
+    if (this.wants.has('offsets')) {
+      const links = linkOffsets(
+        this.index,
+        this.offsets.map((o) => ({ payerKey: payerId(o.remittance), reasonCode: o.adjustment.reasonCode, reference: o.adjustment.reference, amount: o.adjustment.amount })),
+      );
+      this.offsets.forEach((o, i) => this.options.onRow('offsets', offsetRow(o.remittance, o.adjustment, links[i]!)));
+    }
     if (this.wants.has('summary')) for (const row of this.summary.rows()) this.options.onRow('summary', row);
     return this.stats;
   }

@@ -3,6 +3,7 @@
 import type { Adjustment, Claim, ProviderAdjustment, Remittance } from '../remit/model.js';
 import { type Cents, formatCents } from '../remit/money.js';
 import { CAS_GROUPS, CLAIM_STATUSES, categorizeOffset, type OffsetCategory, PLB_REASONS } from './codes.js';
+import type { Link } from './link.js';
 import type { Row } from './rows.js';
 
 const yesNo = (b: boolean): string => (b ? 'yes' : 'no');
@@ -70,8 +71,10 @@ export function offsetFacts(a: ProviderAdjustment): OffsetFacts {
   return { reason: PLB_REASONS[a.reasonCode] ?? 'Unknown code', category: categorizeOffset(a.reasonCode, a.amount) };
 }
 
-export function offsetRow(r: Remittance, a: ProviderAdjustment): Row {
+export function offsetRow(r: Remittance, a: ProviderAdjustment, link: Link): Row {
   const facts = offsetFacts(a);
+  const claim = link.claim;
+  const rem = link.remittance;
   return {
     file: r.file,
     transaction_control: r.transactionControl,
@@ -86,14 +89,15 @@ export function offsetRow(r: Remittance, a: ProviderAdjustment): Row {
     category: facts.category,
     reference: a.reference ?? '',
     amount: formatCents(a.amount),
-    link_basis: '',
-    linked_pcn: '',
-    linked_icn: '',
-    linked_patient: '',
-    linked_trace_number: '',
-    linked_payment_date: '',
-    linked_file: '',
-    linked_claim_paid: '',
+    link_basis: link.basis,
+    linked_pcn: claim?.pcn ?? '',
+    linked_icn: claim?.icn ?? '',
+    linked_patient: claim?.patient ?? '',
+    linked_trace_number: claim?.traceNumber ?? rem?.traceNumber ?? '',
+    linked_payment_date: claim?.paymentDate ?? rem?.paymentDate ?? '',
+    linked_file: claim?.file ?? rem?.file ?? '',
+    linked_claim_paid: claim ? formatCents(claim.paid) : '',
+    link_note: link.note,
   };
 }
 

@@ -28,6 +28,7 @@ export const LINK_COLUMNS: readonly Column[] = [
   c('linked_payment_date', 'date'),
   c('linked_file'),
   c('linked_claim_paid', 'amount'),
+  c('link_note'),
 ];
 
 export const COLUMNS: Readonly<Record<ReportName, readonly Column[]>> = {

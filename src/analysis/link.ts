@@ -1,0 +1,173 @@
+// Links each PLB offset to the claim it came from. Candidates are every claim seen in the run (later
+// also the ledger), keyed by CLP07, CLP01 and REF*F8, and every remittance keyed by TRN02.
+// A wrong link is worse than no link: several distinct claims → `ambiguous`, never a guess; a claim of
+// another payer is linked only on a unique exact match of a long identifier, and flagged cross_payer.
+
+import type { Cents } from '../remit/money.js';
+import { referenceKeys, type ReferenceKey } from './references.js';
+
+export type LinkBasis = 'icn' | 'pcn' | 'icn_suffix' | 'medicare_layout' | 'original_reference' | 'deferred_pair' | 'trace_number' | 'ambiguous' | 'none';
+
+/** What the index keeps of a claim: enough to link and to show where it was paid. */
+export interface ClaimRef {
+  pcn: string;
+  icn: string;
+  originalReference: string;
+  statusCode: string;
+  payerKey: string;
+  patient: string;
+  traceNumber: string;
+  paymentDate: string;
+  file: string;
+  paid: Cents;
+  /** Order seen in the run (earlier = smaller). */
+  seq: number;
+}
+
+export interface RemittanceRef {
+  traceNumber: string;
+  payerKey: string;
+  paymentDate: string;
+  file: string;
+}
+
+export interface Link {
+  basis: LinkBasis;
+  claim: ClaimRef | null;
+  remittance: RemittanceRef | null;
+  crossPayer: boolean;
+  /** Candidates when ambiguous, or a word on how the link was made. */
+  note: string;
+}
+
+export interface OffsetToLink {
+  payerKey: string;
+  reasonCode: string;
+  reference: string | null;
+  amount: Cents;
+}
+
+/** Identifiers shorter than this are too common to link across payers. */
+const LONG_IDENTIFIER = 8;
+
+export class ClaimIndex {
+  private seq = 0;
+  private readonly byIcn = new Map<string, ClaimRef[]>();
+  private readonly byPcn = new Map<string, ClaimRef[]>();
+  private readonly byF8 = new Map<string, ClaimRef[]>();
+  private readonly byTrace = new Map<string, RemittanceRef[]>();
+
+  addClaim(claim: Omit<ClaimRef, 'seq'>): void {
+    const ref: ClaimRef = { ...claim, seq: this.seq++ };
+    push(this.byIcn, ref.icn, ref);
+    push(this.byPcn, ref.pcn, ref);
+    push(this.byF8, ref.originalReference, ref);
+  }
+
+  addRemittance(r: RemittanceRef): void {
+    push(this.byTrace, r.traceNumber, r);
+  }
+
+  get claimCount(): number {
+    return this.seq;
+  }
+
+  /** A claim and everything chained to it: reversals with its ICN, corrections naming it in REF*F8. */
+  private family(c: ClaimRef): string {
+    // the root of a chain is the ICN that a REF*F8 points to, or the claim's own ICN
+    if (c.originalReference && this.byIcn.has(c.originalReference)) return `icn:${c.originalReference}`;
+    return c.icn ? `icn:${c.icn}` : `pcn:${c.pcn}`;
+  }
+
+  /** The claim that represents a family: the earliest payment that is not a reversal. */
+  private representative(members: ClaimRef[]): ClaimRef {
+    const originals = members.filter((m) => m.statusCode !== '22' && !(m.originalReference && this.byIcn.has(m.originalReference)));
+    const pool = originals.length > 0 ? originals : members.filter((m) => m.statusCode !== '22');
+    return (pool.length > 0 ? pool : members).reduce((a, b) => (a.seq <= b.seq ? a : b));
+  }
+
+  private resolve(matches: ClaimRef[], basis: LinkBasis, payerKey: string, key: string): Link | null {
+    if (matches.length === 0) return null;
+    const families = new Map<string, ClaimRef[]>();
+    for (const m of matches) push(families, this.family(m), m);
+    const samePayer = new Map([...families].filter(([, ms]) => ms.some((m) => m.payerKey === payerKey)));
+    const pick = samePayer.size > 0 ? samePayer : families;
+    if (pick.size > 1) {
+      const names = [...pick.values()].map((ms) => {
+        const r = this.representative(ms);
+        return `${r.pcn}/${r.icn}`;
+      });
+      return { basis: 'ambiguous', claim: null, remittance: null, crossPayer: false, note: `matches ${pick.size} claims: ${names.join('; ')}` };
+    }
+    const members = [...pick.values()][0]!;
+    const claim = this.representative(members.some((m) => m.payerKey === payerKey) ? members.filter((m) => m.payerKey === payerKey) : members);
+    if (samePayer.size === 0) {
+      if (key.length < LONG_IDENTIFIER) return null;
+      return { basis, claim, remittance: null, crossPayer: true, note: 'cross_payer: the claim was paid by another payer' };
+    }
+    return { basis, claim, remittance: null, crossPayer: false, note: claim.statusCode === '22' ? 'the original payment was not seen; linked to its reversal' : '' };
+  }
+
+  /** Direct link from the reference alone (no deferred pairing). */
+  linkDirect(o: OffsetToLink): Link {
+    const keys = referenceKeys(o.reference);
+    if (keys.length === 0) return none('no reference');
+    const basisOf = (k: ReferenceKey, field: 'icn' | 'pcn'): LinkBasis =>
+      k.source === 'medicare_layout' ? 'medicare_layout' : k.source === 'icn_suffix' ? 'icn_suffix' : field;
+    // 1) payer claim control number (X12-recommended), 2) original reference chain, 3) patient control number
+    for (const field of ['icn', 'f8', 'pcn'] as const) {
+      const map = field === 'icn' ? this.byIcn : field === 'f8' ? this.byF8 : this.byPcn;
+      for (const k of keys) {
+        if (field === 'pcn' && k.source === 'icn_suffix') continue;
+        const found = map.get(k.value);
+        if (!found) continue;
+        const basis: LinkBasis = field === 'f8' ? 'original_reference' : basisOf(k, field);
+        const link = this.resolve(found, basis, o.payerKey, k.value);
+        if (link) return link;
+      }
+    }
+    // FB references are often a TRN02: the link is to a remittance, not a claim (835-domain.md §3.1)
+    for (const k of keys) {
+      const rems = this.byTrace.get(k.value);
+      if (!rems) continue;
+      const same = rems.filter((r) => r.payerKey === o.payerKey);
+      const pool = same.length > 0 ? same : rems;
+      if (pool.length === 1) return { basis: 'trace_number', claim: null, remittance: pool[0]!, crossPayer: same.length === 0, note: same.length === 0 ? 'cross_payer' : '' };
+      return { basis: 'ambiguous', claim: null, remittance: null, crossPayer: false, note: `matches ${pool.length} remittances with trace ${k.value}` };
+    }
+    return none('no claim or remittance with this reference was seen');
+  }
+}
+
+function none(note: string): Link {
+  return { basis: 'none', claim: null, remittance: null, crossPayer: false, note };
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  if (key === '' || key === undefined) return;
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/**
+ * Links a whole run's offsets. Direct links first; then a collection (WO/FB positive) that found nothing
+ * inherits the link of an earlier deferral (WO/FB negative) with the same reference — `deferred_pair`.
+ */
+export function linkOffsets(index: ClaimIndex, offsets: readonly OffsetToLink[]): Link[] {
+  const links = offsets.map((o) => index.linkDirect(o));
+  const deferrals = new Map<string, Link>();
+  offsets.forEach((o, i) => {
+    const isDeferral = (o.reasonCode === 'WO' || o.reasonCode === 'FB') && o.amount < 0;
+    const l = links[i]!;
+    if (isDeferral && o.reference && (l.claim || l.remittance)) deferrals.set(`${o.payerKey}\u0000${o.reference.trim()}`, l);
+  });
+  offsets.forEach((o, i) => {
+    const isCollection = (o.reasonCode === 'WO' || o.reasonCode === 'FB') && o.amount > 0;
+    const l = links[i]!;
+    if (!isCollection || l.basis !== 'none' || !o.reference) return;
+    const d = deferrals.get(`${o.payerKey}\u0000${o.reference.trim()}`);
+    if (d) links[i] = { ...d, basis: 'deferred_pair', note: `same reference as an earlier deferral (${d.basis})` };
+  });
+  return links;
+}
