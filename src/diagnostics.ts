@@ -38,6 +38,9 @@ export const DIAGNOSTIC_CODES = {
   REMIT_PLB_INCOMPLETE: { severity: 'error', meaning: 'A PLB adjustment identifier has no amount (odd number of elements) or an amount has no reason code.' },
   REMIT_ZERO_PLB: { severity: 'warning', meaning: 'A PLB adjustment of zero dollars (not allowed in 5010).' },
   REMIT_CAS_GROUP_CR: { severity: 'warning', meaning: 'CAS group code CR (4010 corrections and reversals) in a 5010 file; accepted.' },
+  // --- ledger (src/ledger) ---
+  LEDGER_FILE_KNOWN: { severity: 'info', meaning: 'This file (same content) is already in the ledger; nothing was recorded again.' },
+  LEDGER_REMITTANCE_KNOWN: { severity: 'info', meaning: 'A remittance with the same payer, trace number and ST02 is already in the ledger; not recorded again.' },
   // --- analysis (src/analysis) ---
   PLB_UNKNOWN_CODE: { severity: 'warning', meaning: 'A PLB reason code that is not one of the 41 codes of 5010; kept, categorised other.' },
   BALANCE_SERVICE: { severity: 'warning', meaning: 'A service line does not balance: SVC02 − Σ service CAS ≠ SVC03.' },

@@ -22,6 +22,8 @@ export interface ParseHandlers {
   /** A remittance (ST…SE) is complete. */
   remittance?(remittance: Remittance, info: TransactionInfo): void;
   diagnostic?(diagnostic: Diagnostic): void;
+  /** Every chunk of raw bytes, before parsing (used to fingerprint a file for the ledger). */
+  bytes?(chunk: Buffer): void;
 }
 
 export interface ParseOptions {
@@ -48,9 +50,11 @@ export class RemittanceParser {
   private readonly builder: RemittanceBuilder;
   private readonly outcome: FileOutcome;
   private fatal = false;
+  private readonly onBytes: ((chunk: Buffer) => void) | undefined;
 
   constructor(file: string, handlers: ParseHandlers, options: ParseOptions = {}) {
     this.outcome = { file, bytes: 0, segments: 0, remittances: 0, readable: true, errors: 0, warnings: 0 };
+    this.onBytes = handlers.bytes;
     const diagnostic = (d: Diagnostic): void => {
       if (d.severity === 'error') this.outcome.errors++;
       else if (d.severity === 'warning') this.outcome.warnings++;
@@ -94,6 +98,7 @@ export class RemittanceParser {
 
   write(chunk: Buffer): void {
     this.outcome.bytes += chunk.length;
+    this.onBytes?.(chunk);
     this.tokenizer.write(chunk);
   }
 

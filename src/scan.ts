@@ -2,10 +2,13 @@
 // Claims, adjustments and payments stream out as they are read; offsets (which link to claims seen
 // anywhere in the run) and the summary come out when the run finishes.
 
+import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { checkClaimBalance, checkRemittanceBalance } from './analysis/balance.js';
 import { adjustmentRows, claimRow, offsetRow, patientName, paymentDate, payerId, paymentRow } from './analysis/build-rows.js';
-import { ClaimIndex, linkOffsets } from './analysis/link.js';
+import { type ClaimSource, ClaimIndex, type Link, linkOffsets } from './analysis/link.js';
+import { categorizeOffset } from './analysis/codes.js';
+import type { Ledger } from './ledger/ledger.js';
 import { isKnownPlbCode } from './analysis/codes.js';
 import type { ReportName, Row } from './analysis/rows.js';
 import { SummaryBuilder } from './analysis/summary.js';
@@ -21,6 +24,8 @@ export interface ScanOptions {
   onRow: (report: ReportName, row: Row) => void;
   onDiagnostic: (diagnostic: Diagnostic) => void;
   stdin?: Readable;
+  /** Record what is read, and link against earlier runs. */
+  ledger?: Ledger;
 }
 
 export interface ScanStats {
@@ -40,6 +45,18 @@ export interface ScanStats {
 interface PendingOffset {
   remittance: Remittance;
   adjustment: ProviderAdjustment;
+  /** Its row in the ledger, when it was recorded in this run. */
+  ledgerId?: number;
+}
+
+/** Ledger bookkeeping for the file being read (one SQLite transaction). */
+interface FileRecording {
+  fileId: number;
+  hash: ReturnType<typeof createHash>;
+  /** Remittance → its ledger id, or null when it was already recorded. */
+  remittanceIds: Map<Remittance, number | null>;
+  /** "already recorded" notes, said only if the file as a whole is not already recorded. */
+  knownRemittances: Diagnostic[];
 }
 
 /** Per-remittance memory for pairing a correction with the reversal before it (same CLP01 or CLP07). */
@@ -55,6 +72,9 @@ export class Scanner {
   private readonly summary = new SummaryBuilder();
   private readonly offsets: PendingOffset[] = [];
   private readonly index = new ClaimIndex();
+  private recording: FileRecording | null = null;
+  /** Links made at finish(), in offset order (for balances and the summary). */
+  private links: Link[] = [];
   private readonly reversals: ReversalIndex = { remittance: null, byPcn: new Map(), byIcn: new Map() };
   readonly stats: ScanStats = {
     files: 0,
@@ -81,26 +101,103 @@ export class Scanner {
     this.options.onDiagnostic(d);
   }
 
-  /** Reads one input ('-' = stdin). Never throws for bad input. */
+  /** Reads one input ('-' = stdin). Never throws for bad input; ledger failures stop the run (RecoupError). */
   async scanFile(path: string): Promise<void> {
     this.stats.files++;
-    const outcome = await parseFile(
-      path,
-      {
-        claim: (c, r) => this.onClaim(c, r),
-        remittance: (r) => this.onRemittance(r),
-        transactionSkipped: () => this.stats.skippedTransactions++,
-        diagnostic: (d) => this.diagnostic(d),
-      },
-      { keepClaims: false, ...(this.options.stdin ? { stdin: this.options.stdin } : {}) },
-    );
+    const ledger = this.options.ledger;
+    if (ledger) {
+      ledger.beginFile();
+      this.recording = { fileId: ledger.insertFile(path, `pending:${process.pid}:${Date.now()}:${this.stats.files}`, 0), hash: createHash('sha256'), remittanceIds: new Map(), knownRemittances: [] };
+    }
+    let outcome;
+    try {
+      outcome = await parseFile(
+        path,
+        {
+          claim: (c, r) => this.onClaim(c, r),
+          remittance: (r) => this.onRemittance(r),
+          transactionSkipped: () => this.stats.skippedTransactions++,
+          diagnostic: (d) => this.diagnostic(d),
+          ...(ledger ? { bytes: (chunk: Buffer) => this.recording!.hash.update(chunk) } : {}),
+        },
+        { keepClaims: false, ...(this.options.stdin ? { stdin: this.options.stdin } : {}) },
+      );
+    } catch (err) {
+      if (ledger) ledger.rollbackFile();
+      this.recording = null;
+      throw err;
+    }
     this.stats.bytes += outcome.bytes;
     if (!outcome.readable) this.stats.unreadableFiles++;
+    if (ledger) this.finishRecording(ledger, path, outcome.readable, outcome.bytes);
+  }
+
+  /** Commits the file's transaction, unless the file was unreadable or its content is already recorded. */
+  private finishRecording(ledger: Ledger, path: string, readable: boolean, bytes: number): void {
+    const rec = this.recording!;
+    this.recording = null;
+    const sha = rec.hash.digest('hex');
+    if (!readable) {
+      ledger.rollbackFile();
+      return;
+    }
+    if (ledger.isFileRecorded(sha)) {
+      ledger.rollbackFile();
+      for (const o of this.offsets) if (o.remittance.file === (path === '-' ? '<stdin>' : path)) delete o.ledgerId;
+      this.diagnostic(makeDiagnostic('LEDGER_FILE_KNOWN', `${path === '-' ? '<stdin>' : path} is already in the ledger (same content); nothing recorded again`, { file: path === '-' ? '<stdin>' : path }));
+      return;
+    }
+    ledger.database.prepare('UPDATE files SET sha256 = ?, bytes = ? WHERE id = ?').run(sha, bytes, rec.fileId);
+    ledger.commitFile();
+    for (const d of rec.knownRemittances) this.diagnostic(d);
+  }
+
+  /** The ledger id of a remittance, recording it on first sight; null when it is already recorded. */
+  private ledgerRemittance(r: Remittance): number | null {
+    const rec = this.recording;
+    if (!rec || !this.options.ledger) return null;
+    const known = rec.remittanceIds.get(r);
+    if (known !== undefined) return known;
+    const id = this.options.ledger.insertRemittance(rec.fileId, {
+      file: r.file,
+      payerKey: payerId(r),
+      payerName: r.payer.name,
+      traceNumber: r.trace.number,
+      transactionControl: r.transactionControl,
+      paymentDate: paymentDate(r),
+      paid: r.payment.amount,
+    });
+    rec.remittanceIds.set(r, id);
+    if (id === null) {
+      rec.knownRemittances.push(
+        makeDiagnostic('LEDGER_REMITTANCE_KNOWN', `remittance ST ${r.transactionControl} (trace ${r.trace.number}) is already in the ledger; not recorded again`, {
+          file: r.file,
+          segment: r.origin.segment,
+          byteOffset: r.origin.byteOffset,
+          segmentId: 'ST',
+        }),
+      );
+    }
+    return id;
   }
 
   private onClaim(c: Claim, r: Remittance): void {
     this.stats.claims++;
-    this.index.addClaim({
+    if (this.options.ledger) {
+      const rid = this.ledgerRemittance(r);
+      if (rid !== null) {
+        this.options.ledger.insertClaim(rid, {
+          pcn: c.patientControlNumber,
+          icn: c.payerClaimControlNumber,
+          originalReference: c.originalReference,
+          statusCode: c.statusCode,
+          patient: patientName(c),
+          charge: c.charge,
+          paid: c.paid,
+          interest: c.interest,
+        });
+      }
+    } else this.index.addClaim({
       pcn: c.patientControlNumber,
       icn: c.payerClaimControlNumber,
       originalReference: c.originalReference,
@@ -141,7 +238,8 @@ export class Scanner {
 
   private onRemittance(r: Remittance): void {
     this.stats.remittances++;
-    if (r.trace.number) this.index.addRemittance({ traceNumber: r.trace.number, payerKey: payerId(r), paymentDate: paymentDate(r), file: r.file });
+    const rid = this.options.ledger ? this.ledgerRemittance(r) : null;
+    if (!this.options.ledger && r.trace.number) this.index.addRemittance({ traceNumber: r.trace.number, payerKey: payerId(r), paymentDate: paymentDate(r), file: r.file });
     let l6 = 0;
     for (const a of r.providerAdjustments) {
       if (a.reasonCode === 'L6') l6 += a.amount;
@@ -156,7 +254,18 @@ export class Scanner {
           }),
         );
       }
-      this.offsets.push({ remittance: r, adjustment: a });
+      const pending: PendingOffset = { remittance: r, adjustment: a };
+      if (rid !== null && this.options.ledger) {
+        pending.ledgerId = this.options.ledger.insertOffset(rid, {
+          pairSeq: this.offsets.length,
+          providerId: a.providerId,
+          reasonCode: a.reasonCode,
+          reference: a.reference,
+          amount: a.amount,
+          category: categorizeOffset(a.reasonCode, a.amount),
+        });
+      }
+      this.offsets.push(pending);
     }
     this.stats.offsets += r.providerAdjustments.length;
     const balance = checkRemittanceBalance(r, l6);
@@ -167,15 +276,30 @@ export class Scanner {
     if (this.wants.has('payments')) this.options.onRow('payments', paymentRow(r, balance.balanced, balance.difference));
   }
 
+  /** Links every offset of the run (against the run, or the ledger's history), stores the links. */
+  private linkAll(): Link[] {
+    const ledger = this.options.ledger;
+    const source: ClaimSource = ledger ?? this.index;
+    const links = linkOffsets(
+      source,
+      this.offsets.map((o) => ({ payerKey: payerId(o.remittance), reasonCode: o.adjustment.reasonCode, reference: o.adjustment.reference, amount: o.adjustment.amount })),
+      ledger ? (payerKey, reference) => ledger.priorDeferralLink(payerKey, reference) : undefined,
+    );
+    if (ledger) {
+      ledger.transaction(() => {
+        this.offsets.forEach((o, i) => {
+          const l = links[i]!;
+          if (o.ledgerId !== undefined) ledger.setOffsetLink(o.ledgerId, l.basis, l.claim?.ledgerId ?? null, l.remittance?.ledgerId ?? null, l.note);
+        });
+      });
+    }
+    return links;
+  }
+
   /** Emits the rows that need the whole run (offsets, summary) and returns the run's figures. */
   finish(): ScanStats {
-    if (this.wants.has('offsets')) {
-      const links = linkOffsets(
-        this.index,
-        this.offsets.map((o) => ({ payerKey: payerId(o.remittance), reasonCode: o.adjustment.reasonCode, reference: o.adjustment.reference, amount: o.adjustment.amount })),
-      );
-      this.offsets.forEach((o, i) => this.options.onRow('offsets', offsetRow(o.remittance, o.adjustment, links[i]!)));
-    }
+    this.links = this.linkAll();
+    if (this.wants.has('offsets')) this.offsets.forEach((o, i) => this.options.onRow('offsets', offsetRow(o.remittance, o.adjustment, this.links[i]!)));
     if (this.wants.has('summary')) for (const row of this.summary.rows()) this.options.onRow('summary', row);
     return this.stats;
   }

@@ -20,8 +20,10 @@ export interface ClaimRef {
   paymentDate: string;
   file: string;
   paid: Cents;
-  /** Order seen in the run (earlier = smaller). */
+  /** Order seen (earlier = smaller): insertion order in the run, or the ledger's claim id. */
   seq: number;
+  /** The ledger's claim id, when the claim came from (or was recorded in) the ledger. */
+  ledgerId?: number;
 }
 
 export interface RemittanceRef {
@@ -29,6 +31,16 @@ export interface RemittanceRef {
   payerKey: string;
   paymentDate: string;
   file: string;
+  ledgerId?: number;
+}
+
+/** Where candidates come from: the run's memory index, or the ledger. */
+export interface ClaimSource {
+  claimsByIcn(icn: string): ClaimRef[];
+  claimsByPcn(pcn: string): ClaimRef[];
+  claimsByOriginalReference(reference: string): ClaimRef[];
+  remittancesByTrace(trace: string): RemittanceRef[];
+  hasClaimIcn(icn: string): boolean;
 }
 
 export interface Link {
@@ -50,7 +62,7 @@ export interface OffsetToLink {
 /** Identifiers shorter than this are too common to link across payers. */
 const LONG_IDENTIFIER = 8;
 
-export class ClaimIndex {
+export class ClaimIndex implements ClaimSource {
   private seq = 0;
   private readonly byIcn = new Map<string, ClaimRef[]>();
   private readonly byPcn = new Map<string, ClaimRef[]>();
@@ -72,16 +84,40 @@ export class ClaimIndex {
     return this.seq;
   }
 
+  claimsByIcn(icn: string): ClaimRef[] {
+    return this.byIcn.get(icn) ?? [];
+  }
+  claimsByPcn(pcn: string): ClaimRef[] {
+    return this.byPcn.get(pcn) ?? [];
+  }
+  claimsByOriginalReference(reference: string): ClaimRef[] {
+    return this.byF8.get(reference) ?? [];
+  }
+  remittancesByTrace(trace: string): RemittanceRef[] {
+    return this.byTrace.get(trace) ?? [];
+  }
+  hasClaimIcn(icn: string): boolean {
+    return this.byIcn.has(icn);
+  }
+}
+
+/** The matching rules over any ClaimSource. */
+export class Linker {
+  private readonly source: ClaimSource;
+
+  constructor(source: ClaimSource) {
+    this.source = source;
+  }
   /** A claim and everything chained to it: reversals with its ICN, corrections naming it in REF*F8. */
   private family(c: ClaimRef): string {
     // the root of a chain is the ICN that a REF*F8 points to, or the claim's own ICN
-    if (c.originalReference && this.byIcn.has(c.originalReference)) return `icn:${c.originalReference}`;
+    if (c.originalReference && this.source.hasClaimIcn(c.originalReference)) return `icn:${c.originalReference}`;
     return c.icn ? `icn:${c.icn}` : `pcn:${c.pcn}`;
   }
 
   /** The claim that represents a family: the earliest payment that is not a reversal. */
   private representative(members: ClaimRef[]): ClaimRef {
-    const originals = members.filter((m) => m.statusCode !== '22' && !(m.originalReference && this.byIcn.has(m.originalReference)));
+    const originals = members.filter((m) => m.statusCode !== '22' && !(m.originalReference && this.source.hasClaimIcn(m.originalReference)));
     const pool = originals.length > 0 ? originals : members.filter((m) => m.statusCode !== '22');
     return (pool.length > 0 ? pool : members).reduce((a, b) => (a.seq <= b.seq ? a : b));
   }
@@ -116,11 +152,11 @@ export class ClaimIndex {
       k.source === 'medicare_layout' ? 'medicare_layout' : k.source === 'icn_suffix' ? 'icn_suffix' : field;
     // 1) payer claim control number (X12-recommended), 2) original reference chain, 3) patient control number
     for (const field of ['icn', 'f8', 'pcn'] as const) {
-      const map = field === 'icn' ? this.byIcn : field === 'f8' ? this.byF8 : this.byPcn;
       for (const k of keys) {
         if (field === 'pcn' && k.source === 'icn_suffix') continue;
-        const found = map.get(k.value);
-        if (!found) continue;
+        const found =
+          field === 'icn' ? this.source.claimsByIcn(k.value) : field === 'f8' ? this.source.claimsByOriginalReference(k.value) : this.source.claimsByPcn(k.value);
+        if (found.length === 0) continue;
         const basis: LinkBasis = field === 'f8' ? 'original_reference' : basisOf(k, field);
         const link = this.resolve(found, basis, o.payerKey, k.value);
         if (link) return link;
@@ -128,8 +164,8 @@ export class ClaimIndex {
     }
     // FB references are often a TRN02: the link is to a remittance, not a claim (835-domain.md §3.1)
     for (const k of keys) {
-      const rems = this.byTrace.get(k.value);
-      if (!rems) continue;
+      const rems = this.source.remittancesByTrace(k.value);
+      if (rems.length === 0) continue;
       const same = rems.filter((r) => r.payerKey === o.payerKey);
       const pool = same.length > 0 ? same : rems;
       if (pool.length === 1) return { basis: 'trace_number', claim: null, remittance: pool[0]!, crossPayer: same.length === 0, note: same.length === 0 ? 'cross_payer' : '' };
@@ -154,8 +190,9 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
  * Links a whole run's offsets. Direct links first; then a collection (WO/FB positive) that found nothing
  * inherits the link of an earlier deferral (WO/FB negative) with the same reference — `deferred_pair`.
  */
-export function linkOffsets(index: ClaimIndex, offsets: readonly OffsetToLink[]): Link[] {
-  const links = offsets.map((o) => index.linkDirect(o));
+export function linkOffsets(source: ClaimSource, offsets: readonly OffsetToLink[], priorDeferral?: (payerKey: string, reference: string) => Link | null): Link[] {
+  const linker = new Linker(source);
+  const links = offsets.map((o) => linker.linkDirect(o));
   const deferrals = new Map<string, Link>();
   offsets.forEach((o, i) => {
     const isDeferral = (o.reasonCode === 'WO' || o.reasonCode === 'FB') && o.amount < 0;
@@ -166,7 +203,7 @@ export function linkOffsets(index: ClaimIndex, offsets: readonly OffsetToLink[])
     const isCollection = (o.reasonCode === 'WO' || o.reasonCode === 'FB') && o.amount > 0;
     const l = links[i]!;
     if (!isCollection || l.basis !== 'none' || !o.reference) return;
-    const d = deferrals.get(`${o.payerKey}\u0000${o.reference.trim()}`);
+    const d = deferrals.get(`${o.payerKey}\u0000${o.reference.trim()}`) ?? priorDeferral?.(o.payerKey, o.reference.trim()) ?? null;
     if (d) links[i] = { ...d, basis: 'deferred_pair', note: `same reference as an earlier deferral (${d.basis})` };
   });
   return links;

@@ -70,6 +70,7 @@ Examples:
     .option('--json', 'same as --format json')
     .option('-o, --output <path>', 'write to a file, or with CSV to a directory (one <report>.csv per report)')
     .option('--carc-file <csv>', 'your licensed CARC list (columns code,description) for the adjustments report')
+    .option('--ledger <file>', 'SQLite ledger: record what is read and link offsets to claims of earlier runs (or set RECOUP_LEDGER)')
     .option('--no-color', 'never colour the output')
     .option('-q, --quiet', 'print only errors on stderr')
     .option('-v, --verbose', 'print every diagnostic')

@@ -13,6 +13,7 @@ import { formatDiagnostic } from '../report/diagnostics.js';
 import { ndjsonLine, renderJson } from '../report/json.js';
 import { fileTarget, type OutputTarget, stdoutTarget } from '../report/output.js';
 import { renderTable } from '../report/table.js';
+import { Ledger } from '../ledger/ledger.js';
 import { Scanner } from '../scan.js';
 import { type CliIO, makeChalk, writeOut } from './io.js';
 
@@ -27,6 +28,7 @@ export const scanOptionsSchema = z
     json: z.boolean().optional(),
     output: z.string().min(1).optional(),
     carcFile: z.string().min(1).optional(),
+    ledger: z.string().min(1).optional(),
     color: z.boolean(),
     quiet: z.boolean().optional(),
     verbose: z.boolean().optional(),
@@ -183,21 +185,29 @@ export async function runScan(paths: string[], raw: unknown, io: CliIO): Promise
   let exit = inputProblems.length > 0 ? 1 : 0;
   for (const d of inputProblems) showDiagnostic(d);
 
-  const sinks = await openSinks(format, reports, opts, io);
-  const scanner = new Scanner({
-    reports,
-    ...(carc ? { carc } : {}),
-    onRow: (report, row) => sinks.onRow(report, row),
-    onDiagnostic: showDiagnostic,
-    stdin: io.stdin,
-  });
+  const ledgerPath = opts.ledger ?? (io.env.RECOUP_LEDGER || undefined);
+  const ledger = ledgerPath !== undefined ? Ledger.open(ledgerPath) : undefined;
+  let scanner: Scanner;
   try {
-    for (const input of inputs) await scanner.scanFile(input);
-    scanner.finish();
-    await sinks.finish();
-  } catch (err) {
-    await sinks.abort();
-    throw err;
+    const sinks = await openSinks(format, reports, opts, io);
+    scanner = new Scanner({
+      reports,
+      ...(carc ? { carc } : {}),
+      ...(ledger ? { ledger } : {}),
+      onRow: (report, row) => sinks.onRow(report, row),
+      onDiagnostic: showDiagnostic,
+      stdin: io.stdin,
+    });
+    try {
+      for (const input of inputs) await scanner.scanFile(input);
+      scanner.finish();
+      await sinks.finish();
+    } catch (err) {
+      await sinks.abort();
+      throw err;
+    }
+  } finally {
+    ledger?.close();
   }
   const s = scanner.stats;
   if (s.unreadableFiles > 0) exit = 1;
