@@ -8,6 +8,7 @@ import { checkClaimBalance, checkRemittanceBalance } from './analysis/balance.js
 import { adjustmentRows, claimRow, offsetRow, patientName, paymentDate, payerId, paymentRow } from './analysis/build-rows.js';
 import { type ClaimSource, ClaimIndex, type Link, linkOffsets } from './analysis/link.js';
 import { categorizeOffset } from './analysis/codes.js';
+import { type BalanceOffset, computeBalances } from './analysis/balances.js';
 import type { Ledger } from './ledger/ledger.js';
 import { isKnownPlbCode } from './analysis/codes.js';
 import type { ReportName, Row } from './analysis/rows.js';
@@ -26,6 +27,12 @@ export interface ScanOptions {
   stdin?: Readable;
   /** Record what is read, and link against earlier runs. */
   ledger?: Ledger;
+  /** Date (YYYY-MM-DD) the age of open balances is counted to; default today. */
+  asOf?: string;
+}
+
+function today(): string {
+  return new Date().toISOString().slice(0, 10);
 }
 
 export interface ScanStats {
@@ -299,9 +306,38 @@ export class Scanner {
   /** Emits the rows that need the whole run (offsets, summary) and returns the run's figures. */
   finish(): ScanStats {
     this.links = this.linkAll();
+    this.offsets.forEach((o, i) =>
+      this.summary.addLink(o.remittance, o.adjustment.amount, categorizeOffset(o.adjustment.reasonCode, o.adjustment.amount), this.links[i]!, paymentDate(o.remittance)),
+    );
     if (this.wants.has('offsets')) this.offsets.forEach((o, i) => this.options.onRow('offsets', offsetRow(o.remittance, o.adjustment, this.links[i]!)));
     if (this.wants.has('summary')) for (const row of this.summary.rows()) this.options.onRow('summary', row);
+    if (this.wants.has('balances')) for (const row of computeBalances(this.balanceInputs(), this.options.asOf ?? today())) this.options.onRow('balances', row);
     return this.stats;
+  }
+
+  /** Deferrals and collections: the ledger's whole history when there is one, else this run. */
+  private balanceInputs(): BalanceOffset[] {
+    const ledger = this.options.ledger;
+    if (ledger) return ledger.balanceOffsets();
+    const rows = this.offsets.map((o, i) => {
+      const l = this.links[i]!;
+      return {
+        payerKey: payerId(o.remittance),
+        payerName: o.remittance.payer.name,
+        date: paymentDate(o.remittance),
+        trace: o.remittance.trace.number,
+        file: o.remittance.file,
+        code: o.adjustment.reasonCode,
+        reference: o.adjustment.reference,
+        amount: o.adjustment.amount,
+        linkBasis: l.basis,
+        linkedPcn: l.claim?.pcn ?? '',
+        linkedIcn: l.claim?.icn ?? '',
+        linkedPatient: l.claim?.patient ?? '',
+      };
+    });
+    // chronological, stable within a day
+    return rows.map((r, i) => ({ r, i })).sort((a, b) => (a.r.date < b.r.date ? -1 : a.r.date > b.r.date ? 1 : a.i - b.i)).map((x) => x.r);
   }
 }
 

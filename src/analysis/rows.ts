@@ -2,9 +2,9 @@
 // decimal text with two places signed as in the file; dates YYYY-MM-DD). Declared once here and used by
 // the scanner that fills rows and by every renderer.
 
-export type ReportName = 'payments' | 'offsets' | 'claims' | 'adjustments' | 'summary';
+export type ReportName = 'payments' | 'offsets' | 'claims' | 'adjustments' | 'summary' | 'balances';
 
-export const REPORT_NAMES: readonly ReportName[] = ['summary', 'payments', 'offsets', 'claims', 'adjustments'];
+export const REPORT_NAMES: readonly ReportName[] = ['summary', 'payments', 'offsets', 'claims', 'adjustments', 'balances'];
 
 export type ColumnKind = 'text' | 'amount' | 'count' | 'date' | 'flag' | 'code';
 
@@ -122,6 +122,35 @@ export const COLUMNS: Readonly<Record<ReportName, readonly Column[]>> = {
     c('withholding', 'amount'),
     c('other', 'amount'),
     c('unbalanced', 'count'),
+    c('linked_offsets', 'count'),
+    c('linked_amount', 'amount'),
+    c('ambiguous_offsets', 'count'),
+    c('ambiguous_amount', 'amount'),
+    c('unlinked_offsets', 'count'),
+    c('unlinked_amount', 'amount'),
+    c('gross_claim_payments', 'amount'),
+    c('offset_rate_percent', 'amount'),
+    c('avg_recoupment_lag_days', 'amount'),
+    c('net_cash_impact', 'amount'),
+  ],
+  balances: [
+    c('payer_name'),
+    c('payer_id'),
+    c('deferred_date', 'date'),
+    c('trace_number'),
+    c('file'),
+    c('reason_code', 'code'),
+    c('reference'),
+    c('deferred', 'amount'),
+    c('collected', 'amount'),
+    c('outstanding', 'amount'),
+    c('age_days', 'count'),
+    c('last_collected_date', 'date'),
+    c('status', 'code'),
+    c('link_basis', 'code'),
+    c('linked_pcn'),
+    c('linked_icn'),
+    c('linked_patient', 'text', { phi: true }),
   ],
 };
 

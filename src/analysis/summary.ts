@@ -5,7 +5,16 @@ import type { Remittance } from '../remit/model.js';
 import { type Cents, formatCents } from '../remit/money.js';
 import { categorizeOffset, type OffsetCategory } from './codes.js';
 import { payerId } from './build-rows.js';
+import { daysBetween } from './balances.js';
+import type { Link } from './link.js';
 import type { Row } from './rows.js';
+
+/** 123 → "12.3" (integer tenths, no floating point in the output). */
+function tenths(n: number): string {
+  const neg = n < 0;
+  const a = Math.abs(n);
+  return `${neg ? '-' : ''}${Math.floor(a / 10)}.${a % 10}`;
+}
 
 interface PayerTotals {
   payerName: string;
@@ -17,6 +26,12 @@ interface PayerTotals {
   providerAdjustments: Cents;
   byCategory: Record<OffsetCategory, Cents>;
   unbalanced: number;
+  grossClaimPayments: Cents;
+  linked: { count: number; amount: Cents };
+  ambiguous: { count: number; amount: Cents };
+  unlinked: { count: number; amount: Cents };
+  lagDays: number;
+  lagCount: number;
 }
 
 const CATEGORY_COLUMN: Record<OffsetCategory, string> = {
@@ -32,7 +47,7 @@ const CATEGORY_COLUMN: Record<OffsetCategory, string> = {
 export class SummaryBuilder {
   private readonly payers = new Map<string, PayerTotals>();
 
-  add(r: Remittance, balanced: boolean): void {
+  private totals(r: Remittance): PayerTotals {
     const id = payerId(r);
     const key = `${id}\u0000${r.payer.name}`;
     let t = this.payers.get(key);
@@ -47,9 +62,21 @@ export class SummaryBuilder {
         providerAdjustments: 0,
         byCategory: { recoupment: 0, deferred_recoupment: 0, refund_acknowledged: 0, interest: 0, penalty: 0, withholding: 0, other: 0 },
         unbalanced: 0,
+        grossClaimPayments: 0,
+        linked: { count: 0, amount: 0 },
+        ambiguous: { count: 0, amount: 0 },
+        unlinked: { count: 0, amount: 0 },
+        lagDays: 0,
+        lagCount: 0,
       };
       this.payers.set(key, t);
     }
+    return t;
+  }
+
+  add(r: Remittance, balanced: boolean): void {
+    const t = this.totals(r);
+    t.grossClaimPayments += r.totals.grossClaimPaid;
     t.checks++;
     t.paid += r.payment.amount;
     t.claimPayments += r.totals.claimPaid;
@@ -57,6 +84,24 @@ export class SummaryBuilder {
     t.providerAdjustments += r.totals.providerAdjustments;
     for (const a of r.providerAdjustments) t.byCategory[categorizeOffset(a.reasonCode, a.amount)] += a.amount;
     if (!balanced) t.unbalanced++;
+  }
+
+  /**
+   * Counts an offset's link. Amounts here are absolute (an unlinked 72 −45.00 and WO +45.00 are 90.00 of
+   * suspense), so linked + ambiguous + unlinked = Σ |PLB|.
+   */
+  addLink(r: Remittance, amount: Cents, category: OffsetCategory, link: Link, offsetDate: string): void {
+    const t = this.totals(r);
+    const bucket = link.basis === 'ambiguous' ? t.ambiguous : link.basis === 'none' ? t.unlinked : t.linked;
+    bucket.count++;
+    bucket.amount += Math.abs(amount);
+    if (category === 'recoupment' && link.claim !== null) {
+      const lag = daysBetween(link.claim.paymentDate, offsetDate);
+      if (lag !== null) {
+        t.lagDays += lag;
+        t.lagCount++;
+      }
+    }
   }
 
   rows(): Row[] {
@@ -72,6 +117,16 @@ export class SummaryBuilder {
           claims_paid: String(t.claimsPaid),
           provider_adjustments: formatCents(t.providerAdjustments),
           unbalanced: String(t.unbalanced),
+          linked_offsets: String(t.linked.count),
+          linked_amount: formatCents(t.linked.amount),
+          ambiguous_offsets: String(t.ambiguous.count),
+          ambiguous_amount: formatCents(t.ambiguous.amount),
+          unlinked_offsets: String(t.unlinked.count),
+          unlinked_amount: formatCents(t.unlinked.amount),
+          gross_claim_payments: formatCents(t.grossClaimPayments),
+          offset_rate_percent: t.grossClaimPayments > 0 ? formatCents(Math.round((t.byCategory.recoupment * 10000) / t.grossClaimPayments)) : '',
+          avg_recoupment_lag_days: t.lagCount > 0 ? tenths(Math.round((t.lagDays * 10) / t.lagCount)) : '',
+          net_cash_impact: formatCents(-t.providerAdjustments),
         };
         for (const [cat, col] of Object.entries(CATEGORY_COLUMN)) row[col] = formatCents(t.byCategory[cat as OffsetCategory]);
         return row;

@@ -11,6 +11,7 @@ import { renderInspectText } from '../report/inspect.js';
 import { type CliIO, makeChalk, processIO, writeOut } from './io.js';
 import { VERSION } from '../version.js';
 import { FORMATS, runScan } from './scan-command.js';
+import { runTrace } from './trace-command.js';
 
 export const EXIT = { ok: 0, input: 1, usage: 2, failOn: 3 } as const;
 
@@ -64,13 +65,14 @@ Examples:
     .command('scan')
     .description('Reconcile 835 remittances: what each check paid, what was taken back at the provider level (PLB) and why,\nand whether every remittance balances.')
     .argument('[paths...]', "835 files or directories (searched recursively); '-' or a pipe for standard input")
-    .option('-r, --report <names>', 'reports to produce, comma-separated or repeated: summary, payments, offsets, claims, adjustments, all', collect)
+    .option('-r, --report <names>', 'reports to produce, comma-separated or repeated: summary, payments, offsets, claims, adjustments, balances, all', collect)
     .addOption(new Option('-f, --format <format>', 'output format (default: table)').choices([...FORMATS]))
     .option('--csv', 'same as --format csv')
     .option('--json', 'same as --format json')
     .option('-o, --output <path>', 'write to a file, or with CSV to a directory (one <report>.csv per report)')
     .option('--carc-file <csv>', 'your licensed CARC list (columns code,description) for the adjustments report')
     .option('--ledger <file>', 'SQLite ledger: record what is read and link offsets to claims of earlier runs (or set RECOUP_LEDGER)')
+    .option('--as-of <date>', 'date (YYYY-MM-DD) the age of open deferred balances is counted to (default: today)')
     .option('--no-color', 'never colour the output')
     .option('-q, --quiet', 'print only errors on stderr')
     .option('-v, --verbose', 'print every diagnostic')
@@ -83,6 +85,8 @@ Reports (CSV headers / JSON keys are stable):
   offsets      one row per provider-level adjustment (PLB pair): reason, category, reference, amount
   claims       one row per claim (CLP), reversals and corrections marked
   adjustments  one row per claim or service adjustment (CAS triplet)
+  balances     every deferred recoupment (WO/FB negative), what was collected since, what is outstanding
+               (with --ledger: the whole history in the ledger)
 
 Defaults: table shows summary then offsets; --csv writes offsets; --json/ndjson hold summary, payments, offsets.
 A positive adjustment amount was withheld from the check; a negative one was added to it.
@@ -96,6 +100,24 @@ Examples:
     )
     .action(async (paths: string[], raw: unknown) => {
       setExit(await runScan(paths, raw, io));
+    });
+
+  program
+    .command('trace')
+    .description('The life of one claim from the ledger: original payment, reversals and corrections, every offset\ntaken against it, interest, and what is still outstanding.')
+    .argument('<claim>', 'patient control number (CLP01) or payer claim control number (CLP07)')
+    .option('--ledger <file>', 'the ledger written by recoup scan --ledger (or set RECOUP_LEDGER)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'csv']))
+    .option('--no-color', 'never colour the output')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  recoup trace MFC1002 --ledger ~/recoup.db
+  recoup trace 2224001000102 --ledger ~/recoup.db --format json > appeal-MFC1002.json`,
+    )
+    .action(async (id: string, raw: unknown) => {
+      setExit(await runTrace(id, raw, io));
     });
 
   program

@@ -29,6 +29,10 @@ export const scanOptionsSchema = z
     output: z.string().min(1).optional(),
     carcFile: z.string().min(1).optional(),
     ledger: z.string().min(1).optional(),
+    asOf: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD')
+      .optional(),
     color: z.boolean(),
     quiet: z.boolean().optional(),
     verbose: z.boolean().optional(),
@@ -194,6 +198,7 @@ export async function runScan(paths: string[], raw: unknown, io: CliIO): Promise
       reports,
       ...(carc ? { carc } : {}),
       ...(ledger ? { ledger } : {}),
+      ...(opts.asOf ? { asOf: opts.asOf } : {}),
       onRow: (report, row) => sinks.onRow(report, row),
       onDiagnostic: showDiagnostic,
       stdin: io.stdin,

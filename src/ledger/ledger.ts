@@ -8,6 +8,7 @@ import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { RecoupError } from '../diagnostics.js';
 import type { ClaimRef, ClaimSource, Link, RemittanceRef } from '../analysis/link.js';
 import type { Cents } from '../remit/money.js';
+import type { BalanceOffset } from '../analysis/balances.js';
 
 export const SCHEMA_VERSION = 1;
 
@@ -365,6 +366,32 @@ export class Ledger implements ClaimSource {
       crossPayer: (row.link_note ?? '').startsWith('cross_payer'),
       note: row.link_note ?? '',
     };
+  }
+
+  /** Every offset recorded, chronologically, with its stored link — input for the balances report. */
+  balanceOffsets(): BalanceOffset[] {
+    const rows = this.db
+      .prepare(
+        `SELECT r.payer_key, r.payer_name, r.payment_date, r.trace_number, r.file_path, o.reason_code, o.reference, o.amount,
+                coalesce(o.link_basis, 'none') AS link_basis, coalesce(c.pcn, '') AS pcn, coalesce(c.icn, '') AS icn, coalesce(c.patient, '') AS patient
+         FROM offsets o JOIN remittances r ON r.id = o.remittance_id LEFT JOIN claims c ON c.id = o.linked_claim_id
+         ORDER BY r.payment_date, o.id`,
+      )
+      .all() as Array<Record<string, string | number | null>>;
+    return rows.map((x) => ({
+      payerKey: x.payer_key as string,
+      payerName: x.payer_name as string,
+      date: x.payment_date as string,
+      trace: x.trace_number as string,
+      file: x.file_path as string,
+      code: x.reason_code as string,
+      reference: (x.reference as string | null) ?? null,
+      amount: x.amount as number,
+      linkBasis: x.link_basis as string,
+      linkedPcn: x.pcn as string,
+      linkedIcn: x.icn as string,
+      linkedPatient: x.patient as string,
+    }));
   }
 
   counts(): { files: number; remittances: number; claims: number; offsets: number } {

@@ -108,6 +108,7 @@ export class RemittanceBuilder {
     if (c.paid > 0) r.claimsPaid++;
     r.totals.claimCharge += c.charge;
     r.totals.claimPaid += c.paid;
+    if (c.paid > 0) r.totals.grossClaimPaid += c.paid;
     r.totals.patientResponsibility += c.patientResponsibility ?? 0;
     r.totals.claimInterest += c.interest ?? 0;
     for (const a of c.adjustments) r.totals.claimAdjustments += a.amount;
@@ -424,7 +425,7 @@ function emptyRemittance(file: string, info: TransactionInfo): Remittance {
     claimsPaid: 0,
     providerAdjustments: [],
     plbSegments: 0,
-    totals: { claimCharge: 0, claimPaid: 0, patientResponsibility: 0, providerAdjustments: 0, claimInterest: 0, claimAdjustments: 0 },
+    totals: { claimCharge: 0, claimPaid: 0, grossClaimPaid: 0, patientResponsibility: 0, providerAdjustments: 0, claimInterest: 0, claimAdjustments: 0 },
     segmentCount: 0,
     closed: true,
     errors: 0,

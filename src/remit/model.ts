@@ -152,6 +152,8 @@ export interface RemittanceTotals {
   claimCharge: Cents;
   /** Σ CLP04 */
   claimPaid: Cents;
+  /** Σ CLP04 of claims with a positive payment (reversals left out). */
+  grossClaimPaid: Cents;
   /** Σ CLP05 */
   patientResponsibility: Cents;
   /** Σ PLB amounts (positive = withheld) */

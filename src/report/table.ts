@@ -42,6 +42,23 @@ const TABLES: Partial<Record<ReportName, { title: string; columns: TableColumn[]
       { label: 'Other adj.', value: otherAdjustments, kind: 'amount', total: true },
       { label: 'Paid', value: 'paid', kind: 'amount', total: true },
       { label: 'Unbalanced', value: 'unbalanced', kind: 'count', total: true, tone: (_r, v) => (v !== '0' ? 'bad' : null) },
+      { label: 'Unlinked', value: 'unlinked_offsets', kind: 'count', total: true, tone: (_r, v) => (v !== '0' && v !== '' ? 'bad' : null) },
+    ],
+  },
+  balances: {
+    title: 'Deferred recoupments (money the payer may still take back)',
+    columns: [
+      { label: 'Deferred on', value: 'deferred_date', kind: 'text' },
+      { label: 'Payer', value: 'payer_name', kind: 'text' },
+      { label: 'Trace', value: 'trace_number', kind: 'text' },
+      { label: 'Code', value: 'reason_code', kind: 'text' },
+      { label: 'Reference', value: 'reference', kind: 'text' },
+      { label: 'Deferred', value: 'deferred', kind: 'amount', total: true },
+      { label: 'Collected', value: 'collected', kind: 'amount', total: true },
+      { label: 'Outstanding', value: 'outstanding', kind: 'amount', total: true, tone: takenBack },
+      { label: 'Age (days)', value: 'age_days', kind: 'count' },
+      { label: 'Status', value: 'status', kind: 'text' },
+      { label: 'Linked claim', value: (row) => (row.linked_pcn ? `${row.linked_pcn}${row.linked_icn ? ` / ${row.linked_icn}` : ''}` : ''), kind: 'text' },
     ],
   },
   offsets: {
