@@ -202,7 +202,9 @@ export function linkOffsets(source: ClaimSource, offsets: readonly OffsetToLink[
   offsets.forEach((o, i) => {
     const isCollection = (o.reasonCode === 'WO' || o.reasonCode === 'FB') && o.amount > 0;
     const l = links[i]!;
-    if (!isCollection || l.basis !== 'none' || !o.reference) return;
+    // a collection that finds nothing, or several claims, is the collection of the earlier deferral with the
+    // same reference (X12: the same FCN on WO− and WO+; 835-domain.md §3.1 option 3)
+    if (!isCollection || (l.basis !== 'none' && l.basis !== 'ambiguous') || !o.reference) return;
     const d = deferrals.get(`${o.payerKey}\u0000${o.reference.trim()}`) ?? priorDeferral?.(o.payerKey, o.reference.trim()) ?? null;
     if (d) links[i] = { ...d, basis: 'deferred_pair', note: `same reference as an earlier deferral (${d.basis})` };
   });

@@ -9,7 +9,7 @@ import { ROOT } from '../helpers.js';
 import { recoup } from './helpers.js';
 
 const GOLDEN = join(ROOT, 'test', 'golden');
-const REPORTS = ['summary', 'payments', 'offsets', 'claims', 'adjustments'];
+const REPORTS = ['summary', 'payments', 'offsets', 'claims', 'adjustments', 'balances'];
 const FORMATS = ['table', 'csv', 'json', 'ndjson'];
 
 function golden(name: string, actual: string): void {
@@ -25,7 +25,7 @@ function golden(name: string, actual: string): void {
 describe('recoup scan: each report in each format (golden files)', () => {
   const combos = REPORTS.flatMap((r) => FORMATS.map((f) => [r, f] as const));
   it.each(combos)('%s as %s', (report, format) => {
-    const r = recoup(['scan', 'fixtures/demo', '--report', report, '--format', format]);
+    const r = recoup(['scan', 'fixtures/demo', '--report', report, '--format', format, '--as-of', '2024-12-31']);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('recoup: 4 files, 4 remittances (4 balanced, 0 unbalanced), 10 claims, 5 provider-level offsets; 0 errors, 0 warnings\n');
     golden(`demo.${report}.${format === 'table' ? 'txt' : format}`, r.stdout);

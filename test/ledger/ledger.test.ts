@@ -1,0 +1,286 @@
+import { spawn } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import type { ReportName, Row } from '../../src/analysis/rows.js';
+import type { Diagnostic } from '../../src/diagnostics.js';
+import { Ledger, SCHEMA_VERSION } from '../../src/ledger/ledger.js';
+import { Scanner } from '../../src/scan.js';
+import { generateScenarioSet, renderFile } from '../../src/synth/generate.js';
+import { recoup } from '../cli/helpers.js';
+import { ROOT } from '../helpers.js';
+
+const demo = (n: number): string => join(ROOT, 'fixtures', 'demo', ['01-acme-2024-01-05.835', '02-blueriver-2024-01-08.835', '03-acme-2024-02-12.835', '04-acme-2024-03-15.835'][n]!);
+const tmp = (): string => mkdtempSync(join(tmpdir(), 'recoup-ledger-'));
+
+async function run(files: string[], opts: { ledger?: Ledger; reports?: ReportName[]; asOf?: string } = {}) {
+  const rows: Partial<Record<ReportName, Row[]>> = {};
+  const diagnostics: Diagnostic[] = [];
+  const reports = opts.reports ?? ['offsets', 'balances'];
+  for (const r of reports) rows[r] = [];
+  const scanner = new Scanner({
+    reports,
+    ...(opts.ledger ? { ledger: opts.ledger } : {}),
+    asOf: opts.asOf ?? '2024-12-31',
+    onRow: (r, row) => rows[r]!.push(row),
+    onDiagnostic: (d) => diagnostics.push(d),
+  });
+  for (const f of files) await scanner.scanFile(f);
+  scanner.finish();
+  return { rows, diagnostics, stats: scanner.stats };
+}
+
+describe('ledger file', () => {
+  it('is created 0600, in WAL mode, at the current schema version', () => {
+    const path = join(tmp(), 'l.db');
+    Ledger.open(path).close();
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    const db = new Database(path, { readonly: true });
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    db.close();
+  });
+
+  it.each([
+    ['a text file', () => 'not a database\n', 'LEDGER_NOT_SQLITE'],
+    ['an 835 given by mistake', () => readFileSync(demo(0), 'latin1'), 'LEDGER_NOT_SQLITE'],
+  ])('refuses %s and never overwrites it', (_n, content, code) => {
+    const path = join(tmp(), 'l.db');
+    writeFileSync(path, content());
+    const before = readFileSync(path);
+    expect(() => Ledger.open(path)).toThrow(expect.objectContaining({ code }));
+    expect(readFileSync(path)).toEqual(before);
+  });
+
+  it('refuses a damaged SQLite file and leaves it as it was', async () => {
+    const dir = tmp();
+    const path = join(dir, 'l.db');
+    const l = Ledger.open(path);
+    await run([demo(0), demo(1)], { ledger: l });
+    l.close();
+    const bytes = readFileSync(path);
+    for (let i = 4096; i < bytes.length; i += 7) bytes[i] = 0xa5; // trash every page after the first
+    writeFileSync(path, bytes);
+    expect(() => Ledger.open(path)).toThrow(expect.objectContaining({ code: 'LEDGER_CORRUPT' }));
+    expect(readFileSync(path)).toEqual(bytes);
+  });
+
+  it('refuses a ledger from a newer schema version', () => {
+    const path = join(tmp(), 'l.db');
+    Ledger.open(path).close();
+    const db = new Database(path);
+    db.pragma('user_version = 99');
+    db.close();
+    const before = readFileSync(path);
+    expect(() => Ledger.open(path)).toThrow(expect.objectContaining({ code: 'LEDGER_TOO_NEW' }));
+    expect(readFileSync(path)).toEqual(before);
+  });
+});
+
+describe('recording', () => {
+  it('re-scanning files already recorded records nothing twice and says so', async () => {
+    const path = join(tmp(), 'l.db');
+    const l = Ledger.open(path);
+    await run([demo(0), demo(1), demo(2), demo(3)], { ledger: l });
+    const after1 = l.counts();
+    expect(after1).toEqual({ files: 4, remittances: 4, claims: 10, offsets: 5 });
+    const again = await run([demo(0), demo(1), demo(2), demo(3)], { ledger: l });
+    expect(l.counts()).toEqual(after1);
+    expect(again.diagnostics.map((d) => d.code)).toEqual(['LEDGER_FILE_KNOWN', 'LEDGER_FILE_KNOWN', 'LEDGER_FILE_KNOWN', 'LEDGER_FILE_KNOWN']);
+    l.close();
+  });
+
+  it('the same remittance in a different file (same payer, trace, ST02) is not recorded again', async () => {
+    const dir = tmp();
+    const copy = join(dir, 'resent.835');
+    writeFileSync(copy, readFileSync(demo(0), 'latin1').replace('~GS*', '~\r\nGS*'));
+    const l = Ledger.open(join(dir, 'l.db'));
+    await run([demo(0)], { ledger: l });
+    const r = await run([copy], { ledger: l });
+    expect(r.diagnostics.map((d) => d.code)).toEqual(['LEDGER_REMITTANCE_KNOWN']);
+    expect(l.counts()).toEqual({ files: 2, remittances: 1, claims: 3, offsets: 0 });
+    l.close();
+  });
+
+  it('a file that is not X12 records nothing', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'x.pdf'), '%PDF-1.4');
+    const l = Ledger.open(join(dir, 'l.db'));
+    await run([join(dir, 'x.pdf')], { ledger: l });
+    expect(l.counts()).toEqual({ files: 0, remittances: 0, claims: 0, offsets: 0 });
+    l.close();
+  });
+});
+
+describe('one run or several runs sharing a ledger give the same results', () => {
+  it('on a synthetic multi-file set', async () => {
+    const dir = tmp();
+    const files = generateScenarioSet({ seed: 99, stories: 70, fillerClaims: 2 }).map((f, i) => {
+      const p = join(dir, f.name);
+      writeFileSync(p, renderFile(f, i + 1));
+      return p;
+    });
+    const single = await run(files);
+    const l = Ledger.open(join(dir, 'l.db'));
+    const offsets: Row[] = [];
+    let balances: Row[] = [];
+    for (const f of files) {
+      const r = await run([f], { ledger: l });
+      offsets.push(...r.rows.offsets!);
+      balances = r.rows.balances!;
+    }
+    l.close();
+    expect(offsets.length).toBeGreaterThan(50);
+    expect(offsets).toEqual(single.rows.offsets);
+    expect(balances).toEqual(single.rows.balances);
+    expect(single.rows.balances!.length).toBeGreaterThan(5);
+  });
+
+  it('the demo story: the collection in the last file links to the claim paid in the first', async () => {
+    const l = Ledger.open(join(tmp(), 'l.db'));
+    for (const n of [0, 1, 2]) await run([demo(n)], { ledger: l });
+    const last = await run([demo(3)], { ledger: l });
+    expect(last.rows.offsets!.map((o) => [o.reason_code, o.amount, o.link_basis, o.linked_pcn, o.linked_payment_date, o.linked_claim_paid])).toEqual([
+      ['WO', '60.00', 'icn', 'MFC1002', '2024-01-05', '180.00'],
+      ['72', '-45.00', 'icn', 'MFC1003', '2024-01-05', '145.00'],
+      ['WO', '45.00', 'icn', 'MFC1003', '2024-01-05', '145.00'],
+      ['L6', '-3.25', 'none', '', '', ''],
+    ]);
+    expect(last.rows.balances!.map((b) => [b.deferred_date, b.deferred, b.collected, b.outstanding, b.status, b.age_days])).toEqual([['2024-02-12', '-60.00', '60.00', '0.00', 'collected', '32']]);
+    l.close();
+  });
+});
+
+function waitExit(child: ReturnType<typeof spawn>): Promise<number | null> {
+  return new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+}
+
+describe('crash safety and concurrency (real processes)', () => {
+  const dir = tmp();
+  const big = join(dir, 'big.835');
+  const files = generateScenarioSet({ seed: 5, stories: 40, fillerClaims: 1500 });
+  writeFileSync(big, files.map((f, i) => renderFile(f, i + 1)).join(''));
+
+  it('SIGKILL mid-file: the ledger reopens, the file is fully recorded or not at all, a re-run records it once', async () => {
+    const reference = join(dir, 'reference.db');
+    expect(recoup(['scan', big, '--ledger', reference, '-q', '--csv']).code).toBe(0);
+    const ref = Ledger.open(reference);
+    const full = ref.counts();
+    ref.close();
+    expect(full.claims).toBeGreaterThan(20000);
+    for (const delay of [150, 350, 600]) {
+      const db = join(dir, `killed-${delay}.db`);
+      const child = spawn(process.execPath, [join(ROOT, 'bin', 'recoup.js'), 'scan', big, '--ledger', db, '-q', '--csv'], { stdio: 'ignore' });
+      await new Promise((r) => setTimeout(r, delay));
+      child.kill('SIGKILL');
+      await waitExit(child);
+      const l = Ledger.open(db);
+      const c = l.counts();
+      l.close();
+      expect([0, full.claims]).toContain(c.claims);
+      expect(c.files === 0 ? { files: 0, remittances: 0, claims: 0, offsets: 0 } : full).toEqual(c);
+      expect(recoup(['scan', big, '--ledger', db, '-q', '--csv']).code).toBe(0);
+      const l2 = Ledger.open(db);
+      expect(l2.counts()).toEqual(full);
+      l2.close();
+    }
+  }, 60_000);
+
+  it('two processes on one ledger at once, different files: both succeed, nothing lost or doubled', async () => {
+    const db = join(dir, 'shared.db');
+    const other = join(dir, 'other.835');
+    copyFileSync(join(ROOT, 'fixtures', 'demo', '02-blueriver-2024-01-08.835'), other);
+    const a = spawn(process.execPath, [join(ROOT, 'bin', 'recoup.js'), 'scan', big, '--ledger', db, '-q', '--csv'], { stdio: 'ignore' });
+    const b = spawn(process.execPath, [join(ROOT, 'bin', 'recoup.js'), 'scan', other, join(ROOT, 'fixtures', 'demo'), '--ledger', db, '-q', '--csv'], { stdio: 'ignore' });
+    expect(await Promise.all([waitExit(a), waitExit(b)])).toEqual([0, 0]);
+    const l = Ledger.open(db);
+    const c = l.counts();
+    l.close();
+    const ref = Ledger.open(join(dir, 'reference.db'));
+    const full = ref.counts();
+    ref.close();
+    // big.835 + the four demo files (other.835 is the same content as demo 02: recorded once)
+    expect(c).toEqual({ files: full.files + 4, remittances: full.remittances + 4, claims: full.claims + 10, offsets: full.offsets + 5 });
+  }, 60_000);
+});
+
+describe('recoup trace and --ledger from the command line', () => {
+  it('RECOUP_LEDGER, then trace a claim as JSON', () => {
+    const db = join(tmp(), 'l.db');
+    expect(recoup(['scan', 'fixtures/demo', '-q', '--csv'], { env: { RECOUP_LEDGER: db } }).code).toBe(0);
+    const r = recoup(['trace', 'MFC1002', '--format', 'json'], { env: { RECOUP_LEDGER: db } });
+    expect(r.code).toBe(0);
+    const t = JSON.parse(r.stdout);
+    expect(t.patient).toBe('SMITH, ROBERT');
+    expect(t.events.map((e: Row) => [e.date, e.event, e.amount])).toEqual([
+      ['2024-01-05', 'payment', '180.00'],
+      ['2024-02-12', 'reversal', '-180.00'],
+      ['2024-02-12', 'correction', '120.00'],
+      ['2024-02-12', 'offset', '-60.00'],
+      ['2024-03-15', 'offset', '60.00'],
+    ]);
+    expect(t.totals).toEqual({ net_claim_payments: '120.00', recouped: '60.00', refunds_acknowledged: '0.00', interest: '0.00', deferred_outstanding: '0.00' });
+    expect(statSync(db).mode & 0o777).toBe(0o600);
+  });
+
+  it('trace as CSV and as a table', () => {
+    const db = join(tmp(), 'l.db');
+    recoup(['scan', 'fixtures/demo', '-q', '--csv', '--ledger', db]);
+    const csv = recoup(['trace', '2224001000103', '--ledger', db, '--format', 'csv']);
+    expect(csv.stdout).toBe(
+      'date,event,trace_number,file,pcn,icn,status_code,reason_code,category,reference,amount,interest,note\n' +
+        '2024-01-05,payment,ACH100100001,fixtures/demo/01-acme-2024-01-05.835,MFC1003,2224001000103,1,,,,145.00,,\n' +
+        '2024-03-15,offset,ACH100100102,fixtures/demo/04-acme-2024-03-15.835,,,,72,refund_acknowledged,2224001000103,-45.00,,linked by icn\n' +
+        '2024-03-15,offset,ACH100100102,fixtures/demo/04-acme-2024-03-15.835,,,,WO,recoupment,2224001000103,45.00,,linked by icn\n',
+    );
+    const table = recoup(['trace', 'MFC1003', '--ledger', db]);
+    expect(table.stdout).toContain('Claim MFC1003  patient BROWN, MARIA');
+    expect(table.stdout).toContain('Net claim payments 145.00   recouped 45.00   refunds acknowledged -45.00   interest 0.00   deferred still outstanding 0.00');
+  });
+
+  it('trace without a ledger is a usage error; an unknown claim exits 1', () => {
+    expect(recoup(['trace', 'X'], { env: { RECOUP_LEDGER: '' } }).code).toBe(2);
+    const db = join(tmp(), 'l.db');
+    recoup(['scan', 'fixtures/demo', '-q', '--csv', '--ledger', db]);
+    const r = recoup(['trace', 'NOPE', '--ledger', db]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('no claim');
+  });
+
+  it('a non-SQLite ledger is a clear error, exit 1, no stack trace', () => {
+    const db = join(tmp(), 'l.db');
+    writeFileSync(db, 'hello');
+    chmodSync(db, 0o644);
+    const r = recoup(['scan', 'fixtures/demo', '--ledger', db]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('is not an SQLite database');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(readFileSync(db, 'utf8')).toBe('hello');
+  });
+});
+
+describe('deferred_pair', () => {
+  it('a collection whose reference has become ambiguous inherits the earlier deferral link', async () => {
+    const dir = tmp();
+    const remit = (trace: string, date: string, claims: string[], plb: string): string => {
+      // the balance check is not the point here: BPR02 is left at 0
+      const body = [`BPR*I*0*C*NON************${date}`, `TRN*1*${trace}*1999999999`, 'N1*PR*PAYER*XV*P1', 'N1*PE*CLINIC*XX*1', 'LX*1', ...claims, plb];
+      return ['ST*835*0001', ...body, `SE*${body.length + 2}*0001`].join('~') + '~';
+    };
+    // run 1: ACCT9 paid 100; later the payer defers 50 against it (reference = the patient account)
+    const f1 = join(dir, '1.835');
+    writeFileSync(f1, remit('T1', '20240101', ['CLP*ACCT9*1*100*100**12*ICNA', 'SVC*HC:99213*100*100**1'], 'PLB*1*20241231*WO:ACCT9*-50'));
+    // run 2: a new encounter reuses ACCT9 (another claim), and the payer collects the 50
+    const f2 = join(dir, '2.835');
+    writeFileSync(f2, remit('T2', '20240301', ['CLP*ACCT9*1*80*80**12*ICNB', 'SVC*HC:99213*80*80**1'], 'PLB*1*20241231*WO:ACCT9*50'));
+    const l = Ledger.open(join(dir, 'l.db'));
+    const r1 = await run([f1], { ledger: l });
+    expect(r1.rows.offsets!.map((o) => [o.link_basis, o.linked_icn])).toEqual([['pcn', 'ICNA']]);
+    const r2 = await run([f2], { ledger: l });
+    expect(r2.rows.offsets!.map((o) => [o.link_basis, o.linked_icn])).toEqual([['deferred_pair', 'ICNA']]);
+    expect(r2.rows.offsets![0]!.link_note).toBe('same reference as an earlier deferral (pcn)');
+    l.close();
+  });
+});
