@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { checkClaimBalance, checkRemittanceBalance } from './analysis/balance.js';
 import { adjustmentRows, claimRow, offsetRow, patientName, paymentDate, payerId, paymentRow } from './analysis/build-rows.js';
-import { type ClaimSource, ClaimIndex, type Link, linkOffsets } from './analysis/link.js';
+import { type ClaimRef, type ClaimSource, ClaimIndex, type Link, linkOffsets } from './analysis/link.js';
 import { categorizeOffset } from './analysis/codes.js';
 import { type BalanceOffset, computeBalances } from './analysis/balances.js';
 import type { Ledger } from './ledger/ledger.js';
@@ -188,8 +188,23 @@ export class Scanner {
     return id;
   }
 
+  /**
+   * The payment a reversal (CLP02 = 22) takes back: the latest earlier non-reversal claim with the same
+   * CLP07 (or the CLP07 its REF*F8 names), preferring the same payer. Null when it was not seen.
+   */
+  private reversedPayment(c: Claim, r: Remittance): ClaimRef | null {
+    const source: ClaimSource = this.options.ledger ?? this.index;
+    const keys = [c.payerClaimControlNumber, c.originalReference].filter((k) => k !== '');
+    const found = keys.flatMap((k) => source.claimsByIcn(k)).filter((x) => x.statusCode !== '22');
+    if (found.length === 0) return null;
+    const same = found.filter((x) => x.payerKey === payerId(r));
+    const pool = same.length > 0 ? same : found;
+    return pool.reduce((a, b) => (a.seq >= b.seq ? a : b));
+  }
+
   private onClaim(c: Claim, r: Remittance): void {
     this.stats.claims++;
+    const reversed = c.statusCode === '22' && this.wants.has('claims') ? this.reversedPayment(c, r) : null;
     if (this.options.ledger) {
       const rid = this.ledgerRemittance(r);
       if (rid !== null) {
@@ -219,7 +234,7 @@ export class Scanner {
     const balance = checkClaimBalance(c, r.file);
     for (const d of balance.diagnostics) this.diagnostic(d);
     const correctsIcn = this.pairReversal(c, r);
-    if (this.wants.has('claims')) this.options.onRow('claims', claimRow(r, c, balance.balanced, correctsIcn));
+    if (this.wants.has('claims')) this.options.onRow('claims', claimRow(r, c, balance.balanced, correctsIcn, reversed));
     if (this.wants.has('adjustments')) for (const row of adjustmentRows(r, c, this.options.carc)) this.options.onRow('adjustments', row);
   }
 

@@ -125,6 +125,14 @@ describe('scan: offsets by code, sign and reference', () => {
     expect(r.stats).toMatchObject({ files: 15, remittances: 15, unbalancedRemittances: 1, claims: 23, offsets: 24 });
   });
 
+  it('a reversal names the payment it takes back when that payment was seen (same CLP07)', async () => {
+    const r = await scan([join(ROOT, 'fixtures', 'demo')], { reports: ['claims'] });
+    const rev = r.reports.claims!.filter((c) => c.reversal === 'yes');
+    expect(rev.map((c) => [c.pcn, c.icn, c.reverses_trace_number, c.reverses_payment_date])).toEqual([['MFC1002', '2224001000102', 'ACH100100001', '2024-01-05']]);
+    const alone = await scan([cases('wo-negative-reversal-correction.835')], { reports: ['claims'] });
+    expect(alone.reports.claims![0]).toMatchObject({ reversal: 'yes', reverses_trace_number: '', reverses_payment_date: '' });
+  });
+
   it('the adjustments report: one row per CAS triplet at claim and service level', async () => {
     const r = await scan([join(ROOT, 'fixtures', 'demo', '01-acme-2024-01-05.835')], { reports: ['adjustments'] });
     expect(pick(r.reports.adjustments, ['pcn', 'level', 'procedure', 'group_code', 'reason_code', 'amount'])).toEqual([

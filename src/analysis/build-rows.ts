@@ -101,7 +101,7 @@ export function offsetRow(r: Remittance, a: ProviderAdjustment, link: Link): Row
   };
 }
 
-export function claimRow(r: Remittance, c: Claim, balanced: boolean, correctsIcn: string): Row {
+export function claimRow(r: Remittance, c: Claim, balanced: boolean, correctsIcn: string, reverses: { traceNumber: string; paymentDate: string } | null = null): Row {
   let claimCas = 0;
   for (const a of c.adjustments) claimCas += a.amount;
   let serviceCas = 0;
@@ -126,6 +126,8 @@ export function claimRow(r: Remittance, c: Claim, balanced: boolean, correctsIcn
     reversal: yesNo(c.statusCode === '22'),
     corrects_icn: correctsIcn,
     balanced: yesNo(balanced),
+    reverses_trace_number: reverses?.traceNumber ?? '',
+    reverses_payment_date: reverses?.paymentDate ?? '',
   };
 }
 

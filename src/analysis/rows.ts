@@ -89,6 +89,8 @@ export const COLUMNS: Readonly<Record<ReportName, readonly Column[]>> = {
     c('reversal', 'flag'),
     c('corrects_icn'),
     c('balanced', 'flag'),
+    c('reverses_trace_number'),
+    c('reverses_payment_date', 'date'),
   ],
   adjustments: [
     c('file'),
