@@ -90,23 +90,6 @@ function checkExistingFile(path: string): void {
   }
 }
 
-export interface StoredOffset {
-  id: number;
-  payerKey: string;
-  payerName: string;
-  traceNumber: string;
-  paymentDate: string;
-  file: string;
-  reasonCode: string;
-  reference: string | null;
-  amount: Cents;
-  category: string;
-  linkBasis: string | null;
-  linkedClaimId: number | null;
-  linkedRemittanceId: number | null;
-  linkNote: string | null;
-}
-
 interface ClaimRow {
   id: number;
   pcn: string;
@@ -304,34 +287,6 @@ export class Ledger implements ClaimSource {
 
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn)();
-  }
-
-  /** Every offset recorded, oldest first, with its remittance. */
-  allOffsets(): StoredOffset[] {
-    return (
-      this.db
-        .prepare(
-          `SELECT o.id, r.payer_key, r.payer_name, r.trace_number, r.payment_date, r.file_path, o.reason_code, o.reference, o.amount, o.category,
-                  o.link_basis, o.linked_claim_id, o.linked_remittance_id, o.link_note
-           FROM offsets o JOIN remittances r ON r.id = o.remittance_id ORDER BY r.payment_date, o.id`,
-        )
-        .all() as Array<Record<string, unknown>>
-    ).map((o) => ({
-      id: o.id as number,
-      payerKey: o.payer_key as string,
-      payerName: o.payer_name as string,
-      traceNumber: o.trace_number as string,
-      paymentDate: o.payment_date as string,
-      file: o.file_path as string,
-      reasonCode: o.reason_code as string,
-      reference: (o.reference as string | null) ?? null,
-      amount: o.amount as number,
-      category: o.category as string,
-      linkBasis: (o.link_basis as string | null) ?? null,
-      linkedClaimId: (o.linked_claim_id as number | null) ?? null,
-      linkedRemittanceId: (o.linked_remittance_id as number | null) ?? null,
-      linkNote: (o.link_note as string | null) ?? null,
-    }));
   }
 
   claimById(id: number): ClaimRef | null {
