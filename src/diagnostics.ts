@@ -68,6 +68,8 @@ export interface Diagnostic extends Position {
   code: DiagnosticCode;
   severity: Severity;
   message: string;
+  /** The segment's text, for --verbose only: it may hold patient data, so it is never printed by default. */
+  excerpt?: string;
 }
 
 export function makeDiagnostic(code: DiagnosticCode, message: string, position: Position = {}, severity?: Severity): Diagnostic {

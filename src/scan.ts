@@ -3,6 +3,7 @@
 // anywhere in the run) and the summary come out when the run finishes.
 
 import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { checkClaimBalance, checkRemittanceBalance } from './analysis/balance.js';
 import { adjustmentRows, claimRow, offsetRow, patientName, paymentDate, payerId, paymentRow } from './analysis/build-rows.js';
@@ -17,6 +18,7 @@ import { type Diagnostic, makeDiagnostic } from './diagnostics.js';
 import { expandInputs } from './inputs.js';
 import { parseFile } from './read.js';
 import type { Claim, ProviderAdjustment, Remittance } from './remit/model.js';
+import type { Cents } from './remit/money.js';
 
 export interface ScanOptions {
   reports: readonly ReportName[];
@@ -29,6 +31,19 @@ export interface ScanOptions {
   ledger?: Ledger;
   /** Date (YYYY-MM-DD) the age of open balances is counted to; default today. */
   asOf?: string;
+  /** Offsets whose absolute amount exceeds this (cents) are flagged for review. */
+  escalateOver?: Cents;
+  /** With a ledger: skip files whose content is already recorded, without reading them for reports. */
+  newOnly?: boolean;
+  /** Raw bytes read, for a progress display. */
+  onBytes?: (count: number) => void;
+}
+
+/** sha256 of a file's content, streamed. */
+async function fileSha256(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
 }
 
 function today(): string {
@@ -44,6 +59,14 @@ export interface ScanStats {
   claims: number;
   offsets: number;
   skippedTransactions: number;
+  /** Files skipped by --new-only because the ledger already has them. */
+  skippedKnownFiles: number;
+  /** Offsets flagged by --escalate-over. */
+  escalatedOffsets: number;
+  /** Recoupments and deferrals (money taken or owed) with no single claim or remittance found. */
+  unlinkedRecoupments: number;
+  /** Service, claim or remittance balance failures. */
+  balanceFailures: number;
   errors: number;
   warnings: number;
   bytes: number;
@@ -92,6 +115,10 @@ export class Scanner {
     claims: 0,
     offsets: 0,
     skippedTransactions: 0,
+    skippedKnownFiles: 0,
+    escalatedOffsets: 0,
+    unlinkedRecoupments: 0,
+    balanceFailures: 0,
     errors: 0,
     warnings: 0,
     bytes: 0,
@@ -103,6 +130,7 @@ export class Scanner {
   }
 
   private diagnostic(d: Diagnostic): void {
+    if (d.code === 'BALANCE_SERVICE' || d.code === 'BALANCE_CLAIM' || d.code === 'BALANCE_REMITTANCE') this.stats.balanceFailures++;
     if (d.severity === 'error') this.stats.errors++;
     else if (d.severity === 'warning') this.stats.warnings++;
     this.options.onDiagnostic(d);
@@ -112,6 +140,14 @@ export class Scanner {
   async scanFile(path: string): Promise<void> {
     this.stats.files++;
     const ledger = this.options.ledger;
+    if (ledger && this.options.newOnly && path !== '-') {
+      const sha = await fileSha256(path).catch(() => null);
+      if (sha !== null && ledger.isFileRecorded(sha)) {
+        this.stats.skippedKnownFiles++;
+        this.diagnostic(makeDiagnostic('LEDGER_FILE_KNOWN', `${path} is already in the ledger; skipped (--new-only)`, { file: path }));
+        return;
+      }
+    }
     if (ledger) {
       ledger.beginFile();
       this.recording = { fileId: ledger.insertFile(path, `pending:${process.pid}:${Date.now()}:${this.stats.files}`, 0), hash: createHash('sha256'), remittanceIds: new Map(), knownRemittances: [] };
@@ -125,7 +161,14 @@ export class Scanner {
           remittance: (r) => this.onRemittance(r),
           transactionSkipped: () => this.stats.skippedTransactions++,
           diagnostic: (d) => this.diagnostic(d),
-          ...(ledger ? { bytes: (chunk: Buffer) => this.recording!.hash.update(chunk) } : {}),
+          ...(ledger || this.options.onBytes
+            ? {
+                bytes: (chunk: Buffer) => {
+                  this.recording?.hash.update(chunk);
+                  this.options.onBytes?.(chunk.length);
+                },
+              }
+            : {}),
         },
         { keepClaims: false, ...(this.options.stdin ? { stdin: this.options.stdin } : {}) },
       );
@@ -321,10 +364,16 @@ export class Scanner {
   /** Emits the rows that need the whole run (offsets, summary) and returns the run's figures. */
   finish(): ScanStats {
     this.links = this.linkAll();
-    this.offsets.forEach((o, i) =>
-      this.summary.addLink(o.remittance, o.adjustment.amount, categorizeOffset(o.adjustment.reasonCode, o.adjustment.amount), this.links[i]!, paymentDate(o.remittance)),
-    );
-    if (this.wants.has('offsets')) this.offsets.forEach((o, i) => this.options.onRow('offsets', offsetRow(o.remittance, o.adjustment, this.links[i]!)));
+    const limit = this.options.escalateOver;
+    const escalated = this.offsets.map((o) => limit !== undefined && Math.abs(o.adjustment.amount) > limit);
+    this.offsets.forEach((o, i) => {
+      const category = categorizeOffset(o.adjustment.reasonCode, o.adjustment.amount);
+      const link = this.links[i]!;
+      this.summary.addLink(o.remittance, o.adjustment.amount, category, link, paymentDate(o.remittance), escalated[i]);
+      if (escalated[i]) this.stats.escalatedOffsets++;
+      if ((category === 'recoupment' || category === 'deferred_recoupment') && (link.basis === 'none' || link.basis === 'ambiguous')) this.stats.unlinkedRecoupments++;
+    });
+    if (this.wants.has('offsets')) this.offsets.forEach((o, i) => this.options.onRow('offsets', offsetRow(o.remittance, o.adjustment, this.links[i]!, escalated[i])));
     if (this.wants.has('summary')) for (const row of this.summary.rows()) this.options.onRow('summary', row);
     if (this.wants.has('balances')) for (const row of computeBalances(this.balanceInputs(), this.options.asOf ?? today())) this.options.onRow('balances', row);
     return this.stats;

@@ -71,7 +71,7 @@ export function offsetFacts(a: ProviderAdjustment): OffsetFacts {
   return { reason: PLB_REASONS[a.reasonCode] ?? 'Unknown code', category: categorizeOffset(a.reasonCode, a.amount) };
 }
 
-export function offsetRow(r: Remittance, a: ProviderAdjustment, link: Link): Row {
+export function offsetRow(r: Remittance, a: ProviderAdjustment, link: Link, escalate = false): Row {
   const facts = offsetFacts(a);
   const claim = link.claim;
   const rem = link.remittance;
@@ -98,6 +98,7 @@ export function offsetRow(r: Remittance, a: ProviderAdjustment, link: Link): Row
     linked_file: claim?.file ?? rem?.file ?? '',
     linked_claim_paid: claim ? formatCents(claim.paid) : '',
     link_note: link.note,
+    escalate: yesNo(escalate),
   };
 }
 

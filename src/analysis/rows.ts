@@ -68,6 +68,7 @@ export const COLUMNS: Readonly<Record<ReportName, readonly Column[]>> = {
     c('reference'),
     c('amount', 'amount'),
     ...LINK_COLUMNS,
+    c('escalate', 'flag'),
   ],
   claims: [
     c('file'),
@@ -134,6 +135,8 @@ export const COLUMNS: Readonly<Record<ReportName, readonly Column[]>> = {
     c('offset_rate_percent', 'amount'),
     c('avg_recoupment_lag_days', 'amount'),
     c('net_cash_impact', 'amount'),
+    c('escalated_offsets', 'count'),
+    c('escalated_amount', 'amount'),
   ],
   balances: [
     c('payer_name'),

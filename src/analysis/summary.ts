@@ -32,6 +32,7 @@ interface PayerTotals {
   unlinked: { count: number; amount: Cents };
   lagDays: number;
   lagCount: number;
+  escalated: { count: number; amount: Cents };
 }
 
 const CATEGORY_COLUMN: Record<OffsetCategory, string> = {
@@ -68,6 +69,7 @@ export class SummaryBuilder {
         unlinked: { count: 0, amount: 0 },
         lagDays: 0,
         lagCount: 0,
+        escalated: { count: 0, amount: 0 },
       };
       this.payers.set(key, t);
     }
@@ -90,8 +92,12 @@ export class SummaryBuilder {
    * Counts an offset's link. Amounts here are absolute (an unlinked 72 −45.00 and WO +45.00 are 90.00 of
    * suspense), so linked + ambiguous + unlinked = Σ |PLB|.
    */
-  addLink(r: Remittance, amount: Cents, category: OffsetCategory, link: Link, offsetDate: string): void {
+  addLink(r: Remittance, amount: Cents, category: OffsetCategory, link: Link, offsetDate: string, escalated = false): void {
     const t = this.totals(r);
+    if (escalated) {
+      t.escalated.count++;
+      t.escalated.amount += Math.abs(amount);
+    }
     const bucket = link.basis === 'ambiguous' ? t.ambiguous : link.basis === 'none' ? t.unlinked : t.linked;
     bucket.count++;
     bucket.amount += Math.abs(amount);
@@ -127,6 +133,8 @@ export class SummaryBuilder {
           offset_rate_percent: t.grossClaimPayments > 0 ? formatCents(Math.round((t.byCategory.recoupment * 10000) / t.grossClaimPayments)) : '',
           avg_recoupment_lag_days: t.lagCount > 0 ? tenths(Math.round((t.lagDays * 10) / t.lagCount)) : '',
           net_cash_impact: formatCents(-t.providerAdjustments),
+          escalated_offsets: String(t.escalated.count),
+          escalated_amount: formatCents(t.escalated.amount),
         };
         for (const [cat, col] of Object.entries(CATEGORY_COLUMN)) row[col] = formatCents(t.byCategory[cat as OffsetCategory]);
         return row;

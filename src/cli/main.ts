@@ -12,6 +12,7 @@ import { type CliIO, makeChalk, processIO, writeOut } from './io.js';
 import { VERSION } from '../version.js';
 import { FORMATS, runScan } from './scan-command.js';
 import { runTrace } from './trace-command.js';
+import { runCodes } from './codes-command.js';
 
 export const EXIT = { ok: 0, input: 1, usage: 2, failOn: 3 } as const;
 
@@ -57,6 +58,8 @@ Exit codes:
 Examples:
   recoup scan era.835                    summary and provider-level offsets of a remittance
   recoup scan inbox/ --csv > offsets.csv offsets of every 835 under inbox/, for a spreadsheet
+  recoup trace MFC1002 --ledger l.db     the life of one claim, from the ledger
+  recoup codes WO                        what a PLB reason code means
   recoup inspect era.835                 envelopes, transactions and diagnostics of a file
   recoup inspect --format json inbox/    the same as JSON, for every X12 file under inbox/`,
     );
@@ -73,6 +76,10 @@ Examples:
     .option('--carc-file <csv>', 'your licensed CARC list (columns code,description) for the adjustments report')
     .option('--ledger <file>', 'SQLite ledger: record what is read and link offsets to claims of earlier runs (or set RECOUP_LEDGER)')
     .option('--as-of <date>', 'date (YYYY-MM-DD) the age of open deferred balances is counted to (default: today)')
+    .option('--new-only', 'with a ledger: skip files already recorded (for nightly runs over an inbox)')
+    .option('--escalate-over <amount>', 'flag offsets whose absolute amount is over this (escalate column, highlighted, counted)')
+    .option('--fail-on <conditions>', 'exit 3 when any is met: unbalanced, unlinked, escalated, warnings (comma-separated)', collect)
+    .option('--redact', 'mask patient names and member ids in every report (initials, last 4 characters)')
     .option('--no-color', 'never colour the output')
     .option('-q, --quiet', 'print only errors on stderr')
     .option('-v, --verbose', 'print every diagnostic')
@@ -91,9 +98,14 @@ Reports (CSV headers / JSON keys are stable):
 Defaults: table shows summary then offsets; --csv writes offsets; --json/ndjson hold summary, payments, offsets.
 A positive adjustment amount was withheld from the check; a negative one was added to it.
 
+Exit codes: 0 success, 1 an input could not be read or was not X12, 2 usage error, 3 a --fail-on
+condition was met (1 outranks 3). Data goes to stdout (or -o); diagnostics and the summary line to stderr.
+
 Examples:
   recoup scan era.835
   recoup scan fixtures/demo
+  recoup scan fixtures/demo --escalate-over 50 --fail-on escalated,unbalanced
+  recoup scan --ledger ~/recoup.db --new-only /inbox --csv -o /reports/$(date +%F)/   (nightly, from cron)
   recoup scan inbox/ --csv > offsets.csv
   recoup scan inbox/ --csv --report summary,payments,offsets -o reports/
   recoup scan inbox/ --json --report all | jq '.offsets[] | select(.category == "recoupment")'`,
@@ -118,6 +130,24 @@ Examples:
     )
     .action(async (id: string, raw: unknown) => {
       setExit(await runTrace(id, raw, io));
+    });
+
+  program
+    .command('codes')
+    .description('Explain a PLB reason code, a CAS group code or a claim status (CLP02); a CARC with --carc-file.\nWithout a code, list them all.')
+    .argument('[code]', 'the code, e.g. WO, FB, L6, 72, CO, 22')
+    .option('--carc-file <csv>', 'your licensed CARC list (columns code,description)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  recoup codes WO
+  recoup codes CR          (a PLB reason and a 4010 CAS group: both are shown)
+  recoup codes 45 --carc-file carc.csv
+  recoup codes`,
+    )
+    .action(async (code: string | undefined, raw: unknown) => {
+      setExit(await runCodes(code, raw, io));
     });
 
   program

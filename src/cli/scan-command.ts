@@ -12,7 +12,9 @@ import { CsvReportWriter } from '../report/csv.js';
 import { formatDiagnostic } from '../report/diagnostics.js';
 import { ndjsonLine, renderJson } from '../report/json.js';
 import { fileTarget, type OutputTarget, stdoutTarget } from '../report/output.js';
+import { redactRow } from '../report/redact.js';
 import { renderTable } from '../report/table.js';
+import { parseAmount } from '../remit/money.js';
 import { Ledger } from '../ledger/ledger.js';
 import { Scanner } from '../scan.js';
 import { type CliIO, makeChalk, writeOut } from './io.js';
@@ -36,6 +38,10 @@ export const scanOptionsSchema = z
     color: z.boolean(),
     quiet: z.boolean().optional(),
     verbose: z.boolean().optional(),
+    failOn: z.array(z.string()).optional(),
+    escalateOver: z.string().optional(),
+    newOnly: z.boolean().optional(),
+    redact: z.boolean().optional(),
   })
   .refine((o) => [o.format !== undefined, o.csv === true, o.json === true].filter(Boolean).length <= 1, {
     message: 'choose one of --format, --csv and --json',
@@ -43,6 +49,27 @@ export const scanOptionsSchema = z
   });
 
 export type ScanCliOptions = z.infer<typeof scanOptionsSchema>;
+
+export const FAIL_ON = ['unbalanced', 'unlinked', 'escalated', 'warnings'] as const;
+type FailOn = (typeof FAIL_ON)[number];
+
+function parseFailOn(values: readonly string[] | undefined): Set<FailOn> {
+  const out = new Set<FailOn>();
+  for (const v of (values ?? []).flatMap((x) => x.split(','))) {
+    const name = v.trim().toLowerCase();
+    if (name === '') continue;
+    if (!(FAIL_ON as readonly string[]).includes(name)) throw usage(`--fail-on: unknown condition ${JSON.stringify(v)}; choose from ${FAIL_ON.join(', ')}`);
+    out.add(name as FailOn);
+  }
+  return out;
+}
+
+function parseEscalate(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const p = parseAmount(text.trim().replace(/^\$/, '').replaceAll(',', ''));
+  if (!p.ok || p.cents < 0) throw usage(`--escalate-over: ${JSON.stringify(text)} is not an amount (for example 500 or 1250.00)`);
+  return p.cents;
+}
 
 const DEFAULT_REPORTS: Record<Format, ReportName[]> = {
   table: ['summary', 'offsets'],
@@ -148,7 +175,8 @@ async function openSinks(format: Format, reports: ReportName[], opts: ScanCliOpt
   return {
     onRow: (report, row) => collected.get(report)?.push(row),
     finish: async () => {
-      const text = format === 'json' ? renderJson(reports, collected) : reports.map((r) => renderTable(r, collected.get(r)!, chalk)).join('\n');
+      const width = opts.output === undefined && io.stdoutIsTTY ? io.columns : undefined;
+      const text = format === 'json' ? renderJson(reports, collected) : reports.map((r) => renderTable(r, collected.get(r)!, chalk, width)).join('\n');
       await writeOut(target.stream, text);
       await target.commit();
     },
@@ -166,6 +194,8 @@ export async function runScan(paths: string[], raw: unknown, io: CliIO): Promise
   const format: Format = opts.csv ? 'csv' : opts.json ? 'json' : (opts.format ?? 'table');
   const reports = parseReports(opts.report, format);
   const carc = opts.carcFile !== undefined ? await loadCarcFile(opts.carcFile) : undefined;
+  const failOn = parseFailOn(opts.failOn);
+  const escalateOver = parseEscalate(opts.escalateOver);
 
   const list = paths.length > 0 ? paths : io.stdinIsTTY ? [] : ['-'];
   if (list.length === 0) throw usage('no input: give one or more 835 files or directories, or pipe a file into standard input');
@@ -182,7 +212,7 @@ export async function runScan(paths: string[], raw: unknown, io: CliIO): Promise
       }
       warningsShown++;
     }
-    io.stderr.write(formatDiagnostic(d, chalkErr) + '\n');
+    io.stderr.write(formatDiagnostic(d, chalkErr, opts.verbose === true) + '\n');
   };
 
   const { inputs, diagnostics: inputProblems } = await expandInputs(list);
@@ -190,6 +220,7 @@ export async function runScan(paths: string[], raw: unknown, io: CliIO): Promise
   for (const d of inputProblems) showDiagnostic(d);
 
   const ledgerPath = opts.ledger ?? (io.env.RECOUP_LEDGER || undefined);
+  if (opts.newOnly && ledgerPath === undefined) throw usage('--new-only needs a ledger (--ledger <file> or RECOUP_LEDGER) to know which files were already read');
   const ledger = ledgerPath !== undefined ? Ledger.open(ledgerPath) : undefined;
   let scanner: Scanner;
   try {
@@ -199,7 +230,9 @@ export async function runScan(paths: string[], raw: unknown, io: CliIO): Promise
       ...(carc ? { carc } : {}),
       ...(ledger ? { ledger } : {}),
       ...(opts.asOf ? { asOf: opts.asOf } : {}),
-      onRow: (report, row) => sinks.onRow(report, row),
+      ...(escalateOver !== undefined ? { escalateOver } : {}),
+      ...(opts.newOnly ? { newOnly: true } : {}),
+      onRow: opts.redact ? (report, row) => sinks.onRow(report, redactRow(report, row)) : (report, row) => sinks.onRow(report, row),
       onDiagnostic: showDiagnostic,
       stdin: io.stdin,
     });
@@ -216,12 +249,22 @@ export async function runScan(paths: string[], raw: unknown, io: CliIO): Promise
   }
   const s = scanner.stats;
   if (s.unreadableFiles > 0) exit = 1;
+  // --fail-on: a policy outcome (exit 3); an input that could not be read (exit 1) outranks it
+  const met: string[] = [];
+  if (failOn.has('unbalanced') && s.balanceFailures > 0) met.push(`unbalanced: ${s.unbalancedRemittances} remittance(s) and ${s.balanceFailures} balance check(s) failed`);
+  if (failOn.has('unlinked') && s.unlinkedRecoupments > 0) met.push(`unlinked: ${s.unlinkedRecoupments} recoupment(s) or deferral(s) not linked to one claim`);
+  if (failOn.has('escalated') && s.escalatedOffsets > 0) met.push(`escalated: ${s.escalatedOffsets} offset(s) over the --escalate-over amount`);
+  if (failOn.has('warnings') && s.warnings + s.errors > 0) met.push(`warnings: ${s.warnings} warning(s), ${s.errors} error(s)`);
+  for (const m of met) io.stderr.write(`recoup: --fail-on ${m}\n`);
+  if (met.length > 0 && exit === 0) exit = 3;
   if (warningsHidden > 0) io.stderr.write(`… ${warningsHidden} more warning${warningsHidden === 1 ? '' : 's'} not shown (--verbose shows all)\n`);
   if (!opts.quiet) {
     io.stderr.write(
       `recoup: ${s.files} file${s.files === 1 ? '' : 's'}${s.unreadableFiles ? ` (${s.unreadableFiles} not read)` : ''}, ` +
         `${s.remittances} remittance${s.remittances === 1 ? '' : 's'} (${s.balancedRemittances} balanced, ${s.unbalancedRemittances} unbalanced), ` +
         `${s.claims} claim${s.claims === 1 ? '' : 's'}, ${s.offsets} provider-level offset${s.offsets === 1 ? '' : 's'}` +
+        `${s.skippedKnownFiles ? `, ${s.skippedKnownFiles} file${s.skippedKnownFiles === 1 ? '' : 's'} already in the ledger skipped` : ''}` +
+        `${escalateOver !== undefined ? `, ${s.escalatedOffsets} escalated` : ''}` +
         `${s.skippedTransactions ? `, ${s.skippedTransactions} non-835 transaction${s.skippedTransactions === 1 ? '' : 's'} skipped` : ''}; ` +
         `${s.errors + inputProblems.length} error${s.errors + inputProblems.length === 1 ? '' : 's'}, ${s.warnings} warning${s.warnings === 1 ? '' : 's'}\n`,
     );

@@ -179,6 +179,7 @@ export class RemittanceBuilder {
       ...(seg !== undefined ? { segment: seg.number, byteOffset: seg.offset, segmentId: seg.id } : {}),
       ...(origin !== undefined ? { segment: origin.segment, byteOffset: origin.byteOffset, segmentId: 'ST' } : {}),
       ...(element !== undefined ? { element } : {}),
+      ...(seg !== undefined ? { excerpt: excerptOf(seg) } : {}),
     });
     if (d.severity === 'error') this.errors++;
     else if (d.severity === 'warning') this.warnings++;
@@ -392,6 +393,11 @@ const HANDLERS: Record<string, Partial<Record<LoopId, Handler>>> = {
     },
   },
 };
+
+function excerptOf(seg: Segment): string {
+  const text = seg.elements.join(seg.delimiters.element);
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}
 
 function designator(id: string, index: number): string {
   return `${id}${index < 10 ? '0' : ''}${index}`;

@@ -5,14 +5,15 @@ import type { ChalkInstance } from 'chalk';
 import type { Diagnostic } from '../diagnostics.js';
 
 /** `era.835: segment 57 SE (byte 2140) SE01: warning X12_COUNT_MISMATCH: SE01 says "30" …` */
-export function formatDiagnostic(d: Diagnostic, color?: ChalkInstance): string {
+export function formatDiagnostic(d: Diagnostic, color?: ChalkInstance, verbose = false): string {
   const where: string[] = [];
   if (d.segment !== undefined) where.push(`segment ${d.segment}${d.segmentId ? ` ${d.segmentId}` : ''}`);
   if (d.byteOffset !== undefined) where.push(`byte ${d.byteOffset}`);
   if (d.element !== undefined) where.push(d.element);
   const place = [d.file ?? '', where.join(', ')].filter((s) => s !== '').join(': ');
   const sev = d.severity === 'error' ? color?.red(d.severity) ?? d.severity : d.severity === 'warning' ? color?.yellow(d.severity) ?? d.severity : d.severity;
-  return `${place}${place ? ': ' : ''}${sev} ${d.code}: ${d.message}`;
+  const line = `${place}${place ? ': ' : ''}${sev} ${d.code}: ${d.message}`;
+  return verbose && d.excerpt !== undefined ? `${line}\n    segment: ${d.excerpt}` : line;
 }
 
 /** Counts diagnostics by code, sorted by code, for summaries and notes. */

@@ -122,16 +122,30 @@ function cellValue(col: TableColumn, row: Row): string {
   return typeof col.value === 'string' ? row[col.value] ?? '' : col.value(row);
 }
 
-export function renderTable(report: ReportName, rows: readonly Row[], c: ChalkInstance): string {
+/**
+ * Column widths that fit `width` terminal columns: text columns are narrowed (cells truncated with …),
+ * amount and count columns never are. Null when everything fits, or when nothing can be narrowed enough.
+ */
+function fitWidths(natural: number[], kinds: TableColumn['kind'][], width: number): number[] | null {
+  const total = (ws: number[]): number => ws.reduce((t, w) => t + w, 0) + ws.length + 1; // borders
+  if (total(natural) <= width) return null;
+  const ws = [...natural];
+  const MIN = 6;
+  while (total(ws) > width) {
+    let widest = -1;
+    for (let i = 0; i < ws.length; i++) if (kinds[i] === 'text' && ws[i]! > MIN && (widest < 0 || ws[i]! > ws[widest]!)) widest = i;
+    if (widest < 0) break; // amounts are never cut: the table may still be wider than the terminal
+    ws[widest]!--;
+  }
+  return ws;
+}
+
+export function renderTable(report: ReportName, rows: readonly Row[], c: ChalkInstance, width?: number): string {
   const spec = TABLES[report]!;
-  const table = new Table({
-    head: spec.columns.map((col) => c.bold(col.label)),
-    colAligns: spec.columns.map((col) => (col.kind === 'text' ? 'left' : 'right')),
-    style: { head: [], border: [] },
-  });
   const totals = spec.columns.map(() => 0);
+  const body: Array<Array<{ text: string; tone: 'bad' | 'good' | null }>> = [];
   for (const row of rows) {
-    table.push(
+    body.push(
       spec.columns.map((col, i) => {
         const raw = cellValue(col, row);
         let shown = raw;
@@ -142,20 +156,28 @@ export function renderTable(report: ReportName, rows: readonly Row[], c: ChalkIn
             if (col.total) totals[i]! += p.cents;
           }
         } else if (col.kind === 'count' && col.total) totals[i]! += Number(raw) || 0;
-        const tone = col.tone?.(row, raw) ?? null;
-        return tone === 'bad' ? c.red(shown) : tone === 'good' ? c.green(shown) : shown;
+        return { text: shown, tone: col.tone?.(row, raw) ?? null };
       }),
     );
   }
-  if (rows.length > 1 && spec.columns.some((col) => col.total)) {
-    table.push(
-      spec.columns.map((col, i) => {
-        if (i === 0) return c.bold('Total');
-        if (!col.total) return '';
-        return c.bold(col.kind === 'amount' ? formatMoney(totals[i]!) : String(totals[i]));
-      }),
-    );
-  }
+  const totalRow =
+    rows.length > 1 && spec.columns.some((col) => col.total)
+      ? spec.columns.map((col, i) => (i === 0 ? 'Total' : !col.total ? '' : col.kind === 'amount' ? formatMoney(totals[i]!) : String(totals[i])))
+      : null;
+  const natural = spec.columns.map((col, i) => Math.max(col.label.length, ...body.map((r) => r[i]!.text.length), totalRow ? totalRow[i]!.length : 0) + 2);
+  const fitted = width !== undefined ? fitWidths(natural, spec.columns.map((col) => col.kind), width) : null;
+  const table = new Table({
+    head: spec.columns.map((col) => c.bold(col.label)),
+    colAligns: spec.columns.map((col) => (col.kind === 'text' ? 'left' : 'right')),
+    style: { head: [], border: [] },
+    ...(fitted ? { colWidths: fitted, truncate: '…' } : {}),
+  });
+  const clip = (text: string, i: number): string => (fitted && text.length > fitted[i]! - 2 ? `${text.slice(0, Math.max(1, fitted[i]! - 3))}…` : text);
+  for (const r of body) table.push(r.map((cell, i) => {
+    const text = clip(cell.text, i);
+    return cell.tone === 'bad' ? c.red(text) : cell.tone === 'good' ? c.green(text) : text;
+  }));
+  if (totalRow) table.push(totalRow.map((t, i) => (t === '' ? '' : c.bold(clip(t, i)))));
   const heading = `${c.bold(spec.title)}  ${c.dim(`${rows.length} row${rows.length === 1 ? '' : 's'}`)}`;
   if (rows.length === 0) return `${heading}\n  (none)\n`;
   return `${heading}\n${table.toString()}\n`;

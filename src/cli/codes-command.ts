@@ -1,0 +1,46 @@
+// `recoup codes [code]`: explains PLB reason codes, CAS group codes, CLP02 claim statuses, and CARCs
+// from the user's licensed list (--carc-file). A code can mean different things in different places
+// (CR, OA, PI are both PLB reasons and CAS groups; 50 is a PLB reason and a CARC): all are shown.
+
+import { z } from 'zod';
+import { CAS_GROUPS, CLAIM_STATUSES, categorizeOffset, loadCarcFile, PLB_REASONS } from '../analysis/codes.js';
+import { RecoupError } from '../diagnostics.js';
+import { type CliIO, writeOut } from './io.js';
+
+const schema = z.object({ carcFile: z.string().min(1).optional(), color: z.boolean().optional() });
+
+function plbLine(code: string, text: string): string {
+  const pos = categorizeOffset(code, 1);
+  const neg = categorizeOffset(code, -1);
+  const cat = pos === neg ? pos : `positive: ${pos}, negative: ${neg}`;
+  return `  ${code.padEnd(4)} ${text}  [${cat}]`;
+}
+
+export async function runCodes(code: string | undefined, raw: unknown, io: CliIO): Promise<number> {
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new RecoupError('USAGE', parsed.error.issues[0]!.message, { exitCode: 2 });
+  const carc = parsed.data.carcFile ? await loadCarcFile(parsed.data.carcFile) : undefined;
+  const out: string[] = [];
+  if (code === undefined) {
+    out.push('PLB provider adjustment reason codes (PLB03-1, 5010) — a positive amount is withheld from the check, a negative one added:');
+    for (const [c, t] of Object.entries(PLB_REASONS)) out.push(plbLine(c, t));
+    out.push('', 'CAS claim adjustment group codes (CAS01):');
+    for (const [c, t] of Object.entries(CAS_GROUPS)) out.push(`  ${c.padEnd(4)} ${t}`);
+    out.push('', 'Claim status codes (CLP02):');
+    for (const [c, t] of Object.entries(CLAIM_STATUSES)) out.push(`  ${c.padEnd(4)} ${t}`);
+    out.push('', carc ? `CARC (from your list): ${carc.size} codes; run recoup codes <code> --carc-file … to look one up` : 'CARC descriptions are X12 copyright: give --carc-file <csv> (code,description) from your licensed list to look them up.');
+    await writeOut(io.stdout, out.join('\n') + '\n');
+    return 0;
+  }
+  const q = code.trim().toUpperCase();
+  if (PLB_REASONS[q]) out.push(`PLB reason code ${plbLine(q, PLB_REASONS[q]!).trimStart()}`);
+  if (CAS_GROUPS[q]) out.push(`CAS group code ${q}  ${CAS_GROUPS[q]}`);
+  if (CLAIM_STATUSES[q]) out.push(`Claim status (CLP02) ${q}  ${CLAIM_STATUSES[q]}`);
+  if (carc?.has(q)) out.push(`CARC ${q}  ${carc.get(q)}`);
+  if (out.length === 0) {
+    io.stderr.write(`recoup: ${JSON.stringify(code)} is not a PLB reason code, CAS group code or claim status${carc ? ', nor in your CARC list' : ' (for CARCs give --carc-file)'}\n`);
+    return 1;
+  }
+  await writeOut(io.stdout, out.join('\n') + '\n');
+  return 0;
+}
