@@ -413,22 +413,43 @@ export interface ScanResult {
 
 /**
  * Library entry point: `import { scan } from 'recoup'`. Reads files and directories (recursively) and
- * returns the same rows the CLI prints.
+ * returns the same rows the CLI prints. With `ledger` (a path), records what it reads there and links
+ * against earlier runs, as `recoup scan --ledger` does.
  */
-export async function scan(paths: readonly string[], options: { reports?: readonly ReportName[]; carc?: ReadonlyMap<string, string> } = {}): Promise<ScanResult> {
+export async function scan(
+  paths: readonly string[],
+  options: {
+    reports?: readonly ReportName[];
+    carc?: ReadonlyMap<string, string>;
+    ledger?: string;
+    asOf?: string;
+    escalateOver?: Cents;
+    redact?: boolean;
+  } = {},
+): Promise<ScanResult> {
   const reports = options.reports ?? ['summary', 'payments', 'offsets', 'claims', 'adjustments'];
   const out: Partial<Record<ReportName, Row[]>> = {};
   for (const r of reports) out[r] = [];
   const diagnostics: Diagnostic[] = [];
-  const scanner = new Scanner({
-    reports,
-    ...(options.carc ? { carc: options.carc } : {}),
-    onRow: (report, row) => out[report]!.push(row),
-    onDiagnostic: (d) => diagnostics.push(d),
-  });
-  const expanded = await expandInputs(paths);
-  diagnostics.push(...expanded.diagnostics);
-  for (const input of expanded.inputs) await scanner.scanFile(input);
-  const stats = scanner.finish();
-  return { reports: out, diagnostics, stats };
+  const { Ledger } = await import('./ledger/ledger.js');
+  const { redactRow } = await import('./report/redact.js');
+  const ledger = options.ledger !== undefined ? Ledger.open(options.ledger) : undefined;
+  try {
+    const scanner = new Scanner({
+      reports,
+      ...(options.carc ? { carc: options.carc } : {}),
+      ...(ledger ? { ledger } : {}),
+      ...(options.asOf ? { asOf: options.asOf } : {}),
+      ...(options.escalateOver !== undefined ? { escalateOver: options.escalateOver } : {}),
+      onRow: (report, row) => out[report]!.push(options.redact ? redactRow(report, row) : row),
+      onDiagnostic: (d) => diagnostics.push(d),
+    });
+    const expanded = await expandInputs(paths);
+    diagnostics.push(...expanded.diagnostics);
+    for (const input of expanded.inputs) await scanner.scanFile(input);
+    const stats = scanner.finish();
+    return { reports: out, diagnostics, stats };
+  } finally {
+    ledger?.close();
+  }
 }

@@ -18,6 +18,7 @@ import { parseAmount } from '../remit/money.js';
 import { Ledger } from '../ledger/ledger.js';
 import { Scanner } from '../scan.js';
 import { type CliIO, makeChalk, writeOut } from './io.js';
+import { Progress } from './progress.js';
 
 export const FORMATS = ['table', 'csv', 'json', 'ndjson'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -212,10 +213,17 @@ export async function runScan(paths: string[], raw: unknown, io: CliIO): Promise
       }
       warningsShown++;
     }
+    progress?.clear();
     io.stderr.write(formatDiagnostic(d, chalkErr, opts.verbose === true) + '\n');
   };
 
   const { inputs, diagnostics: inputProblems } = await expandInputs(list);
+  let progress: Progress | null = null;
+  if (io.stderrIsTTY && !opts.quiet) {
+    let total = 0;
+    for (const input of inputs) if (input !== '-') total += await stat(input).then((st) => st.size, () => 0);
+    progress = new Progress(io.stderr, total, inputs.length);
+  }
   let exit = inputProblems.length > 0 ? 1 : 0;
   for (const d of inputProblems) showDiagnostic(d);
 
@@ -232,12 +240,17 @@ export async function runScan(paths: string[], raw: unknown, io: CliIO): Promise
       ...(opts.asOf ? { asOf: opts.asOf } : {}),
       ...(escalateOver !== undefined ? { escalateOver } : {}),
       ...(opts.newOnly ? { newOnly: true } : {}),
+      ...(progress ? { onBytes: (n: number) => progress!.addBytes(n) } : {}),
       onRow: opts.redact ? (report, row) => sinks.onRow(report, redactRow(report, row)) : (report, row) => sinks.onRow(report, row),
       onDiagnostic: showDiagnostic,
       stdin: io.stdin,
     });
     try {
-      for (const input of inputs) await scanner.scanFile(input);
+      for (const input of inputs) {
+        await scanner.scanFile(input);
+        progress?.fileDone();
+      }
+      progress?.clear();
       scanner.finish();
       await sinks.finish();
     } catch (err) {
