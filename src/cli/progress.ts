@@ -4,6 +4,8 @@
 import type { Writable } from 'node:stream';
 
 const REDRAW_MS = 100;
+/** Short runs finish before a bar would help: it appears only after this long. */
+const FIRST_DRAW_MS = 500;
 
 function mb(bytes: number): string {
   return (bytes / 1_000_000).toFixed(1); // display only
@@ -18,9 +20,11 @@ export class Progress {
   private readonly started = Date.now();
   private lastDraw = 0;
   private shown = false;
+  private readonly firstDrawMs: number;
 
-  constructor(out: Writable, totalBytes: number, totalFiles: number) {
+  constructor(out: Writable, totalBytes: number, totalFiles: number, firstDrawMs = FIRST_DRAW_MS) {
     this.out = out;
+    this.firstDrawMs = firstDrawMs;
     this.totalBytes = totalBytes;
     this.totalFiles = totalFiles;
   }
@@ -45,7 +49,7 @@ export class Progress {
 
   private maybeDraw(): void {
     const now = Date.now();
-    if (now - this.lastDraw < REDRAW_MS) return;
+    if (now - this.started < this.firstDrawMs || now - this.lastDraw < REDRAW_MS) return;
     this.lastDraw = now;
     const secs = Math.max(0.001, (now - this.started) / 1000);
     const frac = this.totalBytes > 0 ? Math.min(1, this.bytes / this.totalBytes) : 0;

@@ -222,7 +222,9 @@ export async function runScan(paths: string[], raw: unknown, io: CliIO): Promise
   if (io.stderrIsTTY && !opts.quiet) {
     let total = 0;
     for (const input of inputs) if (input !== '-') total += await stat(input).then((st) => st.size, () => 0);
-    progress = new Progress(io.stderr, total, inputs.length);
+    // RECOUP_PROGRESS_AFTER_MS: when the bar first appears (default 500 ms; tests set 0)
+    const after = Number(io.env.RECOUP_PROGRESS_AFTER_MS);
+    progress = new Progress(io.stderr, total, inputs.length, Number.isFinite(after) && io.env.RECOUP_PROGRESS_AFTER_MS !== undefined ? after : undefined);
   }
   let exit = inputProblems.length > 0 ? 1 : 0;
   for (const d of inputProblems) showDiagnostic(d);

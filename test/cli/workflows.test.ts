@@ -1,0 +1,244 @@
+// Issue #5 workflows through the real binary: exit codes, --fail-on, --escalate-over, --new-only,
+// output safety, quiet/verbose, terminal behaviour (via a pseudo-terminal), redaction, codes, help,
+// and the library import.
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../helpers.js';
+import { recoup } from './helpers.js';
+
+const tmp = (): string => mkdtempSync(join(tmpdir(), 'recoup-wf-'));
+const bin = `"${process.execPath}" "${join(ROOT, 'bin', 'recoup.js')}"`;
+const sh = (cmd: string, env: NodeJS.ProcessEnv = {}) => spawnSync('bash', ['-c', cmd], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env } });
+/** Runs a command under a pseudo-terminal (util-linux `script`), as a person at a terminal would. */
+const tty = (cmd: string, env: NodeJS.ProcessEnv = {}) => {
+  const r = spawnSync('script', ['-qec', cmd, '/dev/null'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: undefined, ...env } });
+  return { code: r.status, out: r.stdout };
+};
+
+describe('exit codes and --fail-on', () => {
+  it.each([
+    ['nothing to fail on', ['fixtures/demo'], 0],
+    ['unbalanced met', ['fixtures/cases/unbalanced.835', '--fail-on', 'unbalanced'], 3],
+    ['unbalanced not met', ['fixtures/demo', '--fail-on', 'unbalanced'], 0],
+    ['unlinked met (references to claims never seen)', ['fixtures/cases/plb-six-pairs.835', '--fail-on', 'unlinked'], 3],
+    ['unlinked not met (demo links every recoupment)', ['fixtures/demo', '--fail-on', 'unlinked'], 0],
+    ['escalated met', ['fixtures/demo', '--escalate-over', '50', '--fail-on', 'escalated'], 3],
+    ['escalated not met', ['fixtures/demo', '--escalate-over', '1000', '--fail-on', 'escalated'], 0],
+    ['warnings met', ['fixtures/cases/unbalanced.835', '--fail-on', 'warnings'], 3],
+    ['warnings not met', ['fixtures/demo', '--fail-on', 'warnings,unbalanced'], 0],
+    ['an unreadable input outranks --fail-on', ['fixtures/cases/unbalanced.835', '/nonexistent.835', '--fail-on', 'unbalanced'], 1],
+  ])('%s → exit %i', (_name, args, code) => {
+    const r = recoup(['scan', ...args, '--csv']);
+    expect(r.code).toBe(code);
+    if (code === 3) expect(r.stderr).toMatch(/recoup: --fail-on \w+: /);
+  });
+
+  it.each([
+    [['scan', 'fixtures/demo', '--fail-on', 'sometimes']],
+    [['scan', 'fixtures/demo', '--escalate-over', 'lots']],
+    [['scan', 'fixtures/demo', '--new-only']],
+    [['scan', 'fixtures/demo', '--as-of', '31/12/2024']],
+    [['scan', 'fixtures/demo', '--format', 'xml']],
+  ])('usage error %j → exit 2 with a clear message', (args) => {
+    const r = recoup(args, { env: { RECOUP_LEDGER: '' } });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().length).toBeGreaterThan(10);
+    expect(r.stdout).toBe('');
+  });
+});
+
+describe('escalation', () => {
+  it('--escalate-over flags offsets over the amount in the offsets report and counts them in the summary', () => {
+    const r = recoup(['scan', 'fixtures/demo', '--escalate-over', '$50.00', '--json', '--report', 'offsets,summary']);
+    const j = JSON.parse(r.stdout);
+    expect(j.offsets.map((o: Record<string, string>) => [o.reason_code, o.amount, o.escalate])).toEqual([
+      ['WO', '-60.00', 'yes'],
+      ['WO', '60.00', 'yes'],
+      ['72', '-45.00', 'no'],
+      ['WO', '45.00', 'no'],
+      ['L6', '-3.25', 'no'],
+    ]);
+    expect(j.summary[0]).toMatchObject({ payer_name: 'ACME HEALTH PLAN', escalated_offsets: 2, escalated_amount: '120.00' });
+    expect(r.stderr).toContain(', 2 escalated;');
+  });
+});
+
+describe('nightly runs with a ledger', () => {
+  it('--new-only reports each ERA once across runs', () => {
+    const dir = tmp();
+    const db = join(dir, 'l.db');
+    const inbox = join(dir, 'inbox');
+    mkdirSync(inbox);
+    writeFileSync(join(inbox, 'a.835'), readFileSync(join(ROOT, 'fixtures/demo/01-acme-2024-01-05.835')));
+    const day1 = recoup(['scan', '--ledger', db, '--new-only', inbox, '--csv', '--report', 'payments', '-o', join(dir, 'r1') + '/']);
+    expect(day1.code).toBe(0);
+    writeFileSync(join(inbox, 'b.835'), readFileSync(join(ROOT, 'fixtures/demo/03-acme-2024-02-12.835')));
+    const day2 = recoup(['scan', '--ledger', db, '--new-only', inbox, '--csv', '--report', 'payments', '-o', join(dir, 'r2') + '/']);
+    expect(day2.code).toBe(0);
+    expect(day2.stderr).toContain('a.835 is already in the ledger; skipped (--new-only)');
+    const rows = (p: string): string[] => readFileSync(p, 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[7]!);
+    expect(rows(join(dir, 'r1', 'payments.csv'))).toEqual(['ACH100100001']);
+    expect(rows(join(dir, 'r2', 'payments.csv'))).toEqual(['ACH100100045']);
+  });
+});
+
+describe('output safety', () => {
+  it('-o to a missing directory: a clear error, exit 1, no file left', () => {
+    const dir = tmp();
+    const target = join(dir, 'nope', 'offsets.csv');
+    const r = recoup(['scan', 'fixtures/demo', '--csv', '-o', target]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('cannot write');
+    expect(existsSync(join(dir, 'nope'))).toBe(false);
+  });
+
+  it('-o to a directory given as a file (it exists as a directory) with JSON is a usage error', () => {
+    const r = recoup(['scan', 'fixtures/demo', '--json', '-o', tmp()]);
+    expect(r.code).toBe(2);
+  });
+
+  it('-o never leaves a temporary file behind; a failed run leaves no report that looks complete', () => {
+    const dir = tmp();
+    const ok = recoup(['scan', 'fixtures/demo', '--csv', '-o', join(dir, 'offsets.csv')]);
+    expect(ok.code).toBe(0);
+    expect(readdirSync(dir)).toEqual(['offsets.csv']);
+    const bad = recoup(['scan', 'fixtures/demo', '--ledger', join(ROOT, 'fixtures/demo/01-acme-2024-01-05.835'), '--csv', '-o', join(dir, 'second.csv')]);
+    expect(bad.code).toBe(1);
+    expect(readdirSync(dir)).toEqual(['offsets.csv']);
+  });
+
+  it('-o /dev/stdout is written directly, not renamed over', () => {
+    const r = sh(`${bin} scan fixtures/demo --csv --report payments -o /dev/stdout 2>/dev/null | wc -l`);
+    expect(r.stdout.trim()).toBe('5');
+  });
+
+  it('disk full (stdout is /dev/full): one clear line, exit 1', () => {
+    const r = sh(`${bin} scan fixtures/demo --csv > /dev/full`);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('recoup: cannot write the output: ENOSPC');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('| head -1 ends quietly', () => {
+    const r = sh(`${bin} scan fixtures/demo fixtures/cases --csv --report claims | head -1`);
+    expect(r.stdout).toBe(readFileSync(join(ROOT, 'test/golden/demo.claims.csv'), 'utf8').split('\n')[0] + '\n');
+    expect(r.stderr).not.toContain('EPIPE');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('stderr: quiet, verbose, data stays on stdout', () => {
+  it('--quiet prints only errors', () => {
+    const r = recoup(['scan', 'fixtures/cases/unbalanced.835', '--csv', '--quiet']);
+    expect(r.stderr).toBe('');
+    const withError = recoup(['scan', 'fixtures/cases/unbalanced.835', '/nonexistent.835', '--csv', '--quiet']);
+    expect(withError.stderr).toBe('/nonexistent.835: error IO_NOT_FOUND: /nonexistent.835 does not exist\n');
+  });
+
+  it('segment contents (patient data) only with --verbose', () => {
+    const dir = tmp();
+    const f = join(dir, 'bad.835');
+    writeFileSync(f, readFileSync(join(ROOT, 'fixtures/demo/01-acme-2024-01-05.835'), 'latin1').replace('CLP*MFC1001*1*250*200', 'CLP*MFC1001*1*250*2O0'));
+    const quiet = recoup(['scan', f, '--csv']);
+    expect(quiet.stderr).toContain('REMIT_BAD_AMOUNT');
+    expect(quiet.stderr).not.toContain('MFC1001*1*250*2O0');
+    const verbose = recoup(['scan', f, '--csv', '--verbose']);
+    expect(verbose.stderr).toContain('    segment: CLP*MFC1001*1*250*2O0');
+  });
+
+  it('data goes to stdout, diagnostics and the summary line to stderr', () => {
+    const r = recoup(['scan', 'fixtures/cases/unbalanced.835', '--csv']);
+    expect(r.stdout.startsWith('file,transaction_control,')).toBe(true);
+    expect(r.stdout).not.toContain('BALANCE_');
+    expect(r.stderr).toContain('BALANCE_REMITTANCE');
+    expect(r.stderr).toContain('recoup: 1 file, 1 remittance (0 balanced, 1 unbalanced)');
+  });
+});
+
+describe('at a terminal', () => {
+  it('colour on a terminal, none with NO_COLOR or --no-color, none in a pipe', () => {
+    expect(tty(`${bin} scan fixtures/demo`).out).toContain('\x1b[1m');
+    expect(tty(`${bin} scan fixtures/demo`, { NO_COLOR: '1' }).out).not.toMatch(/\x1b\[\d+m/);
+    expect(tty(`${bin} scan fixtures/demo --no-color`).out).not.toContain('\x1b[1m');
+    expect(recoup(['scan', 'fixtures/demo'], { env: { NO_COLOR: undefined } }).stdout).not.toContain('\x1b[');
+  });
+
+  it('money taken back is red at a terminal', () => {
+    const out = tty(`${bin} scan fixtures/demo`).out;
+    expect(out).toContain('\x1b[31m60.00\x1b[39m');
+  });
+
+  it('tables fit the terminal width: text columns are cut, amounts never', () => {
+    const out = tty(`stty cols 100; ${bin} scan fixtures/demo --report offsets --no-color`).out;
+    const lines = out.split(/\r?\n/).filter((l) => l.startsWith('│') || l.startsWith('┌'));
+    for (const l of lines) expect(l.length).toBeLessThanOrEqual(100);
+    expect(out).toContain('…');
+    for (const amount of ['-60.00', '60.00', '-45.00', '45.00', '-3.25']) expect(out).toContain(` ${amount} │`);
+  });
+
+  it('a progress bar on a terminal only, never with --quiet or in a pipe', () => {
+    const big = join(tmp(), 'big.835');
+    const one = readFileSync(join(ROOT, 'fixtures/demo/01-acme-2024-01-05.835'), 'latin1');
+    writeFileSync(big, one.repeat(3000));
+    const atTty = tty(`${bin} scan ${big} --report summary --csv -o ${big}.csv`, { RECOUP_PROGRESS_AFTER_MS: '0' }).out;
+    expect(atTty).toMatch(/recoup \[[#.]{20}\] \d+%/);
+    expect(tty(`${bin} scan ${big} --report summary --csv -o ${big}.2.csv --quiet`, { RECOUP_PROGRESS_AFTER_MS: '0' }).out).not.toContain('recoup [');
+    expect(recoup(['scan', big, '--report', 'summary', '--csv'], { env: { RECOUP_PROGRESS_AFTER_MS: '0' } }).stderr).not.toContain('recoup [');
+  });
+});
+
+describe('recoup codes, help and version', () => {
+  it.each([
+    ['WO', 'PLB reason code WO   Overpayment recovery  [positive: recoupment, negative: deferred_recoupment]\n'],
+    ['l6', 'PLB reason code L6   Interest owed (interest on claims in this remittance)  [interest]\n'],
+    ['PR', 'CAS group code PR  Patient responsibility\n'],
+    ['22', 'Claim status (CLP02) 22  Reversal of previous payment\n'],
+  ])('codes %s', (code, out) => {
+    const r = recoup(['codes', code]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(out);
+  });
+
+  it('codes CR shows both meanings; a CARC from --carc-file; an unknown code exits 1', () => {
+    expect(recoup(['codes', 'CR']).stdout).toBe('PLB reason code CR   Capitation interest  [other]\nCAS group code CR  Correction or reversal (4010 only)\n');
+    const carc = join(tmp(), 'carc.csv');
+    writeFileSync(carc, 'code,description\n45,"Charge exceeds fee schedule, licensed text"\n');
+    expect(recoup(['codes', '45', '--carc-file', carc]).stdout).toBe('CARC 45  Charge exceeds fee schedule, licensed text\n');
+    expect(recoup(['codes', 'Q9']).code).toBe(1);
+    expect(recoup(['codes']).stdout.split('\n').filter((l) => /^ {2}\S/.test(l)).length).toBe(41 + 5 + 10);
+  });
+
+  it.each([['scan'], ['inspect'], ['trace'], ['codes']])('%s --help has real examples', (cmd) => {
+    const r = recoup([cmd, '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Examples:');
+    expect(r.stdout).toMatch(new RegExp(`recoup ${cmd} \\S`));
+  });
+
+  it('recoup --help lists the exit codes', () => {
+    expect(recoup(['--help']).stdout).toContain('3  a --fail-on condition was met');
+  });
+});
+
+describe('--redact in every format', () => {
+  it.each([['csv'], ['json'], ['ndjson'], ['table']])('%s', (format) => {
+    const r = recoup(['scan', 'fixtures/demo', '--report', 'claims,offsets', '--format', format, '--redact', ...(format === 'csv' ? ['-o', tmp() + '/'] : [])]);
+    expect(r.code).toBe(0);
+    for (const phi of ['SMITH', 'ROBERT', 'ACM100200302', 'BROWN', 'WILSON']) expect(r.stdout).not.toContain(phi);
+    if (format !== 'csv' && format !== 'table') expect(r.stdout).toContain('S., R.');
+  });
+});
+
+describe('as a library', () => {
+  it("import { scan } from 'recoup' returns the rows the CLI prints", () => {
+    const code = `import('recoup').then(async ({ scan }) => { const r = await scan(['fixtures/demo'], { reports: ['offsets'] }); process.stdout.write(JSON.stringify(r.reports.offsets)); })`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    const cli = recoup(['scan', 'fixtures/demo', '--json', '--report', 'offsets']);
+    expect(JSON.parse(r.stdout)).toEqual(JSON.parse(cli.stdout).offsets);
+  });
+});
