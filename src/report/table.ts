@@ -73,6 +73,8 @@ const TABLES: Partial<Record<ReportName, { title: string; columns: TableColumn[]
       { label: 'Amount', value: 'amount', kind: 'amount', total: true, tone: (row, v) => (row.category === 'recoupment' && !v.startsWith('-') ? 'bad' : null) },
       { label: 'Linked claim', value: (row) => (row.linked_pcn ? `${row.linked_pcn}${row.linked_icn ? ` / ${row.linked_icn}` : ''}` : ''), kind: 'text' },
       { label: 'Link', value: 'link_basis', kind: 'text' },
+      // --escalate-over: a marker a reviewer can scan for, in colour and without
+      { label: 'Review', value: (row) => (row.escalate === 'yes' ? 'ESCALATE' : ''), kind: 'text', tone: (row) => (row.escalate === 'yes' ? 'bad' : null) },
     ],
   },
   payments: {

@@ -64,6 +64,8 @@ describe('escalation', () => {
     ]);
     expect(j.summary[0]).toMatchObject({ payer_name: 'ACME HEALTH PLAN', escalated_offsets: 2, escalated_amount: '120.00' });
     expect(r.stderr).toContain(', 2 escalated;');
+    const table = recoup(['scan', 'fixtures/demo', '--escalate-over', '50', '--report', 'offsets']).stdout;
+    expect(table.split('\n').filter((l) => l.includes('ESCALATE'))).toHaveLength(2);
   });
 });
 

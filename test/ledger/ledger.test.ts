@@ -154,6 +154,8 @@ describe('one run or several runs sharing a ledger give the same results', () =>
 });
 
 function waitExit(child: ReturnType<typeof spawn>): Promise<number | null> {
+  // the child may already have exited (a fast run finishes before the kill): then 'exit' has fired
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
   return new Promise((resolve) => child.on('exit', (code) => resolve(code)));
 }
 
