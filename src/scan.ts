@@ -7,7 +7,8 @@ import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { checkClaimBalance, checkRemittanceBalance } from './analysis/balance.js';
 import { adjustmentRows, claimRow, offsetRow, patientName, paymentDate, payerId, paymentRow } from './analysis/build-rows.js';
-import { type ClaimRef, type ClaimSource, ClaimIndex, type Link, linkOffsets } from './analysis/link.js';
+import { type ClaimRef, type ClaimSource, type Link, linkOffsets } from './analysis/link.js';
+import { CompactClaimIndex } from './claim-index.js';
 import { categorizeOffset } from './analysis/codes.js';
 import { type BalanceOffset, computeBalances } from './analysis/balances.js';
 import type { Ledger } from './ledger/ledger.js';
@@ -101,7 +102,10 @@ export class Scanner {
   private readonly wants: ReadonlySet<ReportName>;
   private readonly summary = new SummaryBuilder();
   private readonly offsets: PendingOffset[] = [];
-  private readonly index = new ClaimIndex();
+  private readonly index = new CompactClaimIndex();
+  /** The path being read ('-' for stdin), and the remittances already registered in the index. */
+  private currentPath = '';
+  private readonly indexed = new WeakSet<Remittance>();
   private recording: FileRecording | null = null;
   /** Links made at finish(), in offset order (for balances and the summary). */
   private links: Link[] = [];
@@ -139,6 +143,7 @@ export class Scanner {
   /** Reads one input ('-' = stdin). Never throws for bad input; ledger failures stop the run (RecoupError). */
   async scanFile(path: string): Promise<void> {
     this.stats.files++;
+    this.currentPath = path;
     const ledger = this.options.ledger;
     if (ledger && this.options.newOnly && path !== '-') {
       const sha = await fileSha256(path).catch(() => null);
@@ -245,6 +250,21 @@ export class Scanner {
     return pool.reduce((a, b) => (a.seq >= b.seq ? a : b));
   }
 
+  /** Registers a remittance in the claim index once, before its first claim. */
+  private indexRemittance(r: Remittance): void {
+    if (this.indexed.has(r)) return;
+    this.indexed.add(r);
+    this.index.addRemittance({
+      traceNumber: r.trace.number,
+      payerKey: payerId(r),
+      paymentDate: paymentDate(r),
+      file: r.file,
+      offset: r.origin.byteOffset,
+      delimiters: r.delimiters,
+      path: this.currentPath,
+    });
+  }
+
   private onClaim(c: Claim, r: Remittance): void {
     this.stats.claims++;
     const reversed = c.statusCode === '22' && this.wants.has('claims') ? this.reversedPayment(c, r) : null;
@@ -262,18 +282,17 @@ export class Scanner {
           interest: c.interest,
         });
       }
-    } else this.index.addClaim({
-      pcn: c.patientControlNumber,
-      icn: c.payerClaimControlNumber,
-      originalReference: c.originalReference,
-      statusCode: c.statusCode,
-      payerKey: payerId(r),
-      patient: patientName(c),
-      traceNumber: r.trace.number,
-      paymentDate: paymentDate(r),
-      file: r.file,
-      paid: c.paid,
-    });
+    } else {
+      this.indexRemittance(r);
+      this.index.addClaim(this.currentPath, c.origin.byteOffset, {
+        pcn: c.patientControlNumber,
+        icn: c.payerClaimControlNumber,
+        originalReference: c.originalReference,
+        statusCode: c.statusCode,
+        patient: patientName(c),
+        paid: c.paid,
+      });
+    }
     const balance = checkClaimBalance(c, r.file);
     for (const d of balance.diagnostics) this.diagnostic(d);
     const correctsIcn = this.pairReversal(c, r);
@@ -304,7 +323,7 @@ export class Scanner {
   private onRemittance(r: Remittance): void {
     this.stats.remittances++;
     const rid = this.options.ledger ? this.ledgerRemittance(r) : null;
-    if (!this.options.ledger && r.trace.number) this.index.addRemittance({ traceNumber: r.trace.number, payerKey: payerId(r), paymentDate: paymentDate(r), file: r.file });
+    if (!this.options.ledger) this.indexRemittance(r);
     let l6 = 0;
     for (const a of r.providerAdjustments) {
       if (a.reasonCode === 'L6') l6 += a.amount;

@@ -420,6 +420,7 @@ function emptyRemittance(file: string, info: TransactionInfo): Remittance {
     groupControl: info.group?.controlNumber ?? null,
     transactionControl: info.controlNumber,
     version: info.group?.version || info.implementation || info.interchange?.version || '',
+    delimiters: info.interchange?.delimiters ?? { element: '*', component: ':', repetition: null, segment: '~' },
     origin: { segment: info.segment, byteOffset: info.byteOffset },
     payment: { handlingCode: '', amount: 0, creditDebit: '', method: '', format: '', date: null },
     trace: { type: '', number: '', payerId: '', supplementalCode: '' },

@@ -1,6 +1,7 @@
 // The 835 remittance model: one ST…SE becomes one Remittance. Plain data, no behaviour.
 // Field names are English; the X12 designator is in each field's doc comment. Money is integer cents.
 
+import type { Delimiters } from '../x12/delimiters.js';
 import type { Cents } from './money.js';
 
 /** Where a model object came from in its file. */
@@ -174,6 +175,8 @@ export interface Remittance {
   transactionControl: string;
   /** GS08 (or ST03) implementation version, e.g. 005010X221A1. */
   version: string;
+  /** Delimiters of the interchange it came in. */
+  delimiters: Delimiters;
   origin: Origin;
   payment: Payment;
   trace: Trace;

@@ -1,0 +1,254 @@
+// The run's claim index for linking, compact enough for files of millions of claims: per claim it keeps
+// only 32-bit hashes of CLP07 and CLP01 (in open-addressing typed-array tables) and the claim's position
+// in its file (8 bytes). When an offset's reference hits a hash, the claim is read back from disk at
+// that position and checked against the real key, so a hash collision can never make a link.
+// Claims read from standard input cannot be read back: their details are kept in memory instead.
+
+import { closeSync, openSync, readSync } from 'node:fs';
+import type { ClaimRef, ClaimSource, RemittanceRef } from './analysis/link.js';
+import type { Delimiters } from './x12/delimiters.js';
+import { parseAmount } from './remit/money.js';
+
+/** FNV-1a over UTF-16 code units; keys are short identifiers. */
+function hash32(s: string, seed: number): number {
+  let h = (0x811c9dc5 ^ seed) >>> 0;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h === 0 ? 1 : h; // 0 marks an empty slot
+}
+
+/** hash → claim ordinals, open addressing with linear probing; duplicates are separate entries. */
+class HashMultiMap {
+  private keys = new Uint32Array(1 << 12);
+  private vals = new Int32Array(1 << 12);
+  private count = 0;
+
+  add(h: number, v: number): void {
+    if ((this.count + 1) * 4 > this.keys.length * 3) this.grow();
+    const mask = this.keys.length - 1;
+    let i = h & mask;
+    while (this.keys[i] !== 0) i = (i + 1) & mask;
+    this.keys[i] = h;
+    this.vals[i] = v;
+    this.count++;
+  }
+
+  find(h: number): number[] {
+    const out: number[] = [];
+    const mask = this.keys.length - 1;
+    for (let i = h & mask; this.keys[i] !== 0; i = (i + 1) & mask) if (this.keys[i] === h) out.push(this.vals[i]!);
+    return out;
+  }
+
+  private grow(): void {
+    const oldK = this.keys;
+    const oldV = this.vals;
+    this.keys = new Uint32Array(oldK.length * 2);
+    this.vals = new Int32Array(oldK.length * 2);
+    this.count = 0;
+    for (let i = 0; i < oldK.length; i++) if (oldK[i] !== 0) this.add(oldK[i]!, oldV[i]!);
+  }
+
+  get bytes(): number {
+    return this.keys.byteLength + this.vals.byteLength;
+  }
+}
+
+interface RemittanceEntry {
+  fileIdx: number;
+  /** Byte offset of its ST segment (claims of this remittance come after it). */
+  offset: number;
+  ref: RemittanceRef;
+  payerKey: string;
+  delimiters: Delimiters;
+}
+
+export interface IndexedClaim {
+  pcn: string;
+  icn: string;
+  originalReference: string;
+  statusCode: string;
+  patient: string;
+  paid: number;
+}
+
+const ICN_SEED = 0x1234;
+const PCN_SEED = 0x5678;
+const F8_SEED = 0x9abc;
+
+export class CompactClaimIndex implements ClaimSource {
+  private readonly byIcn = new HashMultiMap();
+  private readonly byPcn = new HashMultiMap();
+  private readonly byF8 = new HashMultiMap();
+  /** Per claim: fileIdx * 2^40 + byte offset of its CLP segment (exact in a float64 below 2^53). */
+  private positions = new Float64Array(1 << 12);
+  private n = 0;
+  private readonly files: string[] = [];
+  private readonly fileIds = new Map<string, number>();
+  private readonly remittances: RemittanceEntry[] = [];
+  private readonly byTrace = new Map<string, RemittanceRef[]>();
+  /** Claims that cannot be read back (standard input), and claims already read back. */
+  private readonly details = new Map<number, ClaimRef>();
+  private readonly unreadable = new Set<number>();
+
+  /** Registers a remittance before its claims; `file` is the path given ('-' for stdin). */
+  addRemittance(r: RemittanceRef & { offset: number; delimiters: Delimiters; path: string }): void {
+    const fileIdx = this.fileIndex(r.path);
+    const ref: RemittanceRef = { traceNumber: r.traceNumber, payerKey: r.payerKey, paymentDate: r.paymentDate, file: r.file };
+    this.remittances.push({ fileIdx, offset: r.offset, ref, payerKey: r.payerKey, delimiters: r.delimiters });
+    if (r.traceNumber !== '') {
+      const list = this.byTrace.get(r.traceNumber);
+      if (list) list.push(ref);
+      else this.byTrace.set(r.traceNumber, [ref]);
+    }
+  }
+
+  /** Adds a claim of the most recently added remittance. */
+  addClaim(path: string, byteOffset: number, c: IndexedClaim): void {
+    const i = this.n++;
+    if (i >= this.positions.length) {
+      const bigger = new Float64Array(this.positions.length * 2);
+      bigger.set(this.positions);
+      this.positions = bigger;
+    }
+    const fileIdx = this.fileIndex(path);
+    this.positions[i] = fileIdx * 2 ** 40 + byteOffset;
+    if (c.icn !== '') this.byIcn.add(hash32(c.icn, ICN_SEED), i);
+    if (c.pcn !== '') this.byPcn.add(hash32(c.pcn, PCN_SEED), i);
+    if (c.originalReference !== '') this.byF8.add(hash32(c.originalReference, F8_SEED), i);
+    if (path === '-') {
+      const rem = this.remittances[this.remittances.length - 1]!;
+      this.details.set(i, { ...c, payerKey: rem.payerKey, traceNumber: rem.ref.traceNumber, paymentDate: rem.ref.paymentDate, file: rem.ref.file, seq: i });
+    }
+  }
+
+  get claimCount(): number {
+    return this.n;
+  }
+
+  /** Bytes held per claim by the index structures (for the benchmark). */
+  get bytes(): number {
+    return this.byIcn.bytes + this.byPcn.bytes + this.byF8.bytes + this.positions.byteLength;
+  }
+
+  claimsByIcn(icn: string): ClaimRef[] {
+    return this.verified(this.byIcn.find(hash32(icn, ICN_SEED)), (c) => c.icn === icn);
+  }
+  claimsByPcn(pcn: string): ClaimRef[] {
+    return this.verified(this.byPcn.find(hash32(pcn, PCN_SEED)), (c) => c.pcn === pcn);
+  }
+  claimsByOriginalReference(reference: string): ClaimRef[] {
+    return this.verified(this.byF8.find(hash32(reference, F8_SEED)), (c) => c.originalReference === reference);
+  }
+  remittancesByTrace(trace: string): RemittanceRef[] {
+    return this.byTrace.get(trace) ?? [];
+  }
+  hasClaimIcn(icn: string): boolean {
+    return this.claimsByIcn(icn).length > 0;
+  }
+
+  private fileIndex(path: string): number {
+    let idx = this.fileIds.get(path);
+    if (idx === undefined) {
+      idx = this.files.length;
+      this.files.push(path);
+      this.fileIds.set(path, idx);
+    }
+    return idx;
+  }
+
+  private verified(ordinals: number[], matches: (c: ClaimRef) => boolean): ClaimRef[] {
+    const out: ClaimRef[] = [];
+    for (const i of ordinals.sort((a, b) => a - b)) {
+      const c = this.load(i);
+      if (c !== null && matches(c)) out.push(c);
+    }
+    return out;
+  }
+
+  /** The remittance a claim belongs to: the last one registered at or before its position. */
+  private remittanceOf(pos: number): RemittanceEntry {
+    let lo = 0;
+    let hi = this.remittances.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      const r = this.remittances[mid]!;
+      if (r.fileIdx * 2 ** 40 + r.offset <= pos) lo = mid;
+      else hi = mid - 1;
+    }
+    return this.remittances[lo]!;
+  }
+
+  private load(i: number): ClaimRef | null {
+    const cached = this.details.get(i);
+    if (cached) return cached;
+    if (this.unreadable.has(i)) return null;
+    const pos = this.positions[i]!;
+    const fileIdx = Math.floor(pos / 2 ** 40);
+    const offset = pos - fileIdx * 2 ** 40;
+    const rem = this.remittanceOf(pos);
+    const claim = readClaimAt(this.files[fileIdx]!, offset, rem.delimiters);
+    if (claim === null) {
+      this.unreadable.add(i); // the file changed or vanished since it was read: no link rather than a wrong one
+      return null;
+    }
+    const ref: ClaimRef = { ...claim, payerKey: rem.payerKey, traceNumber: rem.ref.traceNumber, paymentDate: rem.ref.paymentDate, file: rem.ref.file, seq: i };
+    this.details.set(i, ref);
+    return ref;
+  }
+}
+
+/** Reads one claim (CLP through the next CLP/LX/PLB/SE) back from its file. */
+export function readClaimAt(path: string, offset: number, d: Delimiters): IndexedClaim | null {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    let size = 8192;
+    for (;;) {
+      const buf = Buffer.alloc(size);
+      const got = readSync(fd, buf, 0, size, offset);
+      let text = buf.toString('utf8', 0, got);
+      if (text.includes('\ufffd')) text = buf.toString('latin1', 0, got);
+      const segs = text.split(d.segment);
+      const complete = got < size ? segs : segs.slice(0, -1);
+      // as the tokenizer does: white space or stray characters before an id, CR/LF inside a segment
+      const parsed = parseClaimSegments(complete.map((s) => s.replace(/^[^A-Za-z0-9]+/, '').replace(/[\r\n]+/g, '')), d, got < size);
+      if (parsed !== 'need-more') return parsed;
+      if (size >= 4 * 1024 * 1024) return null;
+      size *= 4;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function parseClaimSegments(segs: string[], d: Delimiters, eof: boolean): IndexedClaim | null | 'need-more' {
+  const first = segs[0]?.split(d.element);
+  if (!first || first[0]!.toUpperCase() !== 'CLP') return null;
+  const el = (e: string[], i: number): string => (e[i] ?? '').trim();
+  const paid = parseAmount(el(first, 4));
+  const c: IndexedClaim = { pcn: el(first, 1), icn: el(first, 7), originalReference: '', statusCode: el(first, 2), patient: '', paid: paid.ok ? paid.cents : 0 };
+  let last = '';
+  let firstName = '';
+  for (let k = 1; k < segs.length; k++) {
+    const e = segs[k]!.split(d.element);
+    const id = e[0]!.toUpperCase();
+    if (id === 'CLP' || id === 'LX' || id === 'PLB' || id === 'SE') return finish(c, last, firstName);
+    if (id === 'NM1' && el(e, 1) === 'QC') {
+      last = el(e, 3);
+      firstName = el(e, 4);
+    } else if (id === 'REF' && el(e, 1) === 'F8') c.originalReference = el(e, 2);
+  }
+  return eof ? finish(c, last, firstName) : 'need-more';
+}
+
+function finish(c: IndexedClaim, last: string, first: string): IndexedClaim {
+  c.patient = last === '' && first === '' ? '' : first === '' ? last : `${last}, ${first}`;
+  return c;
+}
