@@ -5,7 +5,7 @@
 // Claims read from standard input cannot be read back: their details are kept in memory instead.
 
 import { closeSync, openSync, readSync } from 'node:fs';
-import type { ClaimRef, ClaimSource, RemittanceRef } from './analysis/link.js';
+import { MAX_CANDIDATES, type ClaimRef, type ClaimSource, type RemittanceRef } from './analysis/link.js';
 import type { Delimiters } from './x12/delimiters.js';
 import { parseAmount } from './remit/money.js';
 
@@ -74,6 +74,10 @@ export interface IndexedClaim {
   paid: number;
 }
 
+/** Claims read back kept in memory; memory stays flat however many offsets the run links. */
+const CACHE_SIZE = 4096;
+/** Files kept open for reading claims back. */
+const OPEN_FILES = 16;
 const ICN_SEED = 0x1234;
 const PCN_SEED = 0x5678;
 const F8_SEED = 0x9abc;
@@ -89,9 +93,13 @@ export class CompactClaimIndex implements ClaimSource {
   private readonly fileIds = new Map<string, number>();
   private readonly remittances: RemittanceEntry[] = [];
   private readonly byTrace = new Map<string, RemittanceRef[]>();
-  /** Claims that cannot be read back (standard input), and claims already read back. */
-  private readonly details = new Map<number, ClaimRef>();
+  /** Claims that cannot be read back (standard input): kept whole. */
+  private readonly stdinClaims = new Map<number, ClaimRef>();
+  /** Claims read back recently (bounded, least recently used first), and claims whose file changed. */
+  private readonly cache = new Map<number, ClaimRef>();
   private readonly unreadable = new Set<number>();
+  /** Open descriptors of files claims are read back from (a few, least recently used closed first). */
+  private readonly fds = new Map<number, number | null>();
 
   /** Registers a remittance before its claims; `file` is the path given ('-' for stdin). */
   addRemittance(r: RemittanceRef & { offset: number; delimiters: Delimiters; path: string }): void {
@@ -120,7 +128,7 @@ export class CompactClaimIndex implements ClaimSource {
     if (c.originalReference !== '') this.byF8.add(hash32(c.originalReference, F8_SEED), i);
     if (path === '-') {
       const rem = this.remittances[this.remittances.length - 1]!;
-      this.details.set(i, { ...c, payerKey: rem.payerKey, traceNumber: rem.ref.traceNumber, paymentDate: rem.ref.paymentDate, file: rem.ref.file, seq: i });
+      this.stdinClaims.set(i, { ...c, payerKey: rem.payerKey, traceNumber: rem.ref.traceNumber, paymentDate: rem.ref.paymentDate, file: rem.ref.file, seq: i });
     }
   }
 
@@ -159,13 +167,46 @@ export class CompactClaimIndex implements ClaimSource {
     return idx;
   }
 
+  /**
+   * The claims behind hash hits that really carry the key, in the order seen. Stops after one more than
+   * MAX_CANDIDATES: the linker calls a key with that many claims ambiguous, so reading the rest is waste.
+   */
   private verified(ordinals: number[], matches: (c: ClaimRef) => boolean): ClaimRef[] {
     const out: ClaimRef[] = [];
     for (const i of ordinals.sort((a, b) => a - b)) {
       const c = this.load(i);
       if (c !== null && matches(c)) out.push(c);
+      if (out.length > MAX_CANDIDATES) break;
     }
     return out;
+  }
+
+  private fdOf(fileIdx: number): number | null {
+    if (this.fds.has(fileIdx)) {
+      const fd = this.fds.get(fileIdx)!;
+      this.fds.delete(fileIdx);
+      this.fds.set(fileIdx, fd);
+      return fd;
+    }
+    let fd: number | null = null;
+    try {
+      fd = openSync(this.files[fileIdx]!, 'r');
+    } catch {
+      fd = null; // vanished since it was read: its claims cannot be checked, so they are not linked
+    }
+    this.fds.set(fileIdx, fd);
+    if (this.fds.size > OPEN_FILES) {
+      const [oldest, oldFd] = this.fds.entries().next().value!;
+      this.fds.delete(oldest);
+      if (oldFd !== null) closeSync(oldFd);
+    }
+    return fd;
+  }
+
+  /** Closes the files kept open for reading claims back. The index stays usable (they reopen). */
+  closeFiles(): void {
+    for (const fd of this.fds.values()) if (fd !== null) closeSync(fd);
+    this.fds.clear();
   }
 
   /** The remittance a claim belongs to: the last one registered at or before its position. */
@@ -182,25 +223,36 @@ export class CompactClaimIndex implements ClaimSource {
   }
 
   private load(i: number): ClaimRef | null {
-    const cached = this.details.get(i);
-    if (cached) return cached;
+    const kept = this.stdinClaims.get(i);
+    if (kept) return kept;
+    const cached = this.cache.get(i);
+    if (cached) {
+      this.cache.delete(i); // re-insert: Map order is the recency order
+      this.cache.set(i, cached);
+      return cached;
+    }
     if (this.unreadable.has(i)) return null;
     const pos = this.positions[i]!;
     const fileIdx = Math.floor(pos / 2 ** 40);
     const offset = pos - fileIdx * 2 ** 40;
     const rem = this.remittanceOf(pos);
-    const claim = readClaimAt(this.files[fileIdx]!, offset, rem.delimiters);
+    const fd = this.fdOf(fileIdx);
+    const claim = fd === null ? null : readClaimFrom(fd, offset, rem.delimiters);
     if (claim === null) {
       this.unreadable.add(i); // the file changed or vanished since it was read: no link rather than a wrong one
       return null;
     }
     const ref: ClaimRef = { ...claim, payerKey: rem.payerKey, traceNumber: rem.ref.traceNumber, paymentDate: rem.ref.paymentDate, file: rem.ref.file, seq: i };
-    this.details.set(i, ref);
+    this.cache.set(i, ref);
+    if (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
     return ref;
   }
 }
 
-/** Reads one claim (CLP through the next CLP/LX/PLB/SE) back from its file. */
+/**
+ * Reads one claim (CLP through the next CLP/LX/PLB/SE) back from its file. Each segment is decoded on its
+ * own, so the strings a cached claim keeps do not pin a whole read buffer in memory.
+ */
 export function readClaimAt(path: string, offset: number, d: Delimiters): IndexedClaim | null {
   let fd: number;
   try {
@@ -209,23 +261,43 @@ export function readClaimAt(path: string, offset: number, d: Delimiters): Indexe
     return null;
   }
   try {
-    let size = 8192;
-    for (;;) {
-      const buf = Buffer.alloc(size);
-      const got = readSync(fd, buf, 0, size, offset);
-      let text = buf.toString('utf8', 0, got);
-      if (text.includes('\ufffd')) text = buf.toString('latin1', 0, got);
-      const segs = text.split(d.segment);
-      const complete = got < size ? segs : segs.slice(0, -1);
-      // as the tokenizer does: white space or stray characters before an id, CR/LF inside a segment
-      const parsed = parseClaimSegments(complete.map((s) => s.replace(/^[^A-Za-z0-9]+/, '').replace(/[\r\n]+/g, '')), d, got < size);
-      if (parsed !== 'need-more') return parsed;
-      if (size >= 4 * 1024 * 1024) return null;
-      size *= 4;
-    }
+    return readClaimFrom(fd, offset, d);
   } finally {
     closeSync(fd);
   }
+}
+
+function readClaimFrom(fd: number, offset: number, d: Delimiters): IndexedClaim | null {
+  const terminator = d.segment.charCodeAt(0);
+  let size = 1024;
+  for (;;) {
+    const buf = Buffer.allocUnsafe(size);
+    let got: number;
+    try {
+      got = readSync(fd, buf, 0, size, offset);
+    } catch {
+      return null;
+    }
+    const segs: string[] = [];
+    let start = 0;
+    for (let i = 0; i < got; i++) {
+      if (buf[i] !== terminator) continue;
+      segs.push(decodeSegment(buf, start, i));
+      start = i + 1;
+    }
+    if (got < size && start < got) segs.push(decodeSegment(buf, start, got));
+    const parsed = parseClaimSegments(segs, d, got < size);
+    if (parsed !== 'need-more') return parsed;
+    if (size >= 4 * 1024 * 1024) return null;
+    size *= 4;
+  }
+}
+
+/** One segment's text, as the tokenizer reads it: UTF-8 unless invalid, without leading junk or CR/LF. */
+function decodeSegment(buf: Buffer, from: number, to: number): string {
+  let text = buf.toString('utf8', from, to);
+  if (text.includes('\ufffd')) text = buf.toString('latin1', from, to);
+  return text.replace(/^[^A-Za-z0-9]+/, '').replace(/[\r\n]+/g, '');
 }
 
 function parseClaimSegments(segs: string[], d: Delimiters, eof: boolean): IndexedClaim | null | 'need-more' {

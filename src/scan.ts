@@ -7,7 +7,7 @@ import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { checkClaimBalance, checkRemittanceBalance } from './analysis/balance.js';
 import { adjustmentRows, claimRow, offsetRow, patientName, paymentDate, payerId, paymentRow } from './analysis/build-rows.js';
-import { type ClaimRef, type ClaimSource, type Link, linkOffsets } from './analysis/link.js';
+import { type ClaimRef, type ClaimSource, type Link, linkOffsets, MAX_CANDIDATES } from './analysis/link.js';
 import { CompactClaimIndex } from './claim-index.js';
 import { categorizeOffset } from './analysis/codes.js';
 import { type BalanceOffset, computeBalances } from './analysis/balances.js';
@@ -128,6 +128,11 @@ export class Scanner {
     bytes: 0,
   };
 
+  /** Bytes held by the run's claim index (for the benchmark). */
+  get indexBytes(): number {
+    return this.index.bytes;
+  }
+
   constructor(options: ScanOptions) {
     this.options = options;
     this.wants = new Set(options.reports);
@@ -244,7 +249,7 @@ export class Scanner {
     const source: ClaimSource = this.options.ledger ?? this.index;
     const keys = [c.payerClaimControlNumber, c.originalReference].filter((k) => k !== '');
     const found = keys.flatMap((k) => source.claimsByIcn(k)).filter((x) => x.statusCode !== '22');
-    if (found.length === 0) return null;
+    if (found.length === 0 || found.length > MAX_CANDIDATES) return null; // too many payments to name one
     const same = found.filter((x) => x.payerKey === payerId(r));
     const pool = same.length > 0 ? same : found;
     return pool.reduce((a, b) => (a.seq >= b.seq ? a : b));
@@ -382,7 +387,11 @@ export class Scanner {
 
   /** Emits the rows that need the whole run (offsets, summary) and returns the run's figures. */
   finish(): ScanStats {
-    this.links = this.linkAll();
+    try {
+      this.links = this.linkAll();
+    } finally {
+      this.index.closeFiles();
+    }
     const limit = this.options.escalateOver;
     const escalated = this.offsets.map((o) => limit !== undefined && Math.abs(o.adjustment.amount) > limit);
     this.offsets.forEach((o, i) => {

@@ -59,6 +59,12 @@ export interface OffsetToLink {
   amount: Cents;
 }
 
+/**
+ * A reference matching more claims than this is not an identifier of one claim (a reused patient account
+ * number, a payer's placeholder): the offset is ambiguous without listing them, and lookups stop there.
+ */
+export const MAX_CANDIDATES = 50;
+
 /** Identifiers shorter than this are too common to link across payers. */
 const LONG_IDENTIFIER = 8;
 
@@ -124,6 +130,7 @@ export class Linker {
 
   private resolve(matches: ClaimRef[], basis: LinkBasis, payerKey: string, key: string): Link | null {
     if (matches.length === 0) return null;
+    if (matches.length > MAX_CANDIDATES) return { basis: 'ambiguous', claim: null, remittance: null, crossPayer: false, note: `matches more than ${MAX_CANDIDATES} claims` };
     const families = new Map<string, ClaimRef[]>();
     for (const m of matches) push(families, this.family(m), m);
     const samePayer = new Map([...families].filter(([, ms]) => ms.some((m) => m.payerKey === payerKey)));

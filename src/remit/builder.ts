@@ -5,7 +5,7 @@
 import { type Diagnostic, type DiagnosticCode, makeDiagnostic } from '../diagnostics.js';
 import type { TransactionEnd, TransactionInfo } from '../x12/envelope.js';
 import { ccyymmdd } from '../x12/envelope.js';
-import type { Segment } from '../x12/tokenizer.js';
+import { ownString, type Segment } from '../x12/tokenizer.js';
 import { findOpener, type LoopId } from './loops.js';
 import type { Adjustment, Claim, Party, Remittance, ServiceLine } from './model.js';
 import { type Cents, parseAmount } from './money.js';
@@ -56,7 +56,7 @@ export class RemittanceBuilder {
   }
 
   segment(seg: Segment): void {
-    const opener = findOpener(seg.id, (seg.elements[1] ?? '').trim());
+    const opener = findOpener(seg.id, () => seg.el(1));
     if (opener !== undefined) {
       if (opener.requires !== undefined && !this.loops.some((l) => l.id === opener.requires)) {
         this.report('REMIT_UNEXPECTED_SEGMENT', `${seg.id} outside a ${opener.requires} loop (no CLP before it); ignored`, seg);
@@ -146,7 +146,7 @@ export class RemittanceBuilder {
 
   /** Required amount: invalid or missing text is an error and counts as 0. */
   amount(seg: Segment, index: number, required = true): Cents {
-    const text = (seg.elements[index] ?? '').trim();
+    const text = seg.el(index);
     if (text === '') {
       if (required) this.report('REMIT_BAD_AMOUNT', `${designator(seg.id, index)} is empty; an amount is required`, seg, undefined, designator(seg.id, index));
       return 0;
@@ -159,13 +159,13 @@ export class RemittanceBuilder {
 
   /** Optional amount: absent → null, invalid → error + null. */
   optionalAmount(seg: Segment, index: number): Cents | null {
-    const text = (seg.elements[index] ?? '').trim();
+    const text = seg.el(index);
     if (text === '') return null;
     return this.amount(seg, index);
   }
 
   date(seg: Segment, index: number): string | null {
-    const text = (seg.elements[index] ?? '').trim();
+    const text = seg.el(index);
     if (text === '') return null;
     const iso = ccyymmdd(text);
     if (iso !== null && isRealDate(iso)) return iso;
@@ -189,13 +189,15 @@ export class RemittanceBuilder {
 
 // ---- segment handlers, keyed by segment id then by the loop the segment is in ----
 
-const el = (seg: Segment, i: number): string => (seg.elements[i] ?? '').trim();
+const el = (seg: Segment, i: number): string => seg.el(i);
+/** A value kept with the remittance for the whole run: copied so it does not pin the input block. */
+const kept = (seg: Segment, i: number): string => ownString(seg.el(i));
 const origin = (seg: Segment) => ({ segment: seg.number, byteOffset: seg.offset });
 
 function readParty(b: RemittanceBuilder, seg: Segment, party: Party): void {
-  party.name = el(seg, 2);
-  party.idQualifier = el(seg, 3);
-  party.id = el(seg, 4);
+  party.name = kept(seg, 2);
+  party.idQualifier = kept(seg, 3);
+  party.id = kept(seg, 4);
 }
 
 function readCas(b: RemittanceBuilder, seg: Segment, into: Adjustment[]): void {
@@ -214,7 +216,7 @@ function readCas(b: RemittanceBuilder, seg: Segment, into: Adjustment[]): void {
 }
 
 function splitComponents(seg: Segment, i: number): string[] {
-  return (seg.elements[i] ?? '').split(seg.delimiters.component);
+  return seg.raw(i).split(seg.delimiters.component);
 }
 
 const HANDLERS: Record<string, Partial<Record<LoopId, Handler>>> = {
@@ -235,9 +237,9 @@ const HANDLERS: Record<string, Partial<Record<LoopId, Handler>>> = {
       b.markTrn();
       const t = b.remittance.trace;
       t.type = el(seg, 1);
-      t.number = el(seg, 2);
-      t.payerId = el(seg, 3);
-      t.supplementalCode = el(seg, 4);
+      t.number = kept(seg, 2);
+      t.payerId = kept(seg, 3);
+      t.supplementalCode = kept(seg, 4);
     },
   },
   DTM: {
@@ -264,10 +266,10 @@ const HANDLERS: Record<string, Partial<Record<LoopId, Handler>>> = {
   },
   REF: {
     '1000A': (b, seg) => {
-      if (el(seg, 1) === '2U') b.remittance.payer.additionalId = el(seg, 2);
+      if (el(seg, 1) === '2U') b.remittance.payer.additionalId = kept(seg, 2);
     },
     '1000B': (b, seg) => {
-      if (el(seg, 1) === 'TJ' && b.remittance.payee.additionalId === '') b.remittance.payee.additionalId = el(seg, 2);
+      if (el(seg, 1) === 'TJ' && b.remittance.payee.additionalId === '') b.remittance.payee.additionalId = kept(seg, 2);
     },
     '2100': (b, seg) => {
       if (el(seg, 1) === 'F8') b.currentClaim!.originalReference = el(seg, 2);
@@ -353,17 +355,17 @@ const HANDLERS: Record<string, Partial<Record<LoopId, Handler>>> = {
     summary: (b, seg) => {
       const r = b.remittance;
       r.plbSegments++;
-      const providerId = el(seg, 1);
+      const providerId = kept(seg, 1);
       const fiscalPeriodDate = b.date(seg, 2);
       // PLB03/04 … PLB13/14: (adjustment identifier, amount) pairs; read every pair present.
-      const last = seg.elements.length - 1;
+      const last = seg.size - 1;
       for (let i = 3, pair = 1; i <= last; i += 2, pair++) {
-        const idText = seg.elements[i] ?? '';
-        const amountText = (seg.elements[i + 1] ?? '').trim();
+        const idText = seg.raw(i);
+        const amountText = seg.el(i + 1);
         if (idText.trim() === '' && amountText === '') continue;
         const parts = idText.split(seg.delimiters.component);
-        const reasonCode = (parts[0] ?? '').trim();
-        const reference = parts.length > 1 ? parts.slice(1).join(seg.delimiters.component) : null;
+        const reasonCode = ownString((parts[0] ?? '').trim());
+        const reference = parts.length > 1 ? ownString(parts.slice(1).join(seg.delimiters.component)) : null;
         if (reasonCode === '' || amountText === '') {
           b.report(
             'REMIT_PLB_INCOMPLETE',

@@ -43,12 +43,18 @@ for (const rule of LOOP_OPENERS) {
   bySegment.set(rule.segment, list);
 }
 
-/** The rule a segment opens a loop by, or undefined if the segment is a member of the current loop. */
-export function findOpener(segmentId: string, firstElement: string): LoopOpener | undefined {
+/**
+ * The rule a segment opens a loop by, or undefined if the segment is a member of the current loop.
+ * `firstElement` is asked for only when a rule depends on it (N101), so other segments are not read.
+ */
+export function findOpener(segmentId: string, firstElement: () => string): LoopOpener | undefined {
   const rules = bySegment.get(segmentId);
   if (rules === undefined) return undefined;
+  let first: string | undefined;
   for (const r of rules) {
-    if (r.qualifiers === undefined || r.qualifiers.includes(firstElement)) return r;
+    if (r.qualifiers === undefined) return r;
+    first ??= firstElement();
+    if (r.qualifiers.includes(first)) return r;
   }
   return undefined;
 }

@@ -56,6 +56,12 @@ const LAST = ['SMITH', 'JOHNSON', 'LEE', 'GARCIA', 'BROWN', 'NGUYEN', 'PATEL', '
 const FIRST = ['ANA', 'BEN', 'CARA', 'DAN', 'EVE', 'FAY', 'GUS', 'HAL', 'IDA', 'JO', 'KAI', 'LIV'];
 const PROCS = ['99212', '99213', '99214', '99215', '93000', '85025', '97110'];
 
+/** Part `i` of `n` of an amount in cents; the parts add up to the whole exactly. */
+function share(total: Cents, n: number, i: number): Cents {
+  const part = Math.trunc(total / n);
+  return i === n - 1 ? total - part * (n - 1) : part;
+}
+
 /** Renders one file as X12 text; BPR02 = Σ CLP04 − Σ PLB, so every remittance balances. */
 export function renderFile(file: SynthFile, control: number): string {
   const seg: string[] = [];
@@ -80,10 +86,22 @@ export function renderFile(file: SynthFile, control: number): string {
       body.push(`NM1*QC*1*${c.last}*${c.first}****MI*${c.member}`);
       if (c.originalReference) body.push(`REF*F8*${c.originalReference}`);
       if (c.interest) body.push(`AMT*I*${formatCents(c.interest)}`);
-      body.push(`SVC*HC:${PROCS[c.pcn.length % PROCS.length]}*${formatCents(c.charge)}*${formatCents(c.paid)}**1`);
-      body.push(`DTM*472*${c.serviceDate}`);
-      const cas = c.charge - c.paid;
-      if (cas !== 0) body.push(`CAS*CO*45*${formatCents(cas)}`);
+      body.push(`DTM*232*${c.serviceDate}`);
+      // one to three service lines, as real ERAs have; the amounts split so that each line balances
+      const digits = Number(c.pcn.replace(/\D/g, '').slice(-4)) || 0;
+      const lines = 1 + (digits % 3);
+      for (let l = 0; l < lines; l++) {
+        const charge = share(c.charge, lines, l);
+        const paid = share(c.paid, lines, l);
+        body.push(`SVC*HC:${PROCS[(digits + l) % PROCS.length]}*${formatCents(charge)}*${formatCents(paid)}**1`);
+        body.push(`DTM*472*${c.serviceDate}`);
+        const cas = charge - paid;
+        const patientShare = cas > 0 && l % 2 === 0 ? Math.trunc((cas * 3) / 10) : 0;
+        if (cas - patientShare !== 0) body.push(`CAS*CO*45*${formatCents(cas - patientShare)}`);
+        if (patientShare !== 0) body.push(`CAS*PR*2*${formatCents(patientShare)}`);
+        body.push(`REF*6R*${c.pcn}L${l + 1}`);
+        body.push(`AMT*B6*${formatCents(paid + patientShare)}`);
+      }
     }
     for (let p = 0; p < r.plbs.length; p += 6) {
       const pairs = r.plbs.slice(p, p + 6).map((x) => `${x.reference === null ? x.code : `${x.code}:${x.reference}`}*${formatCents(x.amount)}`);
@@ -101,6 +119,12 @@ export interface ScenarioSetOptions {
   stories: number;
   /** Plain paid claims per remittance, as background. */
   fillerClaims?: number;
+  /**
+   * Sets generated with different blocks never share a claim number, ICN or trace number, so many sets can
+   * be concatenated into one large file (the benchmark). Block 0 (the default) is the historical numbering.
+   * A block holds 10,000 claims, 10,000 corrections and 100 remittances.
+   */
+  idBlock?: number;
 }
 
 interface Payer {
@@ -124,10 +148,12 @@ export function generateScenarioSet(options: ScenarioSetOptions): SynthFile[] {
   const rand = rng(options.seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
   const cents = (lo: number, hi: number): Cents => Math.round(lo * 100 + rand() * (hi - lo) * 100);
-  let pcnSeq = 1000;
-  let icnSeq = 1;
-  let traceSeq = 1;
-  let correctionSeq = 500_000_000; // corrections get ICNs from their own range, never an original's
+  const block = options.idBlock ?? 0;
+  if (block > 0 && options.stories * 3 + (options.fillerClaims ?? 0) * 15 > 10_000) throw new RangeError('idBlock: a block holds at most 10,000 claims');
+  let pcnSeq = 1000 + block * 10_000;
+  let icnSeq = 1 + block * 10_000;
+  let traceSeq = 1 + block * 100;
+  let correctionSeq = 500_000_000 + block * 10_000; // corrections get ICNs from their own range, never an original's
   const correctionIcn = (payer: Payer): string => (payer.id === '900000002' ? `2224${correctionSeq++}` : `${payer.id.slice(-2)}${correctionSeq++}`);
   const newClaim = (payer: Payer, paid: Cents, date: string): SynthClaim => {
     const charge = paid + cents(0, 80);

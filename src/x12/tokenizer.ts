@@ -3,19 +3,87 @@
 // absolute byte offset and ordinal of every segment. Delimiters are re-read at every ISA. Knows nothing of 835.
 
 import { type Diagnostic, type DiagnosticCode, makeDiagnostic } from '../diagnostics.js';
+import { isAscii } from 'node:buffer';
 import { Byte, DEFAULT_DELIMITERS, type Delimiters, isAlphaNumeric, isWhitespace, readIsa, startsIsa } from './delimiters.js';
 
-export interface Segment {
+/**
+ * A copy of `s` that does not keep a larger string alive. V8 makes substrings of 13+ characters "sliced"
+ * views of their parent: a value kept for the whole run (a payer name, a PLB reference) would otherwise pin
+ * the 64 KiB block it was read from. Concatenating then slicing forces a fresh flat copy.
+ */
+export function ownString(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1);
+}
+
+/**
+ * One segment. Elements are found on demand in the decoded text the segment came in (on the fast path a
+ * whole block of the input), so segments nothing reads cost no splitting. Valid after the sink call too.
+ */
+export class Segment {
   /** Segment id, upper-cased (`clp` in a file reads as `CLP`). */
-  id: string;
-  /** elements[0] is the id as written; elements[n] is element n (CLP01 = elements[1]). Values are not trimmed. */
-  elements: string[];
+  readonly id: string;
   /** 1-based ordinal of the segment in the file. */
-  number: number;
+  readonly number: number;
   /** Absolute byte offset of the segment's first byte. */
-  offset: number;
+  readonly offset: number;
   /** Delimiters in force for this segment. */
-  delimiters: Delimiters;
+  readonly delimiters: Delimiters;
+  private readonly source: string;
+  private readonly from: number;
+  private readonly to: number;
+  /** Where each element starts in `source` (index 0 is the id). */
+  private starts: number[] | null = null;
+  private split: string[] | null;
+
+  constructor(id: string, number: number, offset: number, delimiters: Delimiters, source: string, from: number, to: number, elements: string[] | null = null) {
+    this.id = id;
+    this.number = number;
+    this.offset = offset;
+    this.delimiters = delimiters;
+    this.source = source;
+    this.from = from;
+    this.to = to;
+    this.split = elements;
+  }
+
+  /** elements[0] is the id as written; elements[n] is element n (CLP01 = elements[1]). Not trimmed; safe to keep. */
+  get elements(): string[] {
+    if (this.split === null) this.split = this.source.slice(this.from, this.to).split(this.delimiters.element).map(ownString);
+    return this.split;
+  }
+
+  /** How many elements there are, the id included (the index of the last element + 1). */
+  get size(): number {
+    return this.split !== null ? this.split.length : this.bounds().length;
+  }
+
+  /** Element i as written, or '' when the segment has fewer elements. */
+  raw(i: number): string {
+    if (this.split !== null) return this.split[i] ?? '';
+    const b = this.bounds();
+    if (i >= b.length) return '';
+    return this.source.slice(b[i]!, i + 1 < b.length ? b[i + 1]! - 1 : this.to);
+  }
+
+  /** Element i without surrounding white space, or ''. */
+  el(i: number): string {
+    const s = this.raw(i);
+    const n = s.length;
+    return n > 0 && (s.charCodeAt(0) <= 0x20 || s.charCodeAt(n - 1) <= 0x20) ? s.trim() : s;
+  }
+
+  private bounds(): number[] {
+    let b = this.starts;
+    if (b === null) {
+      b = [this.from];
+      const src = this.source;
+      const sep = this.delimiters.element;
+      const to = this.to;
+      for (let p = src.indexOf(sep, this.from); p !== -1 && p < to; p = src.indexOf(sep, p + 1)) b.push(p + 1);
+      this.starts = b;
+    }
+    return b;
+  }
 }
 
 export interface TokenizerSink {
@@ -65,6 +133,12 @@ export class SegmentTokenizer {
   private junkStart = -1;
   /** Set after a broken ISA was reported: the bytes skipped after it need no second message. */
   private afterBadIsa = false;
+  /** The unconsumed bytes decoded as Latin-1 (during one process() call), and whether they are all ASCII. */
+  private block: string | null = null;
+  private blockAscii = false;
+  /** Next LF / CR at or after the current segment in `block` (-1: not looked yet, -2: none). */
+  private lfAt = -1;
+  private crAt = -1;
 
   constructor(sink: TokenizerSink, options: TokenizerOptions = {}) {
     this.sink = sink;
@@ -105,6 +179,11 @@ export class SegmentTokenizer {
   private process(eof: boolean): void {
     let pos = 0;
     const buf = this.buf;
+    // the block is decoded once; an all-ASCII block (nearly every 835) takes the fast path per segment
+    this.block = null;
+    this.blockAscii = false;
+    this.lfAt = -1;
+    this.crAt = -1;
     for (;;) {
       if (this.mode === 'seek') {
         const r = this.seek(buf, pos, eof);
@@ -148,7 +227,8 @@ export class SegmentTokenizer {
         this.setDelimiters(isa.delimiters);
         this.segmentCount++;
         this.sawSegment = true;
-        this.sink.segment({ id: 'ISA', elements: isa.elements, number: this.segmentCount, offset: this.base + pos, delimiters: isa.delimiters });
+        const isaText = isa.elements.join(isa.delimiters.element);
+        this.sink.segment(new Segment('ISA', this.segmentCount, this.base + pos, isa.delimiters, isaText, 0, isaText.length, isa.elements));
         pos += isa.length;
         continue;
       }
@@ -176,9 +256,14 @@ export class SegmentTokenizer {
         continue;
       }
       this.segmentCount++;
-      this.emitSegment(buf, pos, t);
+      if (this.block === null) {
+        this.block = buf.toString('latin1');
+        this.blockAscii = isAscii(buf);
+      }
+      if (!this.blockAscii || !this.emitFast(buf, this.block, pos, t)) this.emitSegment(buf, pos, t);
       pos = t + 1;
     }
+    this.block = null;
     this.consume(pos);
   }
 
@@ -270,6 +355,30 @@ export class SegmentTokenizer {
     this.elementSeparator = d.element;
   }
 
+  /**
+   * The fast path: an ASCII segment with a clean id and no CR/LF inside becomes a view on the decoded
+   * block. Anything unusual returns false and goes the careful way (emitSegment).
+   */
+  private emitFast(buf: Buffer, text: string, start: number, end: number): boolean {
+    const term = this.terminatorByte;
+    let to = end;
+    if (term !== Byte.LF && term !== Byte.CR) {
+      // hard-wrapped files put CR/LF inside segments: the careful path removes them
+      if (this.lfAt !== -2 && this.lfAt < start) this.lfAt = nextOrNone(text, '\n', start);
+      if (this.lfAt !== -2 && this.lfAt < end) return false;
+      if (this.crAt !== -2 && this.crAt < start) this.crAt = nextOrNone(text, '\r', start);
+      if (this.crAt !== -2 && this.crAt < end) return false;
+    } else if (to > start && buf[to - 1] === Byte.CR) {
+      to--;
+    }
+    const sep = text.indexOf(this.elementSeparator, start);
+    const id = text.slice(start, sep === -1 || sep > to ? to : sep);
+    if (!isSegmentId(id)) return false;
+    this.sawSegment = true;
+    this.sink.segment(new Segment(isUpper(id) ? id : id.toUpperCase(), this.segmentCount, this.base + start, this.delimiters!, text, start, to));
+    return true;
+  }
+
   private emitSegment(buf: Buffer, start: number, end: number): void {
     let text = buf.toString('latin1', start, end);
     if (NON_ASCII.test(text)) {
@@ -302,7 +411,7 @@ export class SegmentTokenizer {
       }
     }
     this.sawSegment = true;
-    this.sink.segment({ id: id.toUpperCase(), elements, number: this.segmentCount, offset, delimiters: this.delimiters! });
+    this.sink.segment(new Segment(id.toUpperCase(), this.segmentCount, offset, this.delimiters!, text, 0, text.length, elements.map(ownString)));
   }
 
   private consume(pos: number): void {
@@ -334,6 +443,19 @@ function isSegmentId(id: string): boolean {
   const c0 = id.charCodeAt(0);
   if (!((c0 >= 0x41 && c0 <= 0x5a) || (c0 >= 0x61 && c0 <= 0x7a))) return false;
   for (let i = 1; i < n; i++) if (!isAlphaNumeric(id.charCodeAt(i))) return false;
+  return true;
+}
+
+function nextOrNone(text: string, c: string, from: number): number {
+  const at = text.indexOf(c, from);
+  return at === -1 ? -2 : at;
+}
+
+function isUpper(id: string): boolean {
+  for (let i = 0; i < id.length; i++) {
+    const c = id.charCodeAt(i);
+    if (c >= 0x61 && c <= 0x7a) return false;
+  }
   return true;
 }
 

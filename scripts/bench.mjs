@@ -1,0 +1,136 @@
+#!/usr/bin/env node
+// npm run bench: generates (once, cached in bench-data/) a >= 200 MB realistic 835, a 1 GB one and a
+// folder of 10,000 small ERAs with recoup's own generator, then times recoup end to end (median of
+// several runs), x12-parser tokenizing the same file, peak RSS, the claim index and the ledger.
+// Options: --quick (skip the 1 GB file), --runs N (default 3), --generate-only.
+
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateScenarioSet, renderFile } from '../dist/synth/generate.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const DATA = join(ROOT, 'bench-data');
+const BIN = join(ROOT, 'bin', 'recoup.js');
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const runs = Number(args[args.indexOf('--runs') + 1]) || 3;
+
+mkdirSync(DATA, { recursive: true });
+
+async function generateBig(path, bytes) {
+  if (existsSync(path) && statSync(path).size >= bytes) return;
+  process.stderr.write(`generating ${path} (${(bytes / 1e6).toFixed(0)} MB)…\n`);
+  const out = createWriteStream(path);
+  let written = 0;
+  let seed = 1;
+  let control = 1;
+  while (written < bytes) {
+    // one synthetic week of five daily ERAs, three payers, every story kind, ~40 claims per remittance
+    for (const f of generateScenarioSet({ seed, idBlock: seed++, stories: 140, fillerClaims: 40 })) {
+      const text = renderFile(f, control++);
+      if (!out.write(text)) await new Promise((r) => out.once('drain', r));
+      written += Buffer.byteLength(text);
+    }
+  }
+  await new Promise((r) => out.end(r));
+}
+
+function generateSmall(dir, count) {
+  if (existsSync(dir) && readdirSync(dir).length >= count) return;
+  process.stderr.write(`generating ${count} small ERA files in ${dir}…\n`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  let n = 0;
+  for (let seed = 1; n < count; seed++) {
+    for (const f of generateScenarioSet({ seed, stories: 7, fillerClaims: 1 })) {
+      for (const r of f.remittances) {
+        if (n >= count) break;
+        writeFileSync(join(dir, `era-${String(n).padStart(5, '0')}.835`), renderFile({ name: '', remittances: [r] }, n + 1));
+        n++;
+      }
+    }
+  }
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/** Runs a shell command `runs` times; returns median wall seconds and the max peak RSS (MB) seen. */
+function timeCommand(cmd) {
+  const secs = [];
+  let rss = 0;
+  for (let i = 0; i < runs; i++) {
+    const r = spawnSync('/usr/bin/time', ['-f', '%e %M', 'bash', '-c', cmd], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`failed: ${cmd}\n${r.stderr}`);
+    const [e, m] = r.stderr.trim().split('\n').pop().split(' ');
+    secs.push(Number(e));
+    rss = Math.max(rss, Number(m) / 1024);
+  }
+  return { seconds: median(secs), rssMb: rss };
+}
+
+const big = join(DATA, 'big-200mb.835');
+const huge = join(DATA, 'huge-1gb.835');
+const small = join(DATA, 'small-10k');
+await generateBig(big, 200e6);
+if (!quick) await generateBig(huge, 1000e6);
+generateSmall(small, 10000);
+if (args.includes('--generate-only')) process.exit(0);
+
+const bigMb = statSync(big).size / 1e6;
+const rows = [];
+const add = (name, mb, r, target, extra = '') => {
+  const rate = mb / r.seconds;
+  rows.push({ name, seconds: r.seconds.toFixed(2), rate: `${rate.toFixed(1)} MB/s`, rss: `${r.rssMb.toFixed(0)} MB`, target, extra, pass: target === '' ? '' : '' });
+  return rate;
+};
+const node = `"${process.execPath}"`;
+
+const summary = timeCommand(`${node} ${BIN} scan ${big} --report summary --csv -q > /dev/null`);
+const summaryRate = add('recoup scan --report summary', bigMb, summary, '>= 50 MB/s');
+const offsets = timeCommand(`${node} ${BIN} scan ${big} --report offsets --csv -q > /dev/null`);
+add('recoup scan --report offsets --csv', bigMb, offsets, '>= 50 MB/s');
+const claims = timeCommand(`${node} ${BIN} scan ${big} --report claims --csv -q > /dev/null`);
+add('recoup scan --report claims --csv', bigMb, claims, '>= 35 MB/s');
+const oracleScript = `import('x12-parser').then(({X12parser})=>{const p=new X12parser();let n=0;require('fs').createReadStream(process.argv[1]).pipe(p).on('data',()=>n++).on('end',()=>console.log(n))})`;
+const x12 = timeCommand(`${node} -e "${oracleScript.replaceAll('"', '\\"')}" ${big} > /dev/null`);
+const x12Rate = add('x12-parser, tokenizing only', bigMb, x12, '');
+const smallFiles = readdirSync(small).length;
+const smallRun = timeCommand(`${node} ${BIN} scan ${small} --report summary --csv -q > /dev/null`);
+rows.push({ name: `recoup scan on ${smallFiles} small files`, seconds: smallRun.seconds.toFixed(2), rate: `${(smallFiles / smallRun.seconds).toFixed(0)} files/s`, rss: `${smallRun.rssMb.toFixed(0)} MB`, target: '>= 1,000 files/s' });
+let hugeRun = null;
+if (!quick) {
+  hugeRun = { ...timeCommand(`${node} ${BIN} scan ${huge} --report summary --csv -q > /dev/null`) };
+  add('recoup scan 1 GB --report summary', statSync(huge).size / 1e6, hugeRun, 'RSS <= 200 MB');
+}
+
+// claim index bytes per claim, and the ledger: one in-process scan, one ingest
+const indexProbe = execFileSync(process.execPath, ['--input-type=module', '-e', `
+  import { Scanner } from '${join(ROOT, 'dist', 'scan.js')}';
+  const s = new Scanner({ reports: ['summary'], onRow() {}, onDiagnostic() {} });
+  await s.scanFile(process.argv[1]);
+  console.log(JSON.stringify({ claims: s.stats.claims, indexBytes: s.indexBytes }));`, big], { encoding: 'utf8' });
+const { claims: claimCount, indexBytes } = JSON.parse(indexProbe);
+const ledgerPath = join(DATA, 'bench-ledger.db');
+rmSync(ledgerPath, { force: true });
+rmSync(`${ledgerPath}-wal`, { force: true });
+rmSync(`${ledgerPath}-shm`, { force: true });
+const t0 = process.hrtime.bigint();
+execFileSync(process.execPath, [BIN, 'scan', big, '--ledger', ledgerPath, '--report', 'summary', '--csv', '-q'], { stdio: ['ignore', 'ignore', 'inherit'] });
+const ledgerSecs = Number(process.hrtime.bigint() - t0) / 1e9;
+const ledgerBytes = statSync(ledgerPath).size;
+
+const cpu = cpus()[0]?.model ?? 'unknown CPU';
+console.log(`\nrecoup benchmark — ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
+console.log(`input: ${bigMb.toFixed(0)} MB synthetic 835 (${claimCount} claims), median of ${runs} runs, whole process\n`);
+const w = [44, 9, 14, 9, 18];
+console.log(['what', 'seconds', 'rate', 'peak RSS', 'target'].map((h, i) => h.padEnd(w[i])).join(' '));
+for (const r of rows) console.log([r.name, r.seconds, r.rate, r.rss, r.target].map((v, i) => String(v).padEnd(w[i])).join(' '));
+console.log(`\nrecoup vs x12-parser (summary vs tokenizing only): ${(summaryRate / x12Rate).toFixed(1)}× (target >= 4×)`);
+console.log(`claim index: ${(indexBytes / claimCount).toFixed(1)} bytes per claim (${(indexBytes / 1e6).toFixed(1)} MB for ${claimCount} claims)`);
+console.log(`ledger ingest: ${(claimCount / ledgerSecs).toFixed(0)} claims/s (${ledgerSecs.toFixed(1)} s), ${(ledgerBytes / claimCount).toFixed(0)} bytes of ledger per claim`);
