@@ -28,8 +28,8 @@ async function generateBig(path, bytes) {
   let seed = 1;
   let control = 1;
   while (written < bytes) {
-    // one synthetic week of five daily ERAs, three payers, every story kind, ~40 claims per remittance
-    for (const f of generateScenarioSet({ seed, idBlock: seed++, stories: 140, fillerClaims: 40 })) {
+    // one synthetic week of five daily ERAs, three payers, every story kind, ~190 claims per remittance
+    for (const f of generateScenarioSet({ seed, idBlock: seed++, stories: 140, fillerClaims: 150 })) {
       const text = renderFile(f, control++);
       if (!out.write(text)) await new Promise((r) => out.once('drain', r));
       written += Buffer.byteLength(text);

@@ -1,7 +1,8 @@
 // The run's claim index for linking, compact enough for files of millions of claims: per claim it keeps
-// only 32-bit hashes of CLP07 and CLP01 (in open-addressing typed-array tables) and the claim's position
-// in its file (8 bytes). When an offset's reference hits a hash, the claim is read back from disk at
-// that position and checked against the real key, so a hash collision can never make a link.
+// 32-bit hashes of CLP07 and CLP01, its ordinal in two open-addressing tables, and the low 32 bits of its
+// byte position (file and high bits change rarely and are kept as breakpoints): about 30 bytes a claim.
+// When an offset's reference hits a hash, the claim is read back from disk at that position and checked
+// against the real key, so a hash collision can never make a link.
 // Claims read from standard input cannot be read back: their details are kept in memory instead.
 
 import { closeSync, openSync, readSync } from 'node:fs';
@@ -19,10 +20,76 @@ function hash32(s: string, seed: number): number {
   return h === 0 ? 1 : h; // 0 marks an empty slot
 }
 
-/** hash → claim ordinals, open addressing with linear probing; duplicates are separate entries. */
+/** A growable array of 32-bit values in blocks of 64 Ki: growing never copies or doubles. */
+class U32Blocks {
+  private readonly blocks: Uint32Array[] = [];
+  private n = 0;
+
+  push(v: number): void {
+    const b = this.n >>> 16;
+    if (b === this.blocks.length) this.blocks.push(new Uint32Array(1 << 16));
+    this.blocks[b]![this.n & 0xffff] = v;
+    this.n++;
+  }
+
+  get(i: number): number {
+    return this.blocks[i >>> 16]![i & 0xffff]!;
+  }
+
+  get bytes(): number {
+    return this.blocks.length * (1 << 18);
+  }
+}
+
+/**
+ * hash → claim ordinals, open addressing with linear probing. Slots hold only ordinals; the hash of each
+ * claim's key is in `hashes`, so a slot costs 4 bytes. Duplicates are separate entries.
+ */
+class OrdinalTable {
+  private slots = new Int32Array(1 << 12).fill(-1);
+  private count = 0;
+  private readonly hashes: U32Blocks;
+
+  constructor(hashes: U32Blocks) {
+    this.hashes = hashes;
+  }
+
+  add(h: number, ordinal: number): void {
+    if ((this.count + 1) * 4 > this.slots.length * 3) this.grow();
+    this.place(h, ordinal);
+    this.count++;
+  }
+
+  find(h: number): number[] {
+    const out: number[] = [];
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    for (let i = h & mask; slots[i] !== -1; i = (i + 1) & mask) if (this.hashes.get(slots[i]!) === h) out.push(slots[i]!);
+    return out;
+  }
+
+  private place(h: number, ordinal: number): void {
+    const mask = this.slots.length - 1;
+    let i = h & mask;
+    while (this.slots[i] !== -1) i = (i + 1) & mask;
+    this.slots[i] = ordinal;
+  }
+
+  private grow(): void {
+    const old = this.slots;
+    this.slots = new Int32Array(old.length * 2).fill(-1);
+    for (let i = 0; i < old.length; i++) if (old[i] !== -1) this.place(this.hashes.get(old[i]!), old[i]!);
+  }
+
+  get bytes(): number {
+    return this.slots.byteLength;
+  }
+}
+
+/** hash → ordinals for sparse keys (REF*F8): the hash is stored in the slot. */
 class HashMultiMap {
-  private keys = new Uint32Array(1 << 12);
-  private vals = new Int32Array(1 << 12);
+  private keys = new Uint32Array(1 << 8);
+  private vals = new Int32Array(1 << 8);
   private count = 0;
 
   add(h: number, v: number): void {
@@ -83,11 +150,18 @@ const PCN_SEED = 0x5678;
 const F8_SEED = 0x9abc;
 
 export class CompactClaimIndex implements ClaimSource {
-  private readonly byIcn = new HashMultiMap();
-  private readonly byPcn = new HashMultiMap();
+  private readonly icnHashes = new U32Blocks();
+  private readonly pcnHashes = new U32Blocks();
+  private readonly byIcn = new OrdinalTable(this.icnHashes);
+  private readonly byPcn = new OrdinalTable(this.pcnHashes);
   private readonly byF8 = new HashMultiMap();
-  /** Per claim: fileIdx * 2^40 + byte offset of its CLP segment (exact in a float64 below 2^53). */
-  private positions = new Float64Array(1 << 12);
+  /**
+   * A claim's position is fileIdx * 2^40 + its CLP's byte offset. Per claim only the low 32 bits are kept;
+   * the rest changes only at a new file or every 4 GiB, and is kept at those ordinals (breakpoints).
+   */
+  private readonly lowPositions = new U32Blocks();
+  private readonly breakOrdinals: number[] = [];
+  private readonly breakBases: number[] = [];
   private n = 0;
   private readonly files: string[] = [];
   private readonly fileIds = new Map<string, number>();
@@ -116,15 +190,20 @@ export class CompactClaimIndex implements ClaimSource {
   /** Adds a claim of the most recently added remittance. */
   addClaim(path: string, byteOffset: number, c: IndexedClaim): void {
     const i = this.n++;
-    if (i >= this.positions.length) {
-      const bigger = new Float64Array(this.positions.length * 2);
-      bigger.set(this.positions);
-      this.positions = bigger;
-    }
     const fileIdx = this.fileIndex(path);
-    this.positions[i] = fileIdx * 2 ** 40 + byteOffset;
-    if (c.icn !== '') this.byIcn.add(hash32(c.icn, ICN_SEED), i);
-    if (c.pcn !== '') this.byPcn.add(hash32(c.pcn, PCN_SEED), i);
+    const high = Math.floor(byteOffset / 2 ** 32) * 2 ** 32;
+    const base = fileIdx * 2 ** 40 + high;
+    if (this.breakBases.length === 0 || this.breakBases[this.breakBases.length - 1] !== base) {
+      this.breakOrdinals.push(i);
+      this.breakBases.push(base);
+    }
+    this.lowPositions.push(byteOffset - high);
+    const icnHash = c.icn === '' ? 0 : hash32(c.icn, ICN_SEED);
+    const pcnHash = c.pcn === '' ? 0 : hash32(c.pcn, PCN_SEED);
+    this.icnHashes.push(icnHash);
+    this.pcnHashes.push(pcnHash);
+    if (icnHash !== 0) this.byIcn.add(icnHash, i);
+    if (pcnHash !== 0) this.byPcn.add(pcnHash, i);
     if (c.originalReference !== '') this.byF8.add(hash32(c.originalReference, F8_SEED), i);
     if (path === '-') {
       const rem = this.remittances[this.remittances.length - 1]!;
@@ -138,7 +217,7 @@ export class CompactClaimIndex implements ClaimSource {
 
   /** Bytes held per claim by the index structures (for the benchmark). */
   get bytes(): number {
-    return this.byIcn.bytes + this.byPcn.bytes + this.byF8.bytes + this.positions.byteLength;
+    return this.byIcn.bytes + this.byPcn.bytes + this.byF8.bytes + this.icnHashes.bytes + this.pcnHashes.bytes + this.lowPositions.bytes + this.breakOrdinals.length * 16;
   }
 
   claimsByIcn(icn: string): ClaimRef[] {
@@ -179,6 +258,18 @@ export class CompactClaimIndex implements ClaimSource {
       if (out.length > MAX_CANDIDATES) break;
     }
     return out;
+  }
+
+  /** fileIdx * 2^40 + byte offset of claim i. */
+  private positionOf(i: number): number {
+    let lo = 0;
+    let hi = this.breakOrdinals.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.breakOrdinals[mid]! <= i) lo = mid;
+      else hi = mid - 1;
+    }
+    return this.breakBases[lo]! + this.lowPositions.get(i);
   }
 
   private fdOf(fileIdx: number): number | null {
@@ -232,7 +323,7 @@ export class CompactClaimIndex implements ClaimSource {
       return cached;
     }
     if (this.unreadable.has(i)) return null;
-    const pos = this.positions[i]!;
+    const pos = this.positionOf(i);
     const fileIdx = Math.floor(pos / 2 ** 40);
     const offset = pos - fileIdx * 2 ** 40;
     const rem = this.remittanceOf(pos);
@@ -268,7 +359,6 @@ export function readClaimAt(path: string, offset: number, d: Delimiters): Indexe
 }
 
 function readClaimFrom(fd: number, offset: number, d: Delimiters): IndexedClaim | null {
-  const terminator = d.segment.charCodeAt(0);
   let size = 1024;
   for (;;) {
     const buf = Buffer.allocUnsafe(size);
@@ -278,46 +368,74 @@ function readClaimFrom(fd: number, offset: number, d: Delimiters): IndexedClaim 
     } catch {
       return null;
     }
-    const segs: string[] = [];
-    let start = 0;
-    for (let i = 0; i < got; i++) {
-      if (buf[i] !== terminator) continue;
-      segs.push(decodeSegment(buf, start, i));
-      start = i + 1;
-    }
-    if (got < size && start < got) segs.push(decodeSegment(buf, start, got));
-    const parsed = parseClaimSegments(segs, d, got < size);
+    const parsed = parseClaim(buf, got, d, got < size);
     if (parsed !== 'need-more') return parsed;
     if (size >= 4 * 1024 * 1024) return null;
     size *= 4;
   }
 }
 
+/** The segment id at `from` (after stray characters and white space, as the tokenizer skips), upper-cased. */
+function idAt(buf: Buffer, from: number, to: number, element: number): string {
+  let i = from;
+  while (i < to && !isAlphaNumericByte(buf[i]!)) i++;
+  let id = '';
+  for (let k = i; k < to && k < i + 4 && buf[k] !== element; k++) {
+    const b = buf[k]!;
+    id += String.fromCharCode(b >= 0x61 && b <= 0x7a ? b - 0x20 : b);
+  }
+  return id;
+}
+
+function isAlphaNumericByte(b: number): boolean {
+  return (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a);
+}
+
+/**
+ * The claim starting at buf[0]: CLP, then NM1*QC and REF*F8 up to the next CLP/LX/PLB/SE. Only those
+ * segments are decoded. 'need-more' when the buffer ends inside the claim.
+ */
+function parseClaim(buf: Buffer, got: number, d: Delimiters, eof: boolean): IndexedClaim | null | 'need-more' {
+  const terminator = d.segment.charCodeAt(0);
+  const element = d.element.charCodeAt(0);
+  let c: IndexedClaim | null = null;
+  let last = '';
+  let firstName = '';
+  let start = 0;
+  while (start < got) {
+    let end = buf.indexOf(terminator, start);
+    if (end === -1 || end >= got) {
+      if (!eof) return 'need-more';
+      end = got;
+    }
+    const id = idAt(buf, start, end, element);
+    if (c === null) {
+      if (id !== 'CLP') return null;
+      const e = decodeSegment(buf, start, end).split(d.element);
+      const paid = parseAmount(field(e, 4));
+      c = { pcn: field(e, 1), icn: field(e, 7), originalReference: '', statusCode: field(e, 2), patient: '', paid: paid.ok ? paid.cents : 0 };
+    } else if (id === 'CLP' || id === 'LX' || id === 'PLB' || id === 'SE') {
+      return finish(c, last, firstName);
+    } else if (id === 'NM1' || id === 'REF') {
+      const e = decodeSegment(buf, start, end).split(d.element);
+      if (id === 'NM1' && field(e, 1) === 'QC') {
+        last = field(e, 3);
+        firstName = field(e, 4);
+      } else if (id === 'REF' && field(e, 1) === 'F8') c.originalReference = field(e, 2);
+    }
+    start = end + 1;
+  }
+  if (c === null) return eof ? null : 'need-more';
+  return eof ? finish(c, last, firstName) : 'need-more';
+}
+
+const field = (e: string[], i: number): string => (e[i] ?? '').trim();
+
 /** One segment's text, as the tokenizer reads it: UTF-8 unless invalid, without leading junk or CR/LF. */
 function decodeSegment(buf: Buffer, from: number, to: number): string {
   let text = buf.toString('utf8', from, to);
   if (text.includes('\ufffd')) text = buf.toString('latin1', from, to);
   return text.replace(/^[^A-Za-z0-9]+/, '').replace(/[\r\n]+/g, '');
-}
-
-function parseClaimSegments(segs: string[], d: Delimiters, eof: boolean): IndexedClaim | null | 'need-more' {
-  const first = segs[0]?.split(d.element);
-  if (!first || first[0]!.toUpperCase() !== 'CLP') return null;
-  const el = (e: string[], i: number): string => (e[i] ?? '').trim();
-  const paid = parseAmount(el(first, 4));
-  const c: IndexedClaim = { pcn: el(first, 1), icn: el(first, 7), originalReference: '', statusCode: el(first, 2), patient: '', paid: paid.ok ? paid.cents : 0 };
-  let last = '';
-  let firstName = '';
-  for (let k = 1; k < segs.length; k++) {
-    const e = segs[k]!.split(d.element);
-    const id = e[0]!.toUpperCase();
-    if (id === 'CLP' || id === 'LX' || id === 'PLB' || id === 'SE') return finish(c, last, firstName);
-    if (id === 'NM1' && el(e, 1) === 'QC') {
-      last = el(e, 3);
-      firstName = el(e, 4);
-    } else if (id === 'REF' && el(e, 1) === 'F8') c.originalReference = el(e, 2);
-  }
-  return eof ? finish(c, last, firstName) : 'need-more';
 }
 
 function finish(c: IndexedClaim, last: string, first: string): IndexedClaim {

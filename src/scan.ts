@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { checkClaimBalance, checkRemittanceBalance } from './analysis/balance.js';
-import { adjustmentRows, claimRow, offsetRow, patientName, paymentDate, payerId, paymentRow } from './analysis/build-rows.js';
+import { adjustmentRows, claimRow, offsetRow, type OffsetFields, patientName, paymentDate, payerId, paymentRow, remittanceHead, type RemittanceHead } from './analysis/build-rows.js';
 import { type ClaimRef, type ClaimSource, type Link, linkOffsets, MAX_CANDIDATES } from './analysis/link.js';
 import { CompactClaimIndex } from './claim-index.js';
 import { categorizeOffset } from './analysis/codes.js';
@@ -73,9 +73,10 @@ export interface ScanStats {
   bytes: number;
 }
 
+/** An offset kept until the run ends (linking needs every claim): small, sharing its remittance's head. */
 interface PendingOffset {
-  remittance: Remittance;
-  adjustment: ProviderAdjustment;
+  remittance: RemittanceHead;
+  adjustment: OffsetFields;
   /** Its row in the ledger, when it was recorded in this run. */
   ledgerId?: number;
 }
@@ -102,6 +103,7 @@ export class Scanner {
   private readonly wants: ReadonlySet<ReportName>;
   private readonly summary = new SummaryBuilder();
   private readonly offsets: PendingOffset[] = [];
+  private readonly strings = new Map<string, string>();
   private readonly index = new CompactClaimIndex();
   /** The path being read ('-' for stdin), and the remittances already registered in the index. */
   private currentPath = '';
@@ -136,6 +138,17 @@ export class Scanner {
   constructor(options: ScanOptions) {
     this.options = options;
     this.wants = new Set(options.reports);
+  }
+
+  /** One shared copy of strings repeated on many offsets (provider id, reason code, period date). */
+  private intern(s: string): string {
+    let v = this.strings.get(s);
+    if (v === undefined) {
+      if (this.strings.size > 10_000) this.strings.clear();
+      this.strings.set(s, s);
+      v = s;
+    }
+    return v;
   }
 
   private diagnostic(d: Diagnostic): void {
@@ -330,6 +343,7 @@ export class Scanner {
     const rid = this.options.ledger ? this.ledgerRemittance(r) : null;
     if (!this.options.ledger) this.indexRemittance(r);
     let l6 = 0;
+    let head: RemittanceHead | undefined;
     for (const a of r.providerAdjustments) {
       if (a.reasonCode === 'L6') l6 += a.amount;
       if (!isKnownPlbCode(a.reasonCode)) {
@@ -343,7 +357,11 @@ export class Scanner {
           }),
         );
       }
-      const pending: PendingOffset = { remittance: r, adjustment: a };
+      head ??= remittanceHead(r);
+      const pending: PendingOffset = {
+        remittance: head,
+        adjustment: { providerId: this.intern(a.providerId), fiscalPeriodDate: a.fiscalPeriodDate === null ? null : this.intern(a.fiscalPeriodDate), reasonCode: this.intern(a.reasonCode), reference: a.reference, amount: a.amount },
+      };
       if (rid !== null && this.options.ledger) {
         pending.ledgerId = this.options.ledger.insertOffset(rid, {
           pairSeq: this.offsets.length,

@@ -10,12 +10,37 @@ const yesNo = (b: boolean): string => (b ? 'yes' : 'no');
 const money = (c: Cents | null): string => (c === null ? '' : formatCents(c));
 
 /** BPR16, else the production date DTM*405. */
-export function paymentDate(r: Remittance): string {
+/** What an offset row and the summary need of its remittance; kept per offset for the whole run. */
+export interface RemittanceHead {
+  file: string;
+  transactionControl: string;
+  payer: { name: string; id: string; additionalId: string };
+  trace: { number: string; payerId: string };
+  payment: { date: string | null };
+  productionDate: string | null;
+}
+
+/** A small copy of a remittance's head, so a kept offset does not keep the whole remittance alive. */
+export function remittanceHead(r: Remittance): RemittanceHead {
+  return {
+    file: r.file,
+    transactionControl: r.transactionControl,
+    payer: { name: r.payer.name, id: r.payer.id, additionalId: r.payer.additionalId },
+    trace: { number: r.trace.number, payerId: r.trace.payerId },
+    payment: { date: r.payment.date },
+    productionDate: r.productionDate,
+  };
+}
+
+/** What an offset row needs of a PLB adjustment. */
+export type OffsetFields = Pick<ProviderAdjustment, 'providerId' | 'fiscalPeriodDate' | 'reasonCode' | 'reference' | 'amount'>;
+
+export function paymentDate(r: RemittanceHead): string {
   return r.payment.date ?? r.productionDate ?? '';
 }
 
 /** N1*PR N104, else REF*2U, else TRN03 (835-domain.md §6: TRN03 = "1" + payer EIN). */
-export function payerId(r: Remittance): string {
+export function payerId(r: RemittanceHead): string {
   return r.payer.id || r.payer.additionalId || r.trace.payerId;
 }
 
@@ -67,11 +92,11 @@ export interface OffsetFacts {
   category: OffsetCategory;
 }
 
-export function offsetFacts(a: ProviderAdjustment): OffsetFacts {
+export function offsetFacts(a: Pick<ProviderAdjustment, 'reasonCode' | 'amount'>): OffsetFacts {
   return { reason: PLB_REASONS[a.reasonCode] ?? 'Unknown code', category: categorizeOffset(a.reasonCode, a.amount) };
 }
 
-export function offsetRow(r: Remittance, a: ProviderAdjustment, link: Link, escalate = false): Row {
+export function offsetRow(r: RemittanceHead, a: OffsetFields, link: Link, escalate = false): Row {
   const facts = offsetFacts(a);
   const claim = link.claim;
   const rem = link.remittance;

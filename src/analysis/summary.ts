@@ -4,7 +4,7 @@
 import type { Remittance } from '../remit/model.js';
 import { type Cents, formatCents } from '../remit/money.js';
 import { categorizeOffset, type OffsetCategory } from './codes.js';
-import { payerId } from './build-rows.js';
+import { payerId, type RemittanceHead } from './build-rows.js';
 import { daysBetween } from './balances.js';
 import type { Link } from './link.js';
 import type { Row } from './rows.js';
@@ -48,7 +48,7 @@ const CATEGORY_COLUMN: Record<OffsetCategory, string> = {
 export class SummaryBuilder {
   private readonly payers = new Map<string, PayerTotals>();
 
-  private totals(r: Remittance): PayerTotals {
+  private totals(r: RemittanceHead): PayerTotals {
     const id = payerId(r);
     const key = `${id}\u0000${r.payer.name}`;
     let t = this.payers.get(key);
@@ -92,7 +92,7 @@ export class SummaryBuilder {
    * Counts an offset's link. Amounts here are absolute (an unlinked 72 −45.00 and WO +45.00 are 90.00 of
    * suspense), so linked + ambiguous + unlinked = Σ |PLB|.
    */
-  addLink(r: Remittance, amount: Cents, category: OffsetCategory, link: Link, offsetDate: string, escalated = false): void {
+  addLink(r: RemittanceHead, amount: Cents, category: OffsetCategory, link: Link, offsetDate: string, escalated = false): void {
     const t = this.totals(r);
     if (escalated) {
       t.escalated.count++;

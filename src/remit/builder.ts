@@ -6,7 +6,7 @@ import { type Diagnostic, type DiagnosticCode, makeDiagnostic } from '../diagnos
 import type { TransactionEnd, TransactionInfo } from '../x12/envelope.js';
 import { ccyymmdd } from '../x12/envelope.js';
 import { ownString, type Segment } from '../x12/tokenizer.js';
-import { findOpener, type LoopId } from './loops.js';
+import { findOpener, LOOP_OPENERS, type LoopId } from './loops.js';
 import type { Adjustment, Claim, Party, Remittance, ServiceLine } from './model.js';
 import { type Cents, parseAmount } from './money.js';
 
@@ -56,7 +56,8 @@ export class RemittanceBuilder {
   }
 
   segment(seg: Segment): void {
-    const opener = findOpener(seg.id, () => seg.el(1));
+    const handlers = HANDLER_MAP.get(seg.id);
+    const opener = handlers === undefined && !OPENER_IDS.has(seg.id) ? undefined : findOpener(seg.id, () => seg.el(1));
     if (opener !== undefined) {
       if (opener.requires !== undefined && !this.loops.some((l) => l.id === opener.requires)) {
         this.report('REMIT_UNEXPECTED_SEGMENT', `${seg.id} outside a ${opener.requires} loop (no CLP before it); ignored`, seg);
@@ -65,8 +66,8 @@ export class RemittanceBuilder {
       this.closeLoops(opener.depth);
       this.loops.push({ id: opener.opens, depth: opener.depth });
     }
-    const current = this.loops[this.loops.length - 1]!.id;
-    const handler = HANDLERS[seg.id]?.[current];
+    if (handlers === undefined) return; // a segment nothing reads (N3, PER, MOA …) is never split
+    const handler = handlers.get(this.loops[this.loops.length - 1]!.id);
     if (handler !== undefined) handler(this, seg);
   }
 
@@ -395,6 +396,10 @@ const HANDLERS: Record<string, Partial<Record<LoopId, Handler>>> = {
     },
   },
 };
+
+/** HANDLERS as maps, for one lookup per segment. */
+const HANDLER_MAP = new Map(Object.entries(HANDLERS).map(([id, byLoop]) => [id, new Map(Object.entries(byLoop) as Array<[LoopId, Handler]>)]));
+const OPENER_IDS = new Set(LOOP_OPENERS.map((o) => o.segment));
 
 function excerptOf(seg: Segment): string {
   const text = seg.elements.join(seg.delimiters.element);
