@@ -24,6 +24,8 @@ export interface ParseHandlers {
   diagnostic?(diagnostic: Diagnostic): void;
   /** Every chunk of raw bytes, before parsing (used to fingerprint a file for the ledger). */
   bytes?(chunk: Buffer): void;
+  /** After each chunk is parsed: a promise makes reading wait (the output is full), so memory stays flat. */
+  afterChunk?(): Promise<void> | undefined;
 }
 
 export interface ParseOptions {
@@ -151,6 +153,8 @@ export async function parseFile(path: string, handlers: ParseHandlers, options: 
     for await (const chunk of source) {
       parser.write(chunk as Buffer);
       if (parser.stopped) break;
+      const wait = handlers.afterChunk?.();
+      if (wait !== undefined) await wait;
     }
   } catch (err) {
     const outcome = parser.end();

@@ -38,6 +38,8 @@ export interface ScanOptions {
   newOnly?: boolean;
   /** Raw bytes read, for a progress display. */
   onBytes?: (count: number) => void;
+  /** Called between input chunks: a promise pauses reading until the output has room (back-pressure). */
+  waitForOutput?: () => Promise<void> | undefined;
 }
 
 /** sha256 of a file's content, streamed. */
@@ -60,6 +62,10 @@ export interface ScanStats {
   claims: number;
   offsets: number;
   skippedTransactions: number;
+  /** Skipped transactions by ST01 (837, 999, …), for the summary line. */
+  skippedByType: Record<string, number>;
+  /** Remittances read to the end of their data without an SE: reported, and flagged. */
+  incompleteRemittances: number;
   /** Files skipped by --new-only because the ledger already has them. */
   skippedKnownFiles: number;
   /** Offsets flagged by --escalate-over. */
@@ -121,6 +127,8 @@ export class Scanner {
     claims: 0,
     offsets: 0,
     skippedTransactions: 0,
+    skippedByType: {},
+    incompleteRemittances: 0,
     skippedKnownFiles: 0,
     escalatedOffsets: 0,
     unlinkedRecoupments: 0,
@@ -182,8 +190,13 @@ export class Scanner {
         {
           claim: (c, r) => this.onClaim(c, r),
           remittance: (r) => this.onRemittance(r),
-          transactionSkipped: () => this.stats.skippedTransactions++,
+          transactionSkipped: (info) => {
+            this.stats.skippedTransactions++;
+            const type = info.type === '' ? '(blank)' : info.type.slice(0, 6);
+            this.stats.skippedByType[type] = (this.stats.skippedByType[type] ?? 0) + 1;
+          },
           diagnostic: (d) => this.diagnostic(d),
+          ...(this.options.waitForOutput ? { afterChunk: this.options.waitForOutput } : {}),
           ...(ledger || this.options.onBytes
             ? {
                 bytes: (chunk: Buffer) => {
@@ -340,6 +353,7 @@ export class Scanner {
 
   private onRemittance(r: Remittance): void {
     this.stats.remittances++;
+    if (!r.closed) this.stats.incompleteRemittances++;
     const rid = this.options.ledger ? this.ledgerRemittance(r) : null;
     if (!this.options.ledger) this.indexRemittance(r);
     let l6 = 0;

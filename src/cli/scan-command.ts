@@ -8,7 +8,7 @@ import { loadCarcFile } from '../analysis/codes.js';
 import { REPORT_NAMES, type ReportName, type Row } from '../analysis/rows.js';
 import { type Diagnostic, RecoupError } from '../diagnostics.js';
 import { expandInputs } from '../inputs.js';
-import { CsvReportWriter } from '../report/csv.js';
+import { CsvReportWriter, waitForDrain } from '../report/csv.js';
 import { formatDiagnostic } from '../report/diagnostics.js';
 import { ndjsonLine, renderJson } from '../report/json.js';
 import { fileTarget, type OutputTarget, stdoutTarget } from '../report/output.js';
@@ -114,6 +114,8 @@ async function isDirectoryDestination(path: string): Promise<boolean> {
 
 interface Sinks {
   onRow(report: ReportName, row: Row): void;
+  /** Resolves when the outputs have room again; undefined when they have room now (back-pressure). */
+  waitForRoom(): Promise<void> | undefined;
   finish(): Promise<void>;
   abort(): Promise<void>;
 }
@@ -150,8 +152,10 @@ async function openSinks(format: Format, reports: ReportName[], opts: ScanCliOpt
       for (const w of writers.values()) await w.target.abort();
       throw err;
     }
+    const all = [...writers.values()].map((w) => w.writer);
     return {
       onRow: (report, row) => writers.get(report)?.writer.row(row),
+      waitForRoom: () => (all.some((w) => w.needsDrain) ? Promise.all(all.map((w) => w.drained())).then(() => undefined) : undefined),
       finish: async () => {
         for (const w of writers.values()) {
           await w.writer.end();
@@ -166,15 +170,30 @@ async function openSinks(format: Format, reports: ReportName[], opts: ScanCliOpt
 
   const target = await open(opts.output);
   if (format === 'ndjson') {
+    // lines are written in blocks of about 64 KiB, not one write each
+    let pending = '';
+    const stream = target.stream;
     return {
-      onRow: (report, row) => target.stream.write(ndjsonLine(report, row)),
-      finish: () => target.commit(),
+      onRow: (report, row) => {
+        pending += ndjsonLine(report, row);
+        if (pending.length >= 64 * 1024) {
+          stream.write(pending);
+          pending = '';
+        }
+      },
+      waitForRoom: () => (stream.writableNeedDrain ? waitForDrain(stream) : undefined),
+      finish: async () => {
+        await writeOut(stream, pending);
+        pending = '';
+        await target.commit();
+      },
       abort: () => target.abort(),
     };
   }
   const collected = new Map<ReportName, Row[]>(reports.map((r) => [r, []]));
   return {
     onRow: (report, row) => collected.get(report)?.push(row),
+    waitForRoom: () => undefined,
     finish: async () => {
       const width = opts.output === undefined && io.stdoutIsTTY ? io.columns : undefined;
       const text = format === 'json' ? renderJson(reports, collected) : reports.map((r) => renderTable(r, collected.get(r)!, chalk, width)).join('\n');
@@ -243,6 +262,7 @@ export async function runScan(paths: string[], raw: unknown, io: CliIO): Promise
       ...(escalateOver !== undefined ? { escalateOver } : {}),
       ...(opts.newOnly ? { newOnly: true } : {}),
       ...(progress ? { onBytes: (n: number) => progress!.addBytes(n) } : {}),
+      waitForOutput: () => sinks.waitForRoom(),
       onRow: opts.redact ? (report, row) => sinks.onRow(report, redactRow(report, row)) : (report, row) => sinks.onRow(report, row),
       onDiagnostic: showDiagnostic,
       stdin: io.stdin,
@@ -280,9 +300,18 @@ export async function runScan(paths: string[], raw: unknown, io: CliIO): Promise
         `${s.claims} claim${s.claims === 1 ? '' : 's'}, ${s.offsets} provider-level offset${s.offsets === 1 ? '' : 's'}` +
         `${s.skippedKnownFiles ? `, ${s.skippedKnownFiles} file${s.skippedKnownFiles === 1 ? '' : 's'} already in the ledger skipped` : ''}` +
         `${escalateOver !== undefined ? `, ${s.escalatedOffsets} escalated` : ''}` +
-        `${s.skippedTransactions ? `, ${s.skippedTransactions} non-835 transaction${s.skippedTransactions === 1 ? '' : 's'} skipped` : ''}; ` +
+        `${s.incompleteRemittances ? `, ${s.incompleteRemittances} remittance${s.incompleteRemittances === 1 ? '' : 's'} cut short (no SE; read as far as they go)` : ''}` +
+        `${s.skippedTransactions ? `, ${s.skippedTransactions} non-835 transaction${s.skippedTransactions === 1 ? '' : 's'} skipped (${skippedKinds(s.skippedByType)})` : ''}; ` +
         `${s.errors + inputProblems.length} error${s.errors + inputProblems.length === 1 ? '' : 's'}, ${s.warnings} warning${s.warnings === 1 ? '' : 's'}\n`,
     );
   }
   return exit;
+}
+
+/** "837 ×1, 999 ×2" */
+function skippedKinds(byType: Record<string, number>): string {
+  return Object.entries(byType)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([type, n]) => `${type} ×${n}`)
+    .join(', ');
 }

@@ -8,7 +8,7 @@ import { ccyymmdd } from '../x12/envelope.js';
 import { ownString, type Segment } from '../x12/tokenizer.js';
 import { findOpener, LOOP_OPENERS, type LoopId } from './loops.js';
 import type { Adjustment, Claim, Party, Remittance, ServiceLine } from './model.js';
-import { type Cents, parseAmount } from './money.js';
+import { amountCents, type Cents, parseAmount } from './money.js';
 
 export interface BuilderOptions {
   file: string;
@@ -37,6 +37,8 @@ export class RemittanceBuilder {
   private is5010 = true;
   private errors = 0;
   private warnings = 0;
+  private lastDateText = '';
+  private lastDateIso: string | null = null;
 
   constructor(options: BuilderOptions) {
     this.options = options;
@@ -57,7 +59,7 @@ export class RemittanceBuilder {
 
   segment(seg: Segment): void {
     const handlers = HANDLER_MAP.get(seg.id);
-    const opener = handlers === undefined && !OPENER_IDS.has(seg.id) ? undefined : findOpener(seg.id, () => seg.el(1));
+    const opener = handlers === undefined && !OPENER_IDS.has(seg.id) ? undefined : findOpener(seg.id, seg);
     if (opener !== undefined) {
       if (opener.requires !== undefined && !this.loops.some((l) => l.id === opener.requires)) {
         this.report('REMIT_UNEXPECTED_SEGMENT', `${seg.id} outside a ${opener.requires} loop (no CLP before it); ignored`, seg);
@@ -152,6 +154,8 @@ export class RemittanceBuilder {
       if (required) this.report('REMIT_BAD_AMOUNT', `${designator(seg.id, index)} is empty; an amount is required`, seg, undefined, designator(seg.id, index));
       return 0;
     }
+    const cents = amountCents(text);
+    if (cents !== null) return cents;
     const parsed = parseAmount(text);
     if (parsed.ok) return parsed.cents;
     this.report('REMIT_BAD_AMOUNT', `invalid amount ${JSON.stringify(text.slice(0, 30))} in ${designator(seg.id, index)} (${parsed.reason}); counted as 0.00`, seg, undefined, designator(seg.id, index));
@@ -168,8 +172,13 @@ export class RemittanceBuilder {
   date(seg: Segment, index: number): string | null {
     const text = seg.el(index);
     if (text === '') return null;
+    if (text === this.lastDateText) return this.lastDateIso; // service lines repeat their dates
     const iso = ccyymmdd(text);
-    if (iso !== null && isRealDate(iso)) return iso;
+    if (iso !== null && isRealDate(iso)) {
+      this.lastDateText = text;
+      this.lastDateIso = iso;
+      return iso;
+    }
     this.report('REMIT_BAD_DATE', `invalid date ${JSON.stringify(text.slice(0, 20))} in ${designator(seg.id, index)}; expected CCYYMMDD`, seg, undefined, designator(seg.id, index));
     return null;
   }
@@ -218,6 +227,25 @@ function readCas(b: RemittanceBuilder, seg: Segment, into: Adjustment[]): void {
 
 function splitComponents(seg: Segment, i: number): string[] {
   return seg.raw(i).split(seg.delimiters.component);
+}
+
+/** SVC01 as qualifier, code and modifiers; the usual `HC:99213` without building a list. */
+function procedure(seg: Segment): { qualifier: string; code: string; modifiers: string[] } {
+  const text = seg.raw(1);
+  const sep = seg.delimiters.component;
+  const first = text.indexOf(sep);
+  if (first !== -1 && text.indexOf(sep, first + 1) === -1 && text.charCodeAt(0) > 0x20 && text.charCodeAt(text.length - 1) > 0x20) {
+    return { qualifier: text.slice(0, first), code: text.slice(first + 1), modifiers: [] };
+  }
+  const proc = splitComponents(seg, 1);
+  return {
+    qualifier: (proc[0] ?? '').trim(),
+    code: (proc[1] ?? '').trim(),
+    modifiers: proc
+      .slice(2, 6)
+      .map((m) => m.trim())
+      .filter((m) => m !== ''),
+  };
 }
 
 const HANDLERS: Record<string, Partial<Record<LoopId, Handler>>> = {
@@ -334,11 +362,11 @@ const HANDLERS: Record<string, Partial<Record<LoopId, Handler>>> = {
   },
   SVC: {
     '2110': (b, seg) => {
-      const proc = splitComponents(seg, 1);
+      const proc = procedure(seg);
       b.currentService = {
-        procedureQualifier: (proc[0] ?? '').trim(),
-        procedureCode: (proc[1] ?? '').trim(),
-        modifiers: proc.slice(2, 6).map((m) => m.trim()).filter((m) => m !== ''),
+        procedureQualifier: proc.qualifier,
+        procedureCode: proc.code,
+        modifiers: proc.modifiers,
         charge: b.amount(seg, 2),
         paid: b.amount(seg, 3),
         revenueCode: el(seg, 4),

@@ -45,15 +45,15 @@ for (const rule of LOOP_OPENERS) {
 
 /**
  * The rule a segment opens a loop by, or undefined if the segment is a member of the current loop.
- * `firstElement` is asked for only when a rule depends on it (N101), so other segments are not read.
+ * The first element is read only when a rule depends on it (N101), so other segments are not split.
  */
-export function findOpener(segmentId: string, firstElement: () => string): LoopOpener | undefined {
+export function findOpener(segmentId: string, segment: { el(i: number): string }): LoopOpener | undefined {
   const rules = bySegment.get(segmentId);
   if (rules === undefined) return undefined;
   let first: string | undefined;
   for (const r of rules) {
     if (r.qualifiers === undefined) return r;
-    first ??= firstElement();
+    first ??= segment.el(1);
     if (r.qualifiers.includes(first)) return r;
   }
   return undefined;

@@ -50,6 +50,41 @@ export function parseAmount(text: string): ParsedAmount {
   return { ok: true, cents: negative && cents !== 0 ? -cents : cents };
 }
 
+/**
+ * The common case of parseAmount without allocating: cents, or null when the text needs the full
+ * parser (to accept or to explain why not). Accepts [-]digits[.d[d]] with at most 13 integer digits.
+ */
+export function amountCents(text: string): Cents | null {
+  const n = text.length;
+  let i = 0;
+  let negative = false;
+  if (n > 0 && text.charCodeAt(0) === 0x2d) {
+    negative = true;
+    i = 1;
+  }
+  let whole = 0;
+  let digits = 0;
+  for (; i < n; i++) {
+    const c = text.charCodeAt(i) - 0x30;
+    if (c < 0 || c > 9) break;
+    whole = whole * 10 + c;
+    digits++;
+  }
+  if (digits === 0 || digits > 13) return null;
+  let fraction = 0;
+  if (i < n) {
+    if (text.charCodeAt(i) !== 0x2e) return null;
+    const left = n - i - 1;
+    if (left < 1 || left > 2) return null;
+    const d1 = text.charCodeAt(i + 1) - 0x30;
+    const d2 = left === 2 ? text.charCodeAt(i + 2) - 0x30 : 0;
+    if (d1 < 0 || d1 > 9 || d2 < 0 || d2 > 9) return null;
+    fraction = d1 * 10 + d2;
+  }
+  const cents = whole * 100 + fraction;
+  return negative && cents !== 0 ? -cents : cents;
+}
+
 /** Cents → decimal text with two places, signed: -3725 → "-37.25". This is the format of every report. */
 export function formatCents(cents: Cents): string {
   const negative = cents < 0;

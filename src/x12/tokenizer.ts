@@ -109,6 +109,8 @@ const START_PATTERN = /(?<![A-Za-z0-9])(?:ISA[^A-Za-z0-9\s]|ST[^A-Za-z0-9\s]\d{3
 // eslint-disable-next-line no-control-regex
 const NON_ASCII = /[^\x00-\x7f]/;
 const EMPTY = Buffer.alloc(0);
+/** Valid segment ids seen, by their character codes (ASCII, as written) → the upper-cased id. */
+const SEGMENT_IDS = new Map<number, string>();
 
 export class SegmentTokenizer {
   private readonly sink: TokenizerSink;
@@ -372,10 +374,20 @@ export class SegmentTokenizer {
       to--;
     }
     const sep = text.indexOf(this.elementSeparator, start);
-    const id = text.slice(start, sep === -1 || sep > to ? to : sep);
-    if (!isSegmentId(id)) return false;
+    const idEnd = sep === -1 || sep > to ? to : sep;
+    const length = idEnd - start;
+    if (length !== 2 && length !== 3) return false;
+    // the same few ids repeat millions of times: one shared string each, its hash computed once
+    const code = (text.charCodeAt(start) << 16) | (text.charCodeAt(start + 1) << 8) | (length === 3 ? text.charCodeAt(start + 2) : 0);
+    let id = SEGMENT_IDS.get(code);
+    if (id === undefined) {
+      const raw = text.slice(start, idEnd);
+      if (!isSegmentId(raw)) return false;
+      id = isUpper(raw) ? raw : raw.toUpperCase();
+      if (SEGMENT_IDS.size < 4096) SEGMENT_IDS.set(code, id);
+    }
     this.sawSegment = true;
-    this.sink.segment(new Segment(isUpper(id) ? id : id.toUpperCase(), this.segmentCount, this.base + start, this.delimiters!, text, start, to));
+    this.sink.segment(new Segment(id, this.segmentCount, this.base + start, this.delimiters!, text, start, to));
     return true;
   }
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatCents, formatMoney, parseAmount } from '../../src/remit/money.js';
+import { amountCents, formatCents, formatMoney, parseAmount } from '../../src/remit/money.js';
 
 describe('parseAmount: decimal text → integer cents, never floating point', () => {
   it.each([
@@ -50,6 +50,35 @@ describe('parseAmount: decimal text → integer cents, never floating point', ()
     const b = parseAmount('0.2');
     expect(a.ok && b.ok && a.cents + b.cents).toBe(30);
     expect(formatCents(30)).toBe('0.30');
+  });
+});
+
+describe('amountCents, the allocation-free fast path, never disagrees with parseAmount', () => {
+  it.each([
+    ['150000', 15000000],
+    ['-1.27', -127],
+    ['-37.5', -3750],
+    ['-0', 0],
+    ['.5', null],
+    ['5.', null],
+    ['1.230', null],
+    ['00000000000000012.00', null],
+    ['1e3', null],
+    ['', null],
+    ['-', null],
+  ])('%j → %s', (text, cents) => {
+    expect(amountCents(text)).toBe(cents);
+  });
+
+  it('on any text made of amount characters: null, or exactly what parseAmount accepts', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom('0', '1', '9', '.', '-', ' ', 'e'), maxLength: 18 }), (text) => {
+        const fast = amountCents(text);
+        const full = parseAmount(text);
+        if (fast !== null) expect(full).toEqual({ ok: true, cents: fast });
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 
