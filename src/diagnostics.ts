@@ -25,7 +25,7 @@ export const DIAGNOSTIC_CODES = {
   X12_SEGMENT_TOO_LONG: { severity: 'error', meaning: 'A segment is longer than the safety cap; it was skipped.' },
   X12_COUNT_MISMATCH: { severity: 'warning', meaning: 'A trailer count (SE01, GE01, IEA01) does not match what was read.' },
   X12_CONTROL_MISMATCH: { severity: 'warning', meaning: 'A trailer control number (SE02, GE02, IEA02) does not match its header.' },
-  X12_MISSING_TRAILER: { severity: 'warning', meaning: 'An envelope was not closed (SE, GE or IEA missing).' },
+  X12_MISSING_TRAILER: { severity: 'warning', meaning: 'An envelope was not closed (SE, GE or IEA missing). A missing SE is an error: the remittance is cut short.' },
   X12_UNEXPECTED_TRAILER: { severity: 'warning', meaning: 'A trailer (SE, GE, IEA) appeared with no matching header open.' },
   X12_OUTSIDE_ENVELOPE: { severity: 'warning', meaning: 'Segments appeared outside any ST…SE transaction; they were ignored.' },
   X12_NOT_835: { severity: 'warning', meaning: 'A transaction set other than 835 (for example 837, 999, 277) was skipped.' },

@@ -210,7 +210,8 @@ export async function run(argv: readonly string[], ioOverrides: Partial<CliIO> =
       return EXIT.usage;
     }
     if (err instanceof RecoupError) {
-      io.stderr.write(`recoup: ${err.message}\n`);
+      // a usage mistake reads as a sentence; anything else carries its stable code, as diagnostics do
+      io.stderr.write(err.code === 'USAGE' ? `recoup: ${err.message}\n` : `recoup: error ${err.code}: ${err.message}\n`);
       return err.exitCode;
     }
     io.stderr.write(`recoup: internal error: ${(err as Error)?.message ?? String(err)}\n(please report this; run with RECOUP_DEBUG=1 for details)\n`);
@@ -229,7 +230,7 @@ function guardOutput(io: CliIO): void {
   stream.__recoupGuarded = true;
   stream.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') process.exit(EXIT.ok);
-    io.stderr.write(`recoup: cannot write the output: ${err.code ?? err.message}\n`);
+    io.stderr.write(`recoup: error IO_OUTPUT: cannot write the output: ${err.code ?? err.message}\n`);
     process.exit(EXIT.input);
   });
 }

@@ -120,7 +120,22 @@ interface Sinks {
   abort(): Promise<void>;
 }
 
+/** Opens the outputs; a write that fails while finishing (disk full) becomes a coded IO_OUTPUT error. */
 async function openSinks(format: Format, reports: ReportName[], opts: ScanCliOptions, io: CliIO): Promise<Sinks> {
+  const sinks = await openSinksRaw(format, reports, opts, io);
+  return {
+    ...sinks,
+    finish: () =>
+      sinks.finish().catch((err: unknown) => {
+        if (err instanceof RecoupError) throw err;
+        const code = (err as NodeJS.ErrnoException).code;
+        const what = opts.output === undefined ? 'the output' : opts.output;
+        throw new RecoupError('IO_OUTPUT', `cannot write ${what}: ${code ?? (err as Error).message}${opts.output === undefined ? '' : '; the incomplete report was removed'}`, { exitCode: 1 });
+      }),
+  };
+}
+
+async function openSinksRaw(format: Format, reports: ReportName[], opts: ScanCliOptions, io: CliIO): Promise<Sinks> {
   const chalk = makeChalk(opts.color, opts.output === undefined && io.stdoutIsTTY, io.env);
   const toDir = opts.output !== undefined && (await isDirectoryDestination(opts.output));
   if (toDir && format !== 'csv') throw usage(`-o ${opts.output} is a directory; a directory takes --format csv (one file per report); give a file name for ${format}`);
@@ -284,6 +299,7 @@ export async function runScan(paths: string[], raw: unknown, io: CliIO): Promise
   }
   const s = scanner.stats;
   if (s.unreadableFiles > 0) exit = 1;
+  if (s.incompleteRemittances > 0) exit = 1; // a remittance cut short: the reports cannot be complete
   // --fail-on: a policy outcome (exit 3); an input that could not be read (exit 1) outranks it
   const met: string[] = [];
   if (failOn.has('unbalanced') && s.balanceFailures > 0) met.push(`unbalanced: ${s.unbalancedRemittances} remittance(s) and ${s.balanceFailures} balance check(s) failed`);

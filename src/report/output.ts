@@ -30,19 +30,27 @@ export async function fileTarget(path: string): Promise<OutputTarget> {
   if (special) {
     const ws = createWriteStream(path, { flags: 'w' });
     await opened(ws);
-    return { stream: ws, commit: () => closeStream(ws), abort: () => closeStream(ws).catch(() => {}) };
+    const failure = watchFailure(ws);
+    return { stream: ws, commit: () => closeStream(ws, failure), abort: () => closeStream(ws, failure).catch(() => {}) };
   }
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   const ws = createWriteStream(tmp, { flags: 'wx', mode: 0o600 });
   await opened(ws);
+  const failure = watchFailure(ws);
   return {
     stream: ws,
     commit: async () => {
-      await closeStream(ws);
+      try {
+        await closeStream(ws, failure);
+      } catch (err) {
+        // a write failed (disk full): the report is incomplete, so it must not appear under its name
+        await unlink(tmp).catch(() => {});
+        throw err;
+      }
       await rename(tmp, path);
     },
     abort: async () => {
-      await closeStream(ws).catch(() => {});
+      await closeStream(ws, failure).catch(() => {});
       await unlink(tmp).catch(() => {});
     },
   };
@@ -55,10 +63,21 @@ function opened(ws: WriteStream): Promise<void> {
   });
 }
 
-function closeStream(ws: WriteStream): Promise<void> {
+/** Remembers the first error of a stream (a failed write destroys it; closing must still report it). */
+function watchFailure(ws: WriteStream): { error: Error | null } {
+  const failure: { error: Error | null } = { error: null };
+  ws.on('error', (err) => {
+    failure.error ??= err;
+  });
+  return failure;
+}
+
+/** Ends the stream; rejects if any write to it failed, now or before. */
+function closeStream(ws: WriteStream, failure: { error: Error | null }): Promise<void> {
   return new Promise((resolve, reject) => {
+    if (failure.error) return reject(failure.error);
     if (ws.destroyed || ws.closed) return resolve();
     ws.once('error', reject);
-    ws.end(() => resolve());
+    ws.end(() => (failure.error ? reject(failure.error) : resolve()));
   });
 }

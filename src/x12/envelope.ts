@@ -2,7 +2,7 @@
 // and count right. Every envelope problem is a diagnostic, never a throw. Knows nothing of 835 meaning;
 // it only passes the segments of accepted transaction sets (by ST01) on to the sink.
 
-import { type Diagnostic, type DiagnosticCode, makeDiagnostic } from '../diagnostics.js';
+import { type Diagnostic, type DiagnosticCode, makeDiagnostic, type Severity } from '../diagnostics.js';
 import { type Delimiters, showDelimiter } from './delimiters.js';
 import type { Segment } from './tokenizer.js';
 
@@ -322,7 +322,9 @@ export class EnvelopeReader {
     const t = this.transaction!;
     this.transaction = null;
     if (!t.accepted) return;
-    this.report('X12_MISSING_TRAILER', `transaction ST ${t.info.controlNumber} has no SE trailer before ${what}`, t.info.segment, t.info.byteOffset, 'ST');
+    // without its SE a remittance may be missing claims and PLBs: an error, not a warning, so a run over a
+    // truncated file never ends with exit 0 and a report that looks complete (issue #7)
+    this.report('X12_MISSING_TRAILER', `transaction ST ${t.info.controlNumber} has no SE trailer before ${what}: it is cut short and may be missing claims and adjustments`, t.info.segment, t.info.byteOffset, 'ST', undefined, 'error');
     this.sink.transactionEnd(t.info, { segmentCount: t.count, closed: false });
   }
 
@@ -339,15 +341,20 @@ export class EnvelopeReader {
     );
   }
 
-  private report(code: DiagnosticCode, message: string, segment: number, byteOffset: number, segmentId: string, element?: string): void {
+  private report(code: DiagnosticCode, message: string, segment: number, byteOffset: number, segmentId: string, element?: string, severity?: Severity): void {
     this.sink.diagnostic(
-      makeDiagnostic(code, message, {
-        ...(this.file !== undefined ? { file: this.file } : {}),
-        segment,
-        byteOffset,
-        segmentId,
-        ...(element !== undefined ? { element } : {}),
-      }),
+      makeDiagnostic(
+        code,
+        message,
+        {
+          ...(this.file !== undefined ? { file: this.file } : {}),
+          segment,
+          byteOffset,
+          segmentId,
+          ...(element !== undefined ? { element } : {}),
+        },
+        severity,
+      ),
     );
   }
 }

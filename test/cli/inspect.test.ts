@@ -60,7 +60,7 @@ describe('recoup inspect (real binary)', () => {
     expect(piped.stderr).toBe('');
     const full = spawnSync('sh', ['-c', `"${process.execPath}" bin/recoup.js inspect fixtures/demo > /dev/full`], { cwd: ROOT, encoding: 'utf8' });
     expect(full.status).toBe(1);
-    expect(full.stderr).toBe('recoup: cannot write the output: ENOSPC\n');
+    expect(full.stderr).toBe('recoup: error IO_OUTPUT: cannot write the output: ENOSPC\n');
   });
 
   it('usage errors exit 2', () => {

@@ -121,7 +121,7 @@ describe('output safety', () => {
   it('disk full (stdout is /dev/full): one clear line, exit 1', () => {
     const r = sh(`${bin} scan fixtures/demo --csv > /dev/full`);
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain('recoup: cannot write the output: ENOSPC');
+    expect(r.stderr).toContain('recoup: error IO_OUTPUT: cannot write the output: ENOSPC');
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 

@@ -8,7 +8,7 @@ import type { ReportName, Row } from '../../src/analysis/rows.js';
 import type { Diagnostic } from '../../src/diagnostics.js';
 import { Ledger, SCHEMA_VERSION } from '../../src/ledger/ledger.js';
 import { Scanner } from '../../src/scan.js';
-import { generateScenarioSet, renderFile } from '../../src/synth/generate.js';
+import { generateScenarioSet, renderFile, rng } from '../../src/synth/generate.js';
 import { recoup } from '../cli/helpers.js';
 import { ROOT } from '../helpers.js';
 
@@ -198,6 +198,39 @@ describe('crash safety and concurrency (real processes)', () => {
     }
     expect(killedMidFile).toBeGreaterThanOrEqual(2);
   }, 60_000);
+
+  it('SIGKILL at random moments (seeded) of a run: always all or nothing, and a re-run completes it once', async () => {
+    const ref = Ledger.open(join(dir, 'reference.db'));
+    const full = ref.counts();
+    ref.close();
+    const t0 = Date.now();
+    expect(recoup(['scan', big, '--ledger', join(dir, 'timing.db'), '-q', '--csv']).code).toBe(0);
+    const duration = Date.now() - t0;
+    const rand = rng(Number(process.env.RECOUP_KILL_SEED ?? 7));
+    const outcomes: string[] = [];
+    for (let k = 0; k < 4; k++) {
+      const db = join(dir, `random-kill-${k}.db`);
+      const delay = Math.floor(rand() * duration);
+      const child = spawn(process.execPath, [join(ROOT, 'bin', 'recoup.js'), 'scan', big, '--ledger', db, '-q', '--csv'], { stdio: 'ignore' });
+      await new Promise((r) => setTimeout(r, delay));
+      child.kill('SIGKILL');
+      await waitExit(child);
+      if (!existsSync(db)) {
+        outcomes.push(`${delay} ms: before the ledger was created`);
+      } else {
+        const l = Ledger.open(db);
+        const c = l.counts();
+        l.close();
+        expect(c.files === 0 ? { files: 0, remittances: 0, claims: 0, offsets: 0 } : full).toEqual(c);
+        outcomes.push(`${delay} ms: ${c.files === 0 ? 'nothing' : 'all'} recorded`);
+      }
+      expect(recoup(['scan', big, '--ledger', db, '-q', '--csv']).code).toBe(0);
+      const l2 = Ledger.open(db);
+      expect(l2.counts()).toEqual(full);
+      l2.close();
+    }
+    console.log(`random kills over a ${duration} ms run: ${outcomes.join('; ')}`);
+  }, 90_000);
 
   it('two processes on one ledger at once, different files: both succeed, nothing lost or doubled', async () => {
     const db = join(dir, 'shared.db');
