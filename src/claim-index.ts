@@ -6,7 +6,7 @@
 // Claims read from standard input cannot be read back: their details are kept in memory instead.
 
 import { closeSync, openSync, readSync } from 'node:fs';
-import { MAX_CANDIDATES, type ClaimRef, type ClaimSource, type RemittanceRef } from './analysis/link.js';
+import { MAX_CANDIDATES, type ClaimRef, type ClaimStore, type RemittanceRef } from './analysis/link.js';
 import type { Delimiters } from './x12/delimiters.js';
 import { parseAmount } from './remit/money.js';
 
@@ -149,7 +149,7 @@ const ICN_SEED = 0x1234;
 const PCN_SEED = 0x5678;
 const F8_SEED = 0x9abc;
 
-export class CompactClaimIndex implements ClaimSource {
+export class CompactClaimIndex implements ClaimStore {
   private readonly icnHashes = new U32Blocks();
   private readonly pcnHashes = new U32Blocks();
   private readonly byIcn = new OrdinalTable(this.icnHashes);
@@ -234,6 +234,10 @@ export class CompactClaimIndex implements ClaimSource {
   }
   hasClaimIcn(icn: string): boolean {
     return this.claimsByIcn(icn).length > 0;
+  }
+  /** The claim added as number `seq` (its ordinal), read back; null if out of range or unreadable. */
+  claimBySeq(seq: number): ClaimRef | null {
+    return Number.isInteger(seq) && seq >= 0 && seq < this.n ? this.load(seq) : null;
   }
 
   private fileIndex(path: string): number {

@@ -7,7 +7,7 @@ import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { checkClaimBalance, checkRemittanceBalance } from './analysis/balance.js';
 import { adjustmentRows, claimRow, offsetRow, type OffsetFields, patientName, paymentDate, payerId, paymentRow, remittanceHead, type RemittanceHead } from './analysis/build-rows.js';
-import { type ClaimRef, type ClaimSource, type Link, linkOffsets, MAX_CANDIDATES } from './analysis/link.js';
+import { type ClaimRef, type ClaimSource, type ClaimStore, linkOffsetTable, type LinkTable, MAX_CANDIDATES } from './analysis/link.js';
 import { CompactClaimIndex } from './claim-index.js';
 import { categorizeOffset } from './analysis/codes.js';
 import { type BalanceOffset, computeBalances } from './analysis/balances.js';
@@ -116,7 +116,7 @@ export class Scanner {
   private readonly indexed = new WeakSet<Remittance>();
   private recording: FileRecording | null = null;
   /** Links made at finish(), in offset order (for balances and the summary). */
-  private links: Link[] = [];
+  private links: LinkTable | null = null;
   private readonly reversals: ReversalIndex = { remittance: null, byPcn: new Map(), byIcn: new Map() };
   readonly stats: ScanStats = {
     files: 0,
@@ -398,19 +398,25 @@ export class Scanner {
   }
 
   /** Links every offset of the run (against the run, or the ledger's history), stores the links. */
-  private linkAll(): Link[] {
+  private linkAll(): LinkTable {
     const ledger = this.options.ledger;
-    const source: ClaimSource = ledger ?? this.index;
-    const links = linkOffsets(
+    const source: ClaimStore = ledger ?? this.index;
+    const offsets = this.offsets;
+    const links = linkOffsetTable(
       source,
-      this.offsets.map((o) => ({ payerKey: payerId(o.remittance), reasonCode: o.adjustment.reasonCode, reference: o.adjustment.reference, amount: o.adjustment.amount })),
+      offsets.length,
+      (i) => {
+        const o = offsets[i]!;
+        return { payerKey: payerId(o.remittance), reasonCode: o.adjustment.reasonCode, reference: o.adjustment.reference, amount: o.adjustment.amount };
+      },
       ledger ? (payerKey, reference) => ledger.priorDeferralLink(payerKey, reference) : undefined,
     );
     if (ledger) {
       ledger.transaction(() => {
-        this.offsets.forEach((o, i) => {
-          const l = links[i]!;
-          if (o.ledgerId !== undefined) ledger.setOffsetLink(o.ledgerId, l.basis, l.claim?.ledgerId ?? null, l.remittance?.ledgerId ?? null, l.note);
+        offsets.forEach((o, i) => {
+          if (o.ledgerId === undefined) return;
+          const l = links.get(i);
+          ledger.setOffsetLink(o.ledgerId, l.basis, l.claim?.ledgerId ?? null, l.remittance?.ledgerId ?? null, l.note);
         });
       });
     }
@@ -421,21 +427,23 @@ export class Scanner {
   finish(): ScanStats {
     try {
       this.links = this.linkAll();
+      // one link at a time: a run with hundreds of thousands of offsets never holds them all as objects
+      const limit = this.options.escalateOver;
+      const wantsOffsets = this.wants.has('offsets');
+      this.offsets.forEach((o, i) => {
+        const escalated = limit !== undefined && Math.abs(o.adjustment.amount) > limit;
+        const category = categorizeOffset(o.adjustment.reasonCode, o.adjustment.amount);
+        const link = this.links!.get(i);
+        this.summary.addLink(o.remittance, o.adjustment.amount, category, link, paymentDate(o.remittance), escalated);
+        if (escalated) this.stats.escalatedOffsets++;
+        if ((category === 'recoupment' || category === 'deferred_recoupment') && (link.basis === 'none' || link.basis === 'ambiguous')) this.stats.unlinkedRecoupments++;
+        if (wantsOffsets) this.options.onRow('offsets', offsetRow(o.remittance, o.adjustment, link, escalated));
+      });
+      if (this.wants.has('summary')) for (const row of this.summary.rows()) this.options.onRow('summary', row);
+      if (this.wants.has('balances')) for (const row of computeBalances(this.balanceInputs(), this.options.asOf ?? today())) this.options.onRow('balances', row);
     } finally {
       this.index.closeFiles();
     }
-    const limit = this.options.escalateOver;
-    const escalated = this.offsets.map((o) => limit !== undefined && Math.abs(o.adjustment.amount) > limit);
-    this.offsets.forEach((o, i) => {
-      const category = categorizeOffset(o.adjustment.reasonCode, o.adjustment.amount);
-      const link = this.links[i]!;
-      this.summary.addLink(o.remittance, o.adjustment.amount, category, link, paymentDate(o.remittance), escalated[i]);
-      if (escalated[i]) this.stats.escalatedOffsets++;
-      if ((category === 'recoupment' || category === 'deferred_recoupment') && (link.basis === 'none' || link.basis === 'ambiguous')) this.stats.unlinkedRecoupments++;
-    });
-    if (this.wants.has('offsets')) this.offsets.forEach((o, i) => this.options.onRow('offsets', offsetRow(o.remittance, o.adjustment, this.links[i]!, escalated[i])));
-    if (this.wants.has('summary')) for (const row of this.summary.rows()) this.options.onRow('summary', row);
-    if (this.wants.has('balances')) for (const row of computeBalances(this.balanceInputs(), this.options.asOf ?? today())) this.options.onRow('balances', row);
     return this.stats;
   }
 
@@ -444,7 +452,7 @@ export class Scanner {
     const ledger = this.options.ledger;
     if (ledger) return ledger.balanceOffsets();
     const rows = this.offsets.map((o, i) => {
-      const l = this.links[i]!;
+      const l = this.links!.get(i);
       return {
         payerKey: payerId(o.remittance),
         payerName: o.remittance.payer.name,

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MAX_CANDIDATES } from '../src/analysis/link.js';
+import { linkOffsetTable, MAX_CANDIDATES } from '../src/analysis/link.js';
 import { CompactClaimIndex, readClaimAt } from '../src/claim-index.js';
 import { DEFAULT_DELIMITERS } from '../src/x12/delimiters.js';
 
@@ -72,6 +72,22 @@ describe('CompactClaimIndex', () => {
     index.addClaim(path, 0, { pcn: 'PCN1', icn: 'ICN0001', originalReference: '', statusCode: '1', patient: '', paid: 8000 });
     writeFileSync(path, 'CLP*OTHER*1*1*1**12*ICN9999~');
     expect(index.claimsByIcn('ICN0001')).toEqual([]);
+  });
+
+  it('links are kept compact and rebuilt on demand, with the claim read back', () => {
+    const text = 'ST*835*1~CLP*PCN1*1*100*80**12*ICN0001~NM1*QC*1*DOE*JANE~SE*3*1~';
+    const path = file('h.835', text);
+    const index = new CompactClaimIndex();
+    index.addRemittance(remittance(path, 'T1'));
+    index.addClaim(path, text.indexOf('CLP'), { pcn: 'PCN1', icn: 'ICN0001', originalReference: '', statusCode: '1', patient: 'DOE, JANE', paid: 8000 });
+    const offsets = [
+      { payerKey: 'P1', reasonCode: 'WO', reference: 'ICN0001', amount: 500 },
+      { payerKey: 'P1', reasonCode: 'WO', reference: 'NOPE', amount: 100 },
+    ];
+    const table = linkOffsetTable(index, offsets.length, (i) => offsets[i]!);
+    expect(table.get(0)).toMatchObject({ basis: 'icn', claim: { pcn: 'PCN1', patient: 'DOE, JANE', traceNumber: 'T1' }, note: '' });
+    expect(table.get(1)).toMatchObject({ basis: 'none', claim: null });
+    index.closeFiles();
   });
 
   it('claims from standard input are kept in memory (they cannot be read back)', () => {

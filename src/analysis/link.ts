@@ -68,15 +68,18 @@ export const MAX_CANDIDATES = 50;
 /** Identifiers shorter than this are too common to link across payers. */
 const LONG_IDENTIFIER = 8;
 
-export class ClaimIndex implements ClaimSource {
+export class ClaimIndex implements ClaimStore {
   private seq = 0;
   private readonly byIcn = new Map<string, ClaimRef[]>();
   private readonly byPcn = new Map<string, ClaimRef[]>();
   private readonly byF8 = new Map<string, ClaimRef[]>();
   private readonly byTrace = new Map<string, RemittanceRef[]>();
 
+  private readonly all: ClaimRef[] = [];
+
   addClaim(claim: Omit<ClaimRef, 'seq'>): void {
     const ref: ClaimRef = { ...claim, seq: this.seq++ };
+    this.all.push(ref);
     push(this.byIcn, ref.icn, ref);
     push(this.byPcn, ref.pcn, ref);
     push(this.byF8, ref.originalReference, ref);
@@ -104,6 +107,9 @@ export class ClaimIndex implements ClaimSource {
   }
   hasClaimIcn(icn: string): boolean {
     return this.byIcn.has(icn);
+  }
+  claimBySeq(seq: number): ClaimRef | null {
+    return this.all[seq] ?? null;
   }
 }
 
@@ -193,27 +199,90 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
+/** Where candidates come from, plus reading a claim back by its `seq` (to rebuild a stored link). */
+export interface ClaimStore extends ClaimSource {
+  claimBySeq(seq: number): ClaimRef | null;
+}
+
+/** The links of a run's offsets, rebuilt one at a time: a large run keeps ~13 bytes per offset, not a Link. */
+export interface LinkTable {
+  readonly length: number;
+  get(i: number): Link;
+}
+
+const BASES: readonly LinkBasis[] = ['icn', 'pcn', 'icn_suffix', 'medicare_layout', 'original_reference', 'deferred_pair', 'trace_number', 'ambiguous', 'none'];
+
+class CompactLinks implements LinkTable {
+  private readonly basis: Uint8Array;
+  private readonly crossPayer: Uint8Array;
+  /** The linked claim's seq, or -1. */
+  private readonly seq: Float64Array;
+  private readonly remittances = new Map<number, RemittanceRef>();
+  private readonly notes = new Map<number, string>();
+  private readonly source: ClaimStore;
+
+  constructor(source: ClaimStore, readonly length: number) {
+    this.source = source;
+    this.basis = new Uint8Array(length);
+    this.crossPayer = new Uint8Array(length);
+    this.seq = new Float64Array(length).fill(-1);
+  }
+
+  set(i: number, l: Link): void {
+    this.basis[i] = BASES.indexOf(l.basis);
+    this.crossPayer[i] = l.crossPayer ? 1 : 0;
+    this.seq[i] = l.claim ? l.claim.seq : -1;
+    if (l.remittance) this.remittances.set(i, l.remittance);
+    else this.remittances.delete(i);
+    if (l.note !== '') this.notes.set(i, l.note);
+    else this.notes.delete(i);
+  }
+
+  get(i: number): Link {
+    const seq = this.seq[i]!;
+    const claim = seq >= 0 ? this.source.claimBySeq(seq) : null;
+    const basis = BASES[this.basis[i]!]!;
+    if (seq >= 0 && claim === null) return none('the linked claim could not be read back (its file changed during the run)');
+    return { basis, claim, remittance: this.remittances.get(i) ?? null, crossPayer: this.crossPayer[i] === 1, note: this.notes.get(i) ?? '' };
+  }
+}
+
 /**
  * Links a whole run's offsets. Direct links first; then a collection (WO/FB positive) that found nothing
  * inherits the link of an earlier deferral (WO/FB negative) with the same reference — `deferred_pair`.
+ * Offsets are read through `offsetAt`, links kept compact (LinkTable), so memory stays small on big runs.
  */
-export function linkOffsets(source: ClaimSource, offsets: readonly OffsetToLink[], priorDeferral?: (payerKey: string, reference: string) => Link | null): Link[] {
+export function linkOffsetTable(
+  source: ClaimStore,
+  count: number,
+  offsetAt: (i: number) => OffsetToLink,
+  priorDeferral?: (payerKey: string, reference: string) => Link | null,
+): LinkTable {
   const linker = new Linker(source);
-  const links = offsets.map((o) => linker.linkDirect(o));
+  const table = new CompactLinks(source, count);
   const deferrals = new Map<string, Link>();
-  offsets.forEach((o, i) => {
+  const unresolved: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const o = offsetAt(i);
+    const l = linker.linkDirect(o);
+    table.set(i, l);
     const isDeferral = (o.reasonCode === 'WO' || o.reasonCode === 'FB') && o.amount < 0;
-    const l = links[i]!;
     if (isDeferral && o.reference && (l.claim || l.remittance)) deferrals.set(`${o.payerKey}\u0000${o.reference.trim()}`, l);
-  });
-  offsets.forEach((o, i) => {
     const isCollection = (o.reasonCode === 'WO' || o.reasonCode === 'FB') && o.amount > 0;
-    const l = links[i]!;
+    if (isCollection && (l.basis === 'none' || l.basis === 'ambiguous') && o.reference) unresolved.push(i);
+  }
+  for (const i of unresolved) {
     // a collection that finds nothing, or several claims, is the collection of the earlier deferral with the
     // same reference (X12: the same FCN on WO− and WO+; 835-domain.md §3.1 option 3)
-    if (!isCollection || (l.basis !== 'none' && l.basis !== 'ambiguous') || !o.reference) return;
-    const d = deferrals.get(`${o.payerKey}\u0000${o.reference.trim()}`) ?? priorDeferral?.(o.payerKey, o.reference.trim()) ?? null;
-    if (d) links[i] = { ...d, basis: 'deferred_pair', note: `same reference as an earlier deferral (${d.basis})` };
-  });
-  return links;
+    const o = offsetAt(i);
+    const d = deferrals.get(`${o.payerKey}\u0000${o.reference!.trim()}`) ?? priorDeferral?.(o.payerKey, o.reference!.trim()) ?? null;
+    if (d) table.set(i, { ...d, basis: 'deferred_pair', note: `same reference as an earlier deferral (${d.basis})` });
+  }
+  return table;
+}
+
+/** linkOffsetTable over an array, every link built. */
+export function linkOffsets(source: ClaimStore, offsets: readonly OffsetToLink[], priorDeferral?: (payerKey: string, reference: string) => Link | null): Link[] {
+  const table = linkOffsetTable(source, offsets.length, (i) => offsets[i]!, priorDeferral);
+  return Array.from({ length: table.length }, (_, i) => table.get(i));
 }

@@ -289,6 +289,11 @@ export class Ledger implements ClaimSource {
     return this.db.transaction(fn)();
   }
 
+  /** A ledger claim's seq is its id. */
+  claimBySeq(seq: number): ClaimRef | null {
+    return this.claimById(seq);
+  }
+
   claimById(id: number): ClaimRef | null {
     return this.claimsWhere('c.id = ?', id)[0] ?? null;
   }
