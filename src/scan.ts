@@ -79,12 +79,11 @@ export interface ScanStats {
   bytes: number;
 }
 
-/** An offset kept until the run ends (linking needs every claim): small, sharing its remittance's head. */
-interface PendingOffset {
+/** An offset kept until the run ends (linking needs every claim): one small object, sharing its remittance's head. */
+interface PendingOffset extends OffsetFields {
   remittance: RemittanceHead;
-  adjustment: OffsetFields;
   /** Its row in the ledger, when it was recorded in this run. */
-  ledgerId?: number;
+  ledgerId: number | undefined;
 }
 
 /** Ledger bookkeeping for the file being read (one SQLite transaction). */
@@ -229,7 +228,7 @@ export class Scanner {
     }
     if (ledger.isFileRecorded(sha)) {
       ledger.rollbackFile();
-      for (const o of this.offsets) if (o.remittance.file === (path === '-' ? '<stdin>' : path)) delete o.ledgerId;
+      for (const o of this.offsets) if (o.remittance.file === (path === '-' ? '<stdin>' : path)) o.ledgerId = undefined;
       this.diagnostic(makeDiagnostic('LEDGER_FILE_KNOWN', `${path === '-' ? '<stdin>' : path} is already in the ledger (same content); nothing recorded again`, { file: path === '-' ? '<stdin>' : path }));
       return;
     }
@@ -374,7 +373,12 @@ export class Scanner {
       head ??= remittanceHead(r);
       const pending: PendingOffset = {
         remittance: head,
-        adjustment: { providerId: this.intern(a.providerId), fiscalPeriodDate: a.fiscalPeriodDate === null ? null : this.intern(a.fiscalPeriodDate), reasonCode: this.intern(a.reasonCode), reference: a.reference, amount: a.amount },
+        providerId: this.intern(a.providerId),
+        fiscalPeriodDate: a.fiscalPeriodDate === null ? null : this.intern(a.fiscalPeriodDate),
+        reasonCode: this.intern(a.reasonCode),
+        reference: a.reference,
+        amount: a.amount,
+        ledgerId: undefined,
       };
       if (rid !== null && this.options.ledger) {
         pending.ledgerId = this.options.ledger.insertOffset(rid, {
@@ -407,7 +411,7 @@ export class Scanner {
       offsets.length,
       (i) => {
         const o = offsets[i]!;
-        return { payerKey: payerId(o.remittance), reasonCode: o.adjustment.reasonCode, reference: o.adjustment.reference, amount: o.adjustment.amount };
+        return { payerKey: payerId(o.remittance), reasonCode: o.reasonCode, reference: o.reference, amount: o.amount };
       },
       ledger ? (payerKey, reference) => ledger.priorDeferralLink(payerKey, reference) : undefined,
     );
@@ -431,13 +435,13 @@ export class Scanner {
       const limit = this.options.escalateOver;
       const wantsOffsets = this.wants.has('offsets');
       this.offsets.forEach((o, i) => {
-        const escalated = limit !== undefined && Math.abs(o.adjustment.amount) > limit;
-        const category = categorizeOffset(o.adjustment.reasonCode, o.adjustment.amount);
+        const escalated = limit !== undefined && Math.abs(o.amount) > limit;
+        const category = categorizeOffset(o.reasonCode, o.amount);
         const link = this.links!.get(i);
-        this.summary.addLink(o.remittance, o.adjustment.amount, category, link, paymentDate(o.remittance), escalated);
+        this.summary.addLink(o.remittance, o.amount, category, link, paymentDate(o.remittance), escalated);
         if (escalated) this.stats.escalatedOffsets++;
         if ((category === 'recoupment' || category === 'deferred_recoupment') && (link.basis === 'none' || link.basis === 'ambiguous')) this.stats.unlinkedRecoupments++;
-        if (wantsOffsets) this.options.onRow('offsets', offsetRow(o.remittance, o.adjustment, link, escalated));
+        if (wantsOffsets) this.options.onRow('offsets', offsetRow(o.remittance, o, link, escalated));
       });
       if (this.wants.has('summary')) for (const row of this.summary.rows()) this.options.onRow('summary', row);
       if (this.wants.has('balances')) for (const row of computeBalances(this.balanceInputs(), this.options.asOf ?? today())) this.options.onRow('balances', row);
@@ -459,9 +463,9 @@ export class Scanner {
         date: paymentDate(o.remittance),
         trace: o.remittance.trace.number,
         file: o.remittance.file,
-        code: o.adjustment.reasonCode,
-        reference: o.adjustment.reference,
-        amount: o.adjustment.amount,
+        code: o.reasonCode,
+        reference: o.reference,
+        amount: o.amount,
         linkBasis: l.basis,
         linkedPcn: l.claim?.pcn ?? '',
         linkedIcn: l.claim?.icn ?? '',

@@ -131,14 +131,24 @@ export class Ledger implements ClaimSource {
       throw ledgerError('LEDGER_OPEN_FAILED', `cannot open ledger ${path}: ${(err as Error).message}`);
     }
     const ledger = new Ledger(path, db);
-    try {
-      ledger.prepareSchema();
-    } catch (err) {
-      db.close();
-      if (err instanceof RecoupError) throw err;
-      throw ledgerError('LEDGER_CORRUPT', `ledger ${path} cannot be read (${(err as Error).message}); it was not changed`);
+    // Another process creating the same new ledger can hold it for a moment where SQLite does not wait
+    // (switching to WAL): that is "busy", not damage — wait and try again rather than call it corrupt.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        ledger.prepareSchema();
+        return ledger;
+      } catch (err) {
+        const busy = String((err as { code?: unknown }).code ?? '').startsWith('SQLITE_BUSY');
+        if (busy && attempt < 100) {
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+          continue;
+        }
+        db.close();
+        if (err instanceof RecoupError) throw err;
+        if (busy) throw ledgerError('LEDGER_OPEN_FAILED', `ledger ${path} stayed locked by another process for 5 seconds while being set up; try again`);
+        throw ledgerError('LEDGER_CORRUPT', `ledger ${path} cannot be read (${(err as Error).message}); it was not changed`);
+      }
     }
-    return ledger;
   }
 
   private prepareSchema(): void {
@@ -286,7 +296,10 @@ export class Ledger implements ClaimSource {
   }
 
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    // IMMEDIATE: take the write lock first. A deferred transaction that reads, then writes while another
+    // process holds the lock fails at once with "database is locked" (SQLite cannot wait there without
+    // risking a deadlock); found by the two-process test under load (issue #7).
+    return this.db.transaction(fn).immediate();
   }
 
   /** A ledger claim's seq is its id. */
