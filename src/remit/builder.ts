@@ -149,6 +149,8 @@ export class RemittanceBuilder {
 
   /** Required amount: invalid or missing text is an error and counts as 0. */
   amount(seg: Segment, index: number, required = true): Cents {
+    const inPlace = seg.read(index, amountCents); // the usual plain amount, without a substring
+    if (inPlace !== null) return inPlace;
     const text = seg.el(index);
     if (text === '') {
       if (required) this.report('REMIT_BAD_AMOUNT', `${designator(seg.id, index)} is empty; an amount is required`, seg, undefined, designator(seg.id, index));

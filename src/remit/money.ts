@@ -53,14 +53,15 @@ export function parseAmount(text: string): ParsedAmount {
 /**
  * The common case of parseAmount without allocating: cents, or null when the text needs the full
  * parser (to accept or to explain why not). Accepts [-]digits[.d[d]] with at most 13 integer digits.
+ * Reads text[start, end) so a caller can parse an element in place.
  */
-export function amountCents(text: string): Cents | null {
-  const n = text.length;
-  let i = 0;
+export function amountCents(text: string, start = 0, end = text.length): Cents | null {
+  const n = end;
+  let i = start;
   let negative = false;
-  if (n > 0 && text.charCodeAt(0) === 0x2d) {
+  if (n > i && text.charCodeAt(i) === 0x2d) {
     negative = true;
-    i = 1;
+    i++;
   }
   let whole = 0;
   let digits = 0;

@@ -31,8 +31,9 @@ export class Segment {
   private readonly source: string;
   private readonly from: number;
   private readonly to: number;
-  /** Where each element starts in `source` (index 0 is the id). */
-  private starts: number[] | null = null;
+  /** The element the cursor is at, and where it starts in `source` (see startOf). */
+  private cursorIndex = 0;
+  private cursorStart: number;
   private split: string[] | null;
 
   constructor(id: string, number: number, offset: number, delimiters: Delimiters, source: string, from: number, to: number, elements: string[] | null = null) {
@@ -44,6 +45,7 @@ export class Segment {
     this.from = from;
     this.to = to;
     this.split = elements;
+    this.cursorStart = from;
   }
 
   /** elements[0] is the id as written; elements[n] is element n (CLP01 = elements[1]). Not trimmed; safe to keep. */
@@ -54,15 +56,19 @@ export class Segment {
 
   /** How many elements there are, the id included (the index of the last element + 1). */
   get size(): number {
-    return this.split !== null ? this.split.length : this.bounds().length;
+    if (this.split !== null) return this.split.length;
+    let n = 1;
+    const src = this.source;
+    const sep = this.delimiters.element;
+    for (let p = src.indexOf(sep, this.from); p !== -1 && p < this.to; p = src.indexOf(sep, p + 1)) n++;
+    return n;
   }
 
   /** Element i as written, or '' when the segment has fewer elements. */
   raw(i: number): string {
     if (this.split !== null) return this.split[i] ?? '';
-    const b = this.bounds();
-    if (i >= b.length) return '';
-    return this.source.slice(b[i]!, i + 1 < b.length ? b[i + 1]! - 1 : this.to);
+    const start = this.startOf(i);
+    return start < 0 ? '' : this.source.slice(start, this.endOf(start));
   }
 
   /** Element i without surrounding white space, or ''. */
@@ -72,17 +78,40 @@ export class Segment {
     return n > 0 && (s.charCodeAt(0) <= 0x20 || s.charCodeAt(n - 1) <= 0x20) ? s.trim() : s;
   }
 
-  private bounds(): number[] {
-    let b = this.starts;
-    if (b === null) {
-      b = [this.from];
-      const src = this.source;
-      const sep = this.delimiters.element;
-      const to = this.to;
-      for (let p = src.indexOf(sep, this.from); p !== -1 && p < to; p = src.indexOf(sep, p + 1)) b.push(p + 1);
-      this.starts = b;
+  /** Element i read in place by `parse(text, start, end)` (no substring is made); null when absent. */
+  read<T>(i: number, parse: (text: string, start: number, end: number) => T): T | null {
+    if (this.split !== null) return i < this.split.length ? parse(this.split[i]!, 0, this.split[i]!.length) : null;
+    const start = this.startOf(i);
+    return start < 0 ? null : parse(this.source, start, this.endOf(start));
+  }
+
+  /**
+   * Where element i starts in `source`, or -1. Handlers read elements mostly in order, so a cursor moves
+   * forward from the last one asked for: no array of positions per segment.
+   */
+  private startOf(i: number): number {
+    if (i < this.cursorIndex) {
+      this.cursorIndex = 0;
+      this.cursorStart = this.from;
     }
-    return b;
+    const src = this.source;
+    const sep = this.delimiters.element;
+    let k = this.cursorIndex;
+    let p = this.cursorStart;
+    while (k < i) {
+      const q = src.indexOf(sep, p);
+      if (q === -1 || q >= this.to) return -1;
+      p = q + 1;
+      k++;
+    }
+    this.cursorIndex = k;
+    this.cursorStart = p;
+    return p;
+  }
+
+  private endOf(start: number): number {
+    const q = this.source.indexOf(this.delimiters.element, start);
+    return q === -1 || q > this.to ? this.to : q;
   }
 }
 

@@ -177,3 +177,19 @@ describe('transactions without an ISA envelope', () => {
     expect(codes(r.diagnostics)).toEqual(['X12_NO_ISA']);
   });
 });
+
+describe('Segment views: elements read in place, in any order', () => {
+  it('raw, el, size and read agree with elements, on the fast and the careful path', () => {
+    const body = 'CLP*PCN1*1* 100.5 *80**12*ICN1~';
+    // a non-ASCII byte anywhere in the block sends every segment of it the careful way
+    for (const input of [wrap835(body), wrap835(body) + 'X\u00e9*1~']) {
+      const seg = tokenize(input).segments.find((s) => s.id === 'CLP')!;
+      const els = [...seg.elements];
+      expect(seg.size).toBe(els.length);
+      for (const i of [7, 1, 3, 0, 9, 5, 2, 8]) expect(seg.raw(i)).toBe(els[i] ?? '');
+      expect(seg.el(3)).toBe('100.5');
+      expect(seg.read(4, (t, s, e) => t.slice(s, e))).toBe('80');
+      expect(seg.read(12, (t, s, e) => t.slice(s, e))).toBeNull();
+    }
+  });
+});
