@@ -362,10 +362,17 @@ export function readClaimAt(path: string, offset: number, d: Delimiters): Indexe
   }
 }
 
+/**
+ * One read buffer for all read-backs (strings decoded from it are copies), instead of a fresh
+ * allocation for each of the hundreds of thousands of reads that linking a large run makes.
+ */
+let scratch = Buffer.allocUnsafeSlow(1024);
+
 function readClaimFrom(fd: number, offset: number, d: Delimiters): IndexedClaim | null {
   let size = 1024;
   for (;;) {
-    const buf = Buffer.allocUnsafe(size);
+    if (scratch.length < size) scratch = Buffer.allocUnsafeSlow(size);
+    const buf = scratch;
     let got: number;
     try {
       got = readSync(fd, buf, 0, size, offset);
