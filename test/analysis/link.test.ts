@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ClaimIndex, type ClaimRef, linkOffsets } from '../../src/analysis/link.js';
+import { ClaimIndex, type ClaimRef, linkOffsets, MAX_CANDIDATES } from '../../src/analysis/link.js';
 import { referenceKeys } from '../../src/analysis/references.js';
 
 function claim(over: Partial<Omit<ClaimRef, 'seq'>>): Omit<ClaimRef, 'seq'> {
@@ -61,6 +61,15 @@ describe('linking offsets to claims', () => {
     const [l] = linkOffsets(idx, [offset('SAME')]);
     expect(l).toMatchObject({ basis: 'ambiguous', claim: null });
     expect(l!.note).toBe('matches 2 claims: SAME/ICN1; SAME/ICN2');
+  });
+
+  it(`a reference shared by more than ${MAX_CANDIDATES} claims is ambiguous without listing them`, () => {
+    const idx = new ClaimIndex();
+    for (let i = 0; i <= MAX_CANDIDATES; i++) idx.addClaim(claim({ pcn: 'REUSED01', icn: `ICN${i}` }));
+    expect(linkOffsets(idx, [offset('REUSED01')])[0]).toMatchObject({ basis: 'ambiguous', claim: null, note: `matches more than ${MAX_CANDIDATES} claims` });
+    const few = new ClaimIndex();
+    for (let i = 0; i < 3; i++) few.addClaim(claim({ pcn: 'REUSED01', icn: `ICN${i}` }));
+    expect(linkOffsets(few, [offset('REUSED01')])[0]!.note).toBe('matches 3 claims: REUSED01/ICN0; REUSED01/ICN1; REUSED01/ICN2');
   });
 
   it('prefers the same payer; a unique long match at another payer is linked and flagged cross_payer', () => {
