@@ -141,6 +141,8 @@ export interface IndexedClaim {
   paid: number;
 }
 
+/** Separates a stdin claim's fields in its one string (cannot occur in X12 text we keep). */
+const SEP = '\u0000';
 /** Claims read back kept in memory; memory stays flat however many offsets the run links. */
 const CACHE_SIZE = 4096;
 /** Files kept open for reading claims back. */
@@ -167,8 +169,13 @@ export class CompactClaimIndex implements ClaimStore {
   private readonly fileIds = new Map<string, number>();
   private readonly remittances: RemittanceEntry[] = [];
   private readonly byTrace = new Map<string, RemittanceRef[]>();
-  /** Claims that cannot be read back (standard input): kept whole. */
-  private readonly stdinClaims = new Map<number, ClaimRef>();
+  /**
+   * Claims that cannot be read back (standard input, read once): kept in memory, compactly — one flat
+   * string of their fields and the amount, from ordinal `stdinFirst` on (about 100 bytes a claim).
+   */
+  private stdinFirst = -1;
+  private readonly stdinFields: string[] = [];
+  private readonly stdinPaid: number[] = [];
   /** Claims read back recently (bounded, least recently used first), and claims whose file changed. */
   private readonly cache = new Map<number, ClaimRef>();
   private readonly unreadable = new Set<number>();
@@ -206,8 +213,11 @@ export class CompactClaimIndex implements ClaimStore {
     if (pcnHash !== 0) this.byPcn.add(pcnHash, i);
     if (c.originalReference !== '') this.byF8.add(hash32(c.originalReference, F8_SEED), i);
     if (path === '-') {
-      const rem = this.remittances[this.remittances.length - 1]!;
-      this.stdinClaims.set(i, { ...c, payerKey: rem.payerKey, traceNumber: rem.ref.traceNumber, paymentDate: rem.ref.paymentDate, file: rem.ref.file, seq: i });
+      if (this.stdinFirst < 0) this.stdinFirst = i;
+      // one flat copy: the fields as read are views that would keep whole input blocks alive
+      const fields = [c.pcn, c.icn, c.originalReference, c.statusCode, c.patient].map((f) => (f.includes(SEP) ? f.replaceAll(SEP, '') : f));
+      this.stdinFields[i - this.stdinFirst] = (SEP + fields.join(SEP)).slice(1);
+      this.stdinPaid[i - this.stdinFirst] = c.paid;
     }
   }
 
@@ -318,8 +328,11 @@ export class CompactClaimIndex implements ClaimStore {
   }
 
   private load(i: number): ClaimRef | null {
-    const kept = this.stdinClaims.get(i);
-    if (kept) return kept;
+    if (this.stdinFirst >= 0 && i >= this.stdinFirst && i - this.stdinFirst < this.stdinFields.length) {
+      const [pcn = '', icn = '', originalReference = '', statusCode = '', patient = ''] = this.stdinFields[i - this.stdinFirst]!.split(SEP);
+      const rem = this.remittanceOf(this.positionOf(i));
+      return { pcn, icn, originalReference, statusCode, patient, paid: this.stdinPaid[i - this.stdinFirst]!, payerKey: rem.payerKey, traceNumber: rem.ref.traceNumber, paymentDate: rem.ref.paymentDate, file: rem.ref.file, seq: i };
+    }
     const cached = this.cache.get(i);
     if (cached) {
       this.cache.delete(i); // re-insert: Map order is the recency order

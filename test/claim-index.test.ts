@@ -94,7 +94,9 @@ describe('CompactClaimIndex', () => {
     const index = new CompactClaimIndex();
     index.addRemittance({ ...remittance('-', 'T9'), file: '<stdin>' });
     index.addClaim('-', 1234, { pcn: 'S1', icn: 'SICN1', originalReference: '', statusCode: '1', patient: 'ROE, RAY', paid: 100 });
+    index.addClaim('-', 1300, { pcn: 'S2', icn: 'SICN2', originalReference: 'SICN1', statusCode: '22', patient: 'LEE,\u0000 ANA', paid: -100 });
     expect(index.claimsByIcn('SICN1').map((c) => [c.pcn, c.patient, c.file])).toEqual([['S1', 'ROE, RAY', '<stdin>']]);
+    expect(index.claimsByOriginalReference('SICN1')).toMatchObject([{ pcn: 'S2', icn: 'SICN2', statusCode: '22', patient: 'LEE, ANA', paid: -100, traceNumber: 'T9' }]);
   });
 
   it(`a key shared by more than ${MAX_CANDIDATES} claims stops after ${MAX_CANDIDATES + 1} (the linker calls it ambiguous)`, () => {

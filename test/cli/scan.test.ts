@@ -79,6 +79,16 @@ describe('recoup scan: each report in each format (golden files)', () => {
     expect(r.stdout.split('\n')[1]).toBe('<stdin>,000000202,0001,ACME HEALTH PLAN,ACME01,MAPLE FAMILY CLINIC,1234567893,ACH100100102,2024-03-15,ACH,I,343.25,1,1,56.75,105.00,-48.25,yes,0.00');
   });
 
+  it('the demo files piped in as one stream link exactly as the files do (stdin claims kept in memory)', () => {
+    const files = readdirSync(join(ROOT, 'fixtures/demo')).filter((f) => f.endsWith('.835')).sort();
+    const piped = recoup(['scan', '--csv', '--report', 'offsets'], { input: Buffer.concat(files.map((f) => readFileSync(join(ROOT, 'fixtures/demo', f)))) });
+    const read = recoup(['scan', 'fixtures/demo', '--csv', '--report', 'offsets']);
+    expect(piped.code).toBe(0);
+    const cols = (out: string): string[] => out.trim().split('\n').map((l) => l.replace(/fixtures\/demo\/[^,]+\.835/g, 'FILE').replace(/<stdin>/g, 'FILE'));
+    expect(cols(piped.stdout)).toEqual(cols(read.stdout));
+    expect(piped.stdout).toContain('MFC1002');
+  });
+
   it('an unbalanced remittance: warning on stderr, balanced=no, exit 0 (no --fail-on)', () => {
     const r = recoup(['scan', 'fixtures/cases/unbalanced.835', '--csv', '--report', 'payments']);
     expect(r.code).toBe(0);
