@@ -97,7 +97,7 @@ export class EnvelopeReader {
   private group: GroupInfo | null = null;
   private groupTransactions = 0;
   private transaction: OpenTransaction | null = null;
-  private stray: { first: Segment; count: number } | null = null;
+  private stray: { id: string; number: number; offset: number; count: number } | null = null;
 
   constructor(sink: EnvelopeSink, options: EnvelopeOptions = {}) {
     this.sink = sink;
@@ -126,7 +126,7 @@ export class EnvelopeReader {
           if (t.accepted) this.sink.transactionSegment(seg);
           return;
         }
-        if (this.stray === null) this.stray = { first: seg, count: 1 };
+        if (this.stray === null) this.stray = { id: seg.id, number: seg.number, offset: seg.offset, count: 1 };
         else this.stray.count++;
       }
     }
@@ -334,10 +334,10 @@ export class EnvelopeReader {
     this.stray = null;
     this.report(
       'X12_OUTSIDE_ENVELOPE',
-      s.count === 1 ? `segment ${s.first.id} is outside any ST…SE transaction; ignored` : `${s.count} segments starting with ${s.first.id} are outside any ST…SE transaction; ignored`,
-      s.first.number,
-      s.first.offset,
-      s.first.id,
+      s.count === 1 ? `segment ${s.id} is outside any ST…SE transaction; ignored` : `${s.count} segments starting with ${s.id} are outside any ST…SE transaction; ignored`,
+      s.number,
+      s.offset,
+      s.id,
     );
   }
 
