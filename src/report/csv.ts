@@ -1,4 +1,5 @@
-// CSV rendering with csv-stringify: header row from the column contract, one line per row, in batches.
+// CSV rendering: header row from the column contract (by csv-stringify), one line per row (our quoting,
+// held equal to csv-stringify by a property test), written in blocks.
 // Text cells that a spreadsheet would run as a formula (= + - @ tab CR at the start) are prefixed with
 // an apostrophe; amount, count and date columns stay plain so they sum as numbers.
 
