@@ -395,10 +395,12 @@ export class Scanner {
     this.stats.offsets += r.providerAdjustments.length;
     const balance = checkRemittanceBalance(r, l6);
     for (const d of balance.diagnostics) this.diagnostic(d);
-    if (balance.balanced) this.stats.balancedRemittances++;
+    // a remittance cut short (no SE) may balance as far as it was read, but it is not known to balance
+    const balanced = balance.balanced && r.closed;
+    if (balanced) this.stats.balancedRemittances++;
     else this.stats.unbalancedRemittances++;
-    this.summary.add(r, balance.balanced);
-    if (this.wants.has('payments')) this.options.onRow('payments', paymentRow(r, balance.balanced, balance.difference));
+    this.summary.add(r, balanced);
+    if (this.wants.has('payments')) this.options.onRow('payments', paymentRow(r, balanced, balance.difference));
   }
 
   /** Links every offset of the run (against the run, or the ledger's history), stores the links. */

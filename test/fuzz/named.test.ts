@@ -111,6 +111,17 @@ describe('partly valid files: every good remittance is reported, the run says wh
     expect(r.stderr).toContain('3 non-835 transactions skipped (277 ×1, 837 ×1, 999 ×1)');
     expect(r.stderr).not.toMatch(/at .*\.js:\d+/); // no stack trace
   });
+
+  it('a file cut off after its last claim still sums up, but its remittance is not called balanced', () => {
+    const whole = read(join(ROOT, 'fixtures/demo/02-blueriver-2024-01-08.835')).toString('latin1');
+    const path = join(dir, 'cut.835');
+    writeFileSync(path, whole.slice(0, whole.indexOf('SE|')), 'latin1'); // this file's element separator is |
+    const r = spawnSync(process.execPath, [join(ROOT, 'bin/recoup.js'), 'scan', path, '--report', 'payments', '--csv'], { encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stdout.trim().split('\n')[1]).toMatch(/,CHK500123,2024-01-08,CHK,I,310\.50,3,2,0\.00,0\.00,0\.00,no,0\.00$/);
+    expect(r.stderr).toContain('0 balanced, 1 unbalanced');
+    expect(r.stderr).toContain('1 remittance cut short');
+  });
 });
 
 describe('memory stays flat (a child process with --expose-gc, on the built code)', () => {
