@@ -84,9 +84,9 @@ if (args.includes('--generate-only')) process.exit(0);
 
 const bigMb = statSync(big).size / 1e6;
 const rows = [];
-const add = (name, mb, r, target, extra = '') => {
+const add = (name, mb, r, target) => {
   const rate = mb / r.seconds;
-  rows.push({ name, seconds: r.seconds.toFixed(2), rate: `${rate.toFixed(1)} MB/s`, rss: `${r.rssMb.toFixed(0)} MB`, target, extra, pass: target === '' ? '' : '' });
+  rows.push({ name, seconds: r.seconds.toFixed(2), rate: `${rate.toFixed(1)} MB/s`, rss: `${r.rssMb.toFixed(0)} MB`, target });
   return rate;
 };
 const node = `"${process.execPath}"`;

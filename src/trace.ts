@@ -5,7 +5,7 @@
 import { computeBalances } from './analysis/balances.js';
 import { categorizeOffset } from './analysis/codes.js';
 import type { Row } from './analysis/rows.js';
-import type { Ledger } from './ledger/ledger.js';
+import type { ClaimRow, Ledger } from './ledger/ledger.js';
 import { formatCents, parseAmount } from './remit/money.js';
 
 export const TRACE_COLUMNS = ['date', 'event', 'trace_number', 'file', 'pcn', 'icn', 'status_code', 'reason_code', 'category', 'reference', 'amount', 'interest', 'note'] as const;
@@ -18,19 +18,8 @@ export interface ClaimTrace {
   totals: Row;
 }
 
-interface ClaimRecord {
-  id: number;
-  pcn: string;
-  icn: string;
-  original_reference: string;
-  status_code: string;
-  patient: string;
-  paid: number;
-  interest: number | null;
-  trace_number: string;
-  payment_date: string;
-  file_path: string;
-}
+/** A claim row as trace selects it: the ledger's columns and AMT*I interest. */
+type ClaimRecord = Omit<ClaimRow, 'payer_key'> & { interest: number | null };
 
 export function traceClaim(ledger: Ledger, query: string): ClaimTrace {
   const db = ledger.database;

@@ -90,7 +90,8 @@ function checkExistingFile(path: string): void {
   }
 }
 
-interface ClaimRow {
+/** A claim as the ledger stores it, with its remittance's payer, trace, date and file. */
+export interface ClaimRow {
   id: number;
   pcn: string;
   icn: string;

@@ -156,8 +156,6 @@ export class RemittanceBuilder {
       if (required) this.report('REMIT_BAD_AMOUNT', `${designator(seg.id, index)} is empty; an amount is required`, seg, undefined, designator(seg.id, index));
       return 0;
     }
-    const cents = amountCents(text);
-    if (cents !== null) return cents;
     const parsed = parseAmount(text);
     if (parsed.ok) return parsed.cents;
     this.report('REMIT_BAD_AMOUNT', `invalid amount ${JSON.stringify(text.slice(0, 30))} in ${designator(seg.id, index)} (${parsed.reason}); counted as 0.00`, seg, undefined, designator(seg.id, index));

@@ -17,6 +17,8 @@ interface TableColumn {
   tone?: (row: Row, value: string) => 'bad' | 'good' | null;
 }
 
+/** `PCN / ICN` of the claim an offset or deferral is linked to. */
+const linkedClaim = (row: Row): string => (row.linked_pcn ? `${row.linked_pcn}${row.linked_icn ? ` / ${row.linked_icn}` : ''}` : '');
 const takenBack = (_row: Row, v: string): 'bad' | null => (v !== '' && !v.startsWith('-') && v !== '0.00' ? 'bad' : null);
 
 const otherAdjustments = (row: Row): string => {
@@ -58,7 +60,7 @@ const TABLES: Partial<Record<ReportName, { title: string; columns: TableColumn[]
       { label: 'Outstanding', value: 'outstanding', kind: 'amount', total: true, tone: takenBack },
       { label: 'Age (days)', value: 'age_days', kind: 'count' },
       { label: 'Status', value: 'status', kind: 'text' },
-      { label: 'Linked claim', value: (row) => (row.linked_pcn ? `${row.linked_pcn}${row.linked_icn ? ` / ${row.linked_icn}` : ''}` : ''), kind: 'text' },
+      { label: 'Linked claim', value: linkedClaim, kind: 'text' },
     ],
   },
   offsets: {
@@ -71,7 +73,7 @@ const TABLES: Partial<Record<ReportName, { title: string; columns: TableColumn[]
       { label: 'Category', value: 'category', kind: 'text' },
       { label: 'Reference', value: 'reference', kind: 'text' },
       { label: 'Amount', value: 'amount', kind: 'amount', total: true, tone: (row, v) => (row.category === 'recoupment' && !v.startsWith('-') ? 'bad' : null) },
-      { label: 'Linked claim', value: (row) => (row.linked_pcn ? `${row.linked_pcn}${row.linked_icn ? ` / ${row.linked_icn}` : ''}` : ''), kind: 'text' },
+      { label: 'Linked claim', value: linkedClaim, kind: 'text' },
       { label: 'Link', value: 'link_basis', kind: 'text' },
       // --escalate-over: a marker a reviewer can scan for, in colour and without
       { label: 'Review', value: (row) => (row.escalate === 'yes' ? 'ESCALATE' : ''), kind: 'text', tone: (row) => (row.escalate === 'yes' ? 'bad' : null) },
