@@ -2,7 +2,7 @@
 // (whole vs chunked) and asserted exactly.
 
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Diagnostic } from '../src/diagnostics.js';
 import { parseBuffer } from '../src/read.js';
@@ -11,28 +11,53 @@ import { SegmentTokenizer, type Segment } from '../src/x12/tokenizer.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** The shared public corpus (beside the repository); RECOUP_CORPUS overrides. */
+/** The public corpus vendored in the repository (fixtures/corpus, with PROVENANCE.tsv and LICENSES/). */
 export function corpusDir(): string {
-  return process.env.RECOUP_CORPUS ?? resolve(ROOT, '..', 'shared', 'corpus', '835');
+  return join(ROOT, 'fixtures', 'corpus');
 }
 
-export function corpusFiles(): string[] {
-  const dir = corpusDir();
-  if (!existsSync(dir)) throw new Error(`the shared corpus is missing at ${dir} (set RECOUP_CORPUS)`);
-  return readdirSync(dir)
-    .filter((f) => !f.endsWith('.tsv') && !f.endsWith('.md'))
+/** The X12 files directly in a directory (not its README, TSV tables, hidden files or LICENSES/ folder), sorted. */
+function x12FilesIn(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isFile() && !e.name.startsWith('.') && !/\.(md|tsv|json|csv)$/i.test(e.name))
+    .map((e) => e.name)
     .sort()
     .map((f) => join(dir, f));
 }
 
-/** All fixture files under fixtures/ (recursively) that are X12 inputs. */
+/**
+ * The vendored corpus files, then, when RECOUP_CORPUS=<dir> is set, the X12 files of that directory as
+ * extra inputs (tests that compare counts with PROVENANCE.tsv apply only to the files it lists; extra
+ * files get the no-crash, known-codes and chunk-invariance checks). A file of RECOUP_CORPUS with the
+ * same name and bytes as a vendored one is not added twice.
+ */
+export function corpusFiles(): string[] {
+  const vendored = x12FilesIn(corpusDir());
+  const extraDir = process.env.RECOUP_CORPUS;
+  if (extraDir === undefined || extraDir === '') return vendored;
+  if (!existsSync(extraDir)) throw new Error(`RECOUP_CORPUS=${extraDir} does not exist`);
+  const byName = new Map(vendored.map((f) => [basename(f), f]));
+  const extra = x12FilesIn(resolve(extraDir)).filter((f) => {
+    const same = byName.get(basename(f));
+    return same === undefined || !readFileSync(same).equals(readFileSync(f));
+  });
+  return [...vendored, ...extra];
+}
+
+/**
+ * All fixture files under fixtures/ (recursively) that are X12 inputs, except the corpus
+ * (fixtures/corpus), which corpusFiles() returns: callers test both lists, and a file in both would be
+ * tested (and fuzzed) twice.
+ */
 export function fixtureFiles(): string[] {
   const out: string[] = [];
+  const skip = corpusDir();
   const walk = (d: string): void => {
     for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (!/\.(md|tsv|json|csv|txt\.expected)$/.test(e.name)) out.push(p);
+      if (e.isDirectory()) {
+        if (p !== skip) walk(p);
+      } else if (!/\.(md|tsv|json|csv|txt\.expected)$/.test(e.name)) out.push(p);
     }
   };
   walk(join(ROOT, 'fixtures'));

@@ -145,13 +145,13 @@ describe('scan: offsets by code, sign and reference', () => {
 
 describe('scan on the public corpus', () => {
   it('files with PLBs give the right totals (TR3 example: CV -1.27 balances a 150,000.00 check)', async () => {
-    const r = await scan([join(ROOT, 'fixtures', 'public', 'kputnam__stupidedi__spec__fixtures__005010__X221A1_HP835_Health_Care_Claim_Payment_Advice__pass__dollars-and-data-sent-together.edi')]);
+    const r = await scan([join(ROOT, 'fixtures', 'corpus', 'kputnam__stupidedi__spec__fixtures__005010__X221A1_HP835_Health_Care_Claim_Payment_Advice__pass__dollars-and-data-sent-together.edi')]);
     expect(r.reports.payments![0]).toMatchObject({ paid: '150000.00', provider_adjustments: '-1.27', balanced: 'yes' });
     expect(r.reports.summary![0]).toMatchObject({ claim_payments: '149998.73', other: '-1.27' });
   });
 
   it('a 4010 sample with WO, L6 and FB in one PLB', async () => {
-    const r = await scan([join(ROOT, 'fixtures', 'public', 'javillegasna__oxedi__crates__oxedi_core__tests__fixtures__balanced_4010_sample.txt')]);
+    const r = await scan([join(ROOT, 'fixtures', 'corpus', 'javillegasna__oxedi__crates__oxedi_core__tests__fixtures__balanced_4010_sample.txt')]);
     expect(pick(r.reports.offsets, ['reason_code', 'reference', 'amount', 'category'])).toEqual([
       ['WO', 'OVERPAY01', '25.00', 'recoupment'],
       ['L6', 'INTEREST01', '-5.00', 'interest'],

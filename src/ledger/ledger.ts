@@ -12,6 +12,10 @@ import type { BalanceOffset } from '../analysis/balances.js';
 
 export const SCHEMA_VERSION = 1;
 
+/** Test hook (see insertClaim): kill this process after this many claims are inserted; 0 = never. */
+const KILL_AFTER_CLAIMS = Math.max(0, Math.floor(Number(process.env.RECOUP_TEST_KILL_AFTER_CLAIMS ?? 0)) || 0);
+let claimsInserted = 0;
+
 /** Migrations by target version; each runs inside one transaction. */
 const MIGRATIONS: Record<number, string> = {
   1: `
@@ -222,6 +226,11 @@ export class Ledger implements ClaimSource {
     this.db
       .prepare('INSERT INTO claims (remittance_id, pcn, icn, original_reference, status_code, patient, charge, paid, interest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
       .run(remittanceId, c.pcn, c.icn, c.originalReference, c.statusCode, c.patient, c.charge, c.paid, c.interest);
+    // ---- test hook: a crash at an exact point (test/ledger/ledger.test.ts, crash safety) ----
+    // RECOUP_TEST_KILL_AFTER_CLAIMS=N makes the process kill itself with SIGKILL right after the N-th claim
+    // of this run is inserted. Claims are only inserted inside an input file's transaction, so the kill
+    // always lands before that file commits. Read once at start-up; never set outside the tests.
+    if (KILL_AFTER_CLAIMS > 0 && ++claimsInserted === KILL_AFTER_CLAIMS) process.kill(process.pid, 'SIGKILL');
   }
 
   insertOffset(remittanceId: number, o: { pairSeq: number; providerId: string; reasonCode: string; reference: string | null; amount: Cents; category: string }): number {

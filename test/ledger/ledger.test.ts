@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -165,39 +165,48 @@ describe('crash safety and concurrency (real processes)', () => {
   const files = generateScenarioSet({ seed: 5, stories: 40, fillerClaims: 3000 });
   writeFileSync(big, files.map((f, i) => renderFile(f, i + 1)).join(''));
 
-  it('SIGKILL mid-file: the ledger reopens, the file is fully recorded or not at all, a re-run records it once', async () => {
-    const reference = join(dir, 'reference.db');
-    expect(recoup(['scan', big, '--ledger', reference, '-q', '--csv']).code).toBe(0);
-    const ref = Ledger.open(reference);
-    const full = ref.counts();
-    ref.close();
-    expect(full.claims).toBeGreaterThan(20000);
-    // kill when the ledger's write-ahead log has grown past a threshold: certainly inside the file's transaction
-    let killedMidFile = 0;
-    for (const walBytes of [64 * 1024, 512 * 1024, 1536 * 1024]) {
-      const db = join(dir, `killed-${walBytes}.db`);
-      const child = spawn(process.execPath, [join(ROOT, 'bin', 'recoup.js'), 'scan', big, '--ledger', db, '-q', '--csv'], { stdio: 'ignore' });
-      const deadline = Date.now() + 20_000;
-      while (child.exitCode === null && Date.now() < deadline) {
-        const size = existsSync(`${db}-wal`) ? statSync(`${db}-wal`).size : 0;
-        if (size >= walBytes) break;
-        await new Promise((r) => setTimeout(r, 5));
-      }
-      child.kill('SIGKILL');
-      await waitExit(child);
+  it('SIGKILL at exact claims of a 4-file run (first, end of a file, half-way, last): earlier files fully recorded, the killed one not at all, a re-run records it once', () => {
+    // RECOUP_TEST_KILL_AFTER_CLAIMS=N (src/ledger/ledger.ts) makes recoup SIGKILL itself right after the
+    // N-th claim of the run is inserted, inside that file's transaction: no timing involved.
+    const inputs = [demo(0), demo(1), big, demo(3)];
+    const scanArgs = (db: string): string[] => [join(ROOT, 'bin', 'recoup.js'), 'scan', ...inputs, '--ledger', db, '-q', '--csv'];
+    const recorded = (db: string): { counts: ReturnType<Ledger['counts']>; paths: string[] } => {
       const l = Ledger.open(db);
-      const c = l.counts();
+      const out = { counts: l.counts(), paths: (l.database.prepare('SELECT path FROM files ORDER BY id').all() as { path: string }[]).map((r) => r.path) };
       l.close();
-      expect([0, full.claims]).toContain(c.claims);
-      expect(c.files === 0 ? { files: 0, remittances: 0, claims: 0, offsets: 0 } : full).toEqual(c);
-      if (c.claims === 0) killedMidFile++;
-      expect(recoup(['scan', big, '--ledger', db, '-q', '--csv']).code).toBe(0);
-      const l2 = Ledger.open(db);
-      expect(l2.counts()).toEqual(full);
-      l2.close();
+      return out;
+    };
+    // what the ledger holds after the first k files: one file per run into a reference ledger
+    const reference = join(dir, 'exact-reference.db');
+    const prefix = [{ files: 0, remittances: 0, claims: 0, offsets: 0 }];
+    for (const f of inputs) {
+      expect(recoup(['scan', f, '--ledger', reference, '-q', '--csv']).code).toBe(0);
+      prefix.push(recorded(reference).counts);
     }
-    expect(killedMidFile).toBeGreaterThanOrEqual(2);
-  }, 60_000);
+    const full = prefix[inputs.length]!;
+    const claimsOf = inputs.map((_, i) => prefix[i + 1]!.claims - prefix[i]!.claims);
+    expect(claimsOf.every((n) => n > 0)).toBe(true);
+    expect(claimsOf[2]).toBeGreaterThan(20000);
+
+    const before = (file: number): number => claimsOf.slice(0, file).reduce((a, b) => a + b, 0);
+    const crashes: { what: string; n: number; file: number }[] = [
+      { what: 'the first claim of the run', n: 1, file: 0 },
+      { what: 'the last claim of the first file', n: claimsOf[0]!, file: 0 },
+      { what: 'the first claim of the second file', n: before(1) + 1, file: 1 },
+      { what: 'half-way through the large third file', n: before(2) + Math.floor(claimsOf[2]! / 2), file: 2 },
+      { what: 'the last claim of the run', n: before(4), file: 3 },
+    ];
+    for (const [k, crash] of crashes.entries()) {
+      const db = join(dir, `exact-kill-${k}.db`);
+      const killed = spawnSync(process.execPath, scanArgs(db), { stdio: 'ignore', env: { ...process.env, RECOUP_TEST_KILL_AFTER_CLAIMS: String(crash.n) } });
+      expect(killed.signal, crash.what).toBe('SIGKILL');
+      // the ledger reopens; the files before the killed one are recorded fully, the killed one not at all
+      expect(recorded(db), crash.what).toEqual({ counts: prefix[crash.file], paths: inputs.slice(0, crash.file) });
+      // a re-run records the rest, each file exactly once
+      expect(spawnSync(process.execPath, scanArgs(db), { stdio: 'ignore' }).status, crash.what).toBe(0);
+      expect(recorded(db), crash.what).toEqual({ counts: full, paths: inputs });
+    }
+  }, 120_000);
 
   it('SIGKILL at random moments (seeded) of a run: always all or nothing, and a re-run completes it once', async () => {
     const reference = join(dir, 'reference.db');
