@@ -29,6 +29,7 @@ export const DIAGNOSTIC_CODES = {
   X12_UNEXPECTED_TRAILER: { severity: 'warning', meaning: 'A trailer (SE, GE, IEA) appeared with no matching header open.' },
   X12_OUTSIDE_ENVELOPE: { severity: 'warning', meaning: 'Segments appeared outside any ST…SE transaction; they were ignored.' },
   X12_NOT_835: { severity: 'warning', meaning: 'A transaction set other than 835 (for example 837, 999, 277) was skipped.' },
+  X12_COMPONENT_INFERRED: { severity: 'info', meaning: 'With no ISA, the component separator was inferred from the data (SVC01, PLB03) instead of the default colon.' },
   // --- 835 model (src/remit) ---
   REMIT_BAD_AMOUNT: { severity: 'error', meaning: 'An amount is not a decimal number with at most two places.' },
   REMIT_BAD_NUMBER: { severity: 'warning', meaning: 'A quantity or count is not a number.' },
@@ -38,11 +39,19 @@ export const DIAGNOSTIC_CODES = {
   REMIT_PLB_INCOMPLETE: { severity: 'error', meaning: 'A PLB adjustment identifier has no amount (odd number of elements) or an amount has no reason code.' },
   REMIT_ZERO_PLB: { severity: 'warning', meaning: 'A PLB adjustment of zero dollars (not allowed in 5010).' },
   REMIT_CAS_GROUP_CR: { severity: 'warning', meaning: 'CAS group code CR (4010 corrections and reversals) in a 5010 file; accepted.' },
+  REMIT_UNKNOWN_SEGMENT: { severity: 'warning', meaning: 'A segment id the 835 does not define (inside ST…SE); ignored.' },
+  REMIT_NO_PAYMENT_DATE: { severity: 'warning', meaning: 'BPR16 (payment date) is empty or invalid; the production date DTM*405 is used instead, or there is no date at all.' },
+  REMIT_SECOND_PARTY: { severity: 'warning', meaning: 'A second payer (N1*PR) or payee (N1*PE) in one remittance; the remittance keeps the first, claims after it carry the new one.' },
+  REMIT_COMPONENT_SEPARATOR: { severity: 'warning', meaning: 'A composite (SVC01, PLB03) is written with another component separator than ISA16; it was read with the one it uses.' },
+  REMIT_DUPLICATE: { severity: 'warning', meaning: 'The same remittance (payer, trace number, amount, date and content) was read twice in this run; counted once.' },
+  REMIT_DUPLICATE_DIFFERS: { severity: 'error', meaning: 'A remittance has the payer, trace number, amount and date of one already read but other content; only the first is in the reports (they are incomplete).' },
+  REMIT_TRACE_REUSED: { severity: 'warning', meaning: 'Two remittances of one payer share a trace number (TRN02) but differ in amount, date or content: a reissue or a correction. Both are counted.' },
   // --- ledger (src/ledger) ---
   LEDGER_FILE_KNOWN: { severity: 'info', meaning: 'This file (same content) is already in the ledger; nothing was recorded again.' },
-  LEDGER_REMITTANCE_KNOWN: { severity: 'info', meaning: 'A remittance with the same payer, trace number and ST02 is already in the ledger; not recorded again.' },
+  LEDGER_REMITTANCE_KNOWN: { severity: 'info', meaning: 'The same payment (payer, trace number, amount and date) is already in the ledger; not recorded again.' },
   // --- analysis (src/analysis) ---
   PLB_UNKNOWN_CODE: { severity: 'warning', meaning: 'A PLB reason code that is not one of the 41 codes of 5010; kept, categorised other.' },
+  PLB_OTHER_PROVIDER: { severity: 'warning', meaning: 'PLB01 is not one of the payee\'s identifiers (N1*PE N104, 1000B REF): the adjustment may belong to another provider.' },
   BALANCE_SERVICE: { severity: 'warning', meaning: 'A service line does not balance: SVC02 − Σ service CAS ≠ SVC03.' },
   BALANCE_CLAIM: { severity: 'warning', meaning: 'A claim does not balance: CLP03 − Σ claim and service CAS ≠ CLP04.' },
   BALANCE_REMITTANCE: { severity: 'warning', meaning: 'A remittance does not balance: Σ CLP04 − Σ PLB ≠ BPR02.' },

@@ -1,7 +1,7 @@
 // Turns the paths a user typed into the list of inputs to read: files as given, directories searched
 // recursively (sorted) for files that start like X12, and '-' for standard input.
 
-import { open, readdir, stat } from 'node:fs/promises';
+import { open, readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Diagnostic, makeDiagnostic } from './diagnostics.js';
 import { ioDiagnostic } from './read.js';
@@ -39,7 +39,23 @@ export async function expandInputs(paths: readonly string[]): Promise<ExpandedIn
     if (found.length === 0) diagnostics.push(makeDiagnostic('IO_NO_INPUT', `${p} holds no X12 files`, { file: p }));
     inputs.push(...found);
   }
-  return { inputs, diagnostics };
+  return { inputs: await withoutRepeats(inputs), diagnostics };
+}
+
+/**
+ * Each file once, as first named: the same path given twice (or a file and the folder holding it) would
+ * otherwise be read, and counted, twice (issue #11 §3). Identity is the real path.
+ */
+async function withoutRepeats(inputs: string[]): Promise<string[]> {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const input of inputs) {
+    const id = input === '-' ? '-' : await realpath(input).catch(() => input);
+    if (seen.has(id)) continue;
+    seen.add(id);
+    out.push(input);
+  }
+  return out;
 }
 
 async function walk(dir: string, found: string[], diagnostics: Diagnostic[]): Promise<void> {

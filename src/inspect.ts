@@ -1,6 +1,8 @@
-// `recoup inspect`: what a file holds — interchanges, groups, transactions and every diagnostic —
-// gathered from parse events without keeping claims, so it stays flat on large files.
+// `recoup inspect`: what a file holds — interchanges, groups, transactions and every diagnostic, with the
+// same balance checks `recoup scan` makes — gathered from parse events without keeping claims, so it
+// stays flat on large files.
 
+import { checkClaimBalance, checkRemittanceBalance } from './analysis/balance.js';
 import type { Diagnostic } from './diagnostics.js';
 import { formatCents } from './remit/money.js';
 import { parseFile, type ParseOptions } from './read.js';
@@ -119,7 +121,14 @@ export async function inspectFile(path: string, options: ParseOptions & { stdin?
           payerName: null,
         });
       },
+      // the balance checks of `recoup scan` (src/scan.ts), in the order scan reports them
+      claim: (c, r) => {
+        for (const d of checkClaimBalance(c, r.file).diagnostics) diagnostics.push(d);
+      },
       remittance: (r, t) => {
+        let l6 = 0;
+        for (const a of r.providerAdjustments) if (a.reasonCode === 'L6') l6 += a.amount;
+        for (const d of checkRemittanceBalance(r, l6).diagnostics) diagnostics.push(d);
         currentGroup().transactions.push({
           type: t.type,
           controlNumber: t.controlNumber,
@@ -137,7 +146,8 @@ export async function inspectFile(path: string, options: ParseOptions & { stdin?
           payerName: r.payer.name,
         });
       },
-      diagnostic: (d) => diagnostics.push(d),
+      // the segment text (excerpt) may hold patient data: inspect shows positions, never contents
+      diagnostic: ({ excerpt: _excerpt, ...d }) => diagnostics.push(d),
     },
     { ...options, keepClaims: false },
   );

@@ -5,7 +5,8 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { checkClaimBalance, checkRemittanceBalance } from './analysis/balance.js';
+import { type BalanceState, checkClaimBalance, checkRemittanceBalance } from './analysis/balance.js';
+import { contentFingerprint, type RemittanceIdentity, remittanceIdentity, samePayment, traceKey } from './analysis/duplicates.js';
 import { adjustmentRows, claimRow, offsetRow, type OffsetFields, patientName, paymentDate, payerId, paymentRow, remittanceHead, type RemittanceHead } from './analysis/build-rows.js';
 import { type ClaimRef, type ClaimSource, type ClaimStore, linkOffsetTable, type LinkTable, MAX_CANDIDATES } from './analysis/link.js';
 import { CompactClaimIndex } from './claim-index.js';
@@ -14,7 +15,7 @@ import { type BalanceOffset, computeBalances } from './analysis/balances.js';
 import type { Ledger } from './ledger/ledger.js';
 import { isKnownPlbCode } from './analysis/codes.js';
 import type { ReportName, Row } from './analysis/rows.js';
-import { SummaryBuilder } from './analysis/summary.js';
+import { isUnlinkedRecoupment, SummaryBuilder } from './analysis/summary.js';
 import { type Diagnostic, makeDiagnostic } from './diagnostics.js';
 import { expandInputs } from './inputs.js';
 import { parseFile } from './read.js';
@@ -53,12 +54,35 @@ function today(): string {
   return new Date().toISOString().slice(0, 10);
 }
 
+/** An offset of the suspense list, as named on stderr (no patient data: references are payer ids). */
+export interface UnlinkedOffset {
+  file: string;
+  traceNumber: string;
+  reasonCode: string;
+  reference: string;
+  amount: Cents;
+  basis: string;
+}
+
+/**
+ * How many claims of a probable repeat are held until its SE shows whether its content is the same: enough
+ * for any ERA a payer re-sends by hand; past it, a differing repeat is an error rather than memory growth.
+ */
+const HOLD_CLAIMS = 20_000;
+
+/** How many suspense offsets a run keeps to name (the offsets report has them all). */
+export const UNLINKED_LISTED = 200;
+
 export interface ScanStats {
   files: number;
   unreadableFiles: number;
   remittances: number;
   balancedRemittances: number;
   unbalancedRemittances: number;
+  /** Remittances whose balance could not be checked (an amount could not be read, or no BPR). */
+  unknownBalanceRemittances: number;
+  /** Remittances read a second time in this run (same payer, trace, amount, date): counted once. */
+  duplicateRemittances: number;
   claims: number;
   offsets: number;
   skippedTransactions: number;
@@ -72,7 +96,9 @@ export interface ScanStats {
   escalatedOffsets: number;
   /** Recoupments and deferrals (money taken or owed) with no single claim or remittance found. */
   unlinkedRecoupments: number;
-  /** Service, claim or remittance balance failures. */
+  /** The first UNLINKED_LISTED of them, to name when --fail-on unlinked fires. */
+  unlinkedList: UnlinkedOffset[];
+  /** Service, claim or remittance balance checks that failed, or could not be made (an amount unreadable). */
   balanceFailures: number;
   errors: number;
   warnings: number;
@@ -96,6 +122,16 @@ interface FileRecording {
   knownRemittances: Diagnostic[];
 }
 
+/** A remittance already read in this run, by payer and trace number (for REMIT_DUPLICATE). */
+interface SeenRemittance {
+  identity: RemittanceIdentity;
+  file: string;
+  segment: number;
+  byteOffset: number;
+  /** Filled when its SE is read. */
+  fingerprint: string | null;
+}
+
 /** Per-remittance memory for pairing a correction with the reversal before it (same CLP01 or CLP07). */
 interface ReversalIndex {
   remittance: Remittance | null;
@@ -117,12 +153,20 @@ export class Scanner {
   /** Links made at finish(), in offset order (for balances and the summary). */
   private links: LinkTable | null = null;
   private readonly reversals: ReversalIndex = { remittance: null, byPcn: new Map(), byIcn: new Map() };
+  /** The claims of a probable repeat, until its SE decides (admitAfterAll). */
+  private held: { remittance: Remittance; claims: Claim[]; overflow: boolean } | null = null;
+  /** Remittances read so far, by payer and trace number. */
+  private readonly seen = new Map<string, SeenRemittance[]>();
+  /** Each remittance's verdict, decided once at its first claim (or at SE): the earlier read it repeats, or null. */
+  private readonly admitted = new WeakMap<Remittance, SeenRemittance | null>();
   readonly stats: ScanStats = {
     files: 0,
     unreadableFiles: 0,
     remittances: 0,
     balancedRemittances: 0,
     unbalancedRemittances: 0,
+    unknownBalanceRemittances: 0,
+    duplicateRemittances: 0,
     claims: 0,
     offsets: 0,
     skippedTransactions: 0,
@@ -131,6 +175,7 @@ export class Scanner {
     skippedKnownFiles: 0,
     escalatedOffsets: 0,
     unlinkedRecoupments: 0,
+    unlinkedList: [],
     balanceFailures: 0,
     errors: 0,
     warnings: 0,
@@ -295,7 +340,44 @@ export class Scanner {
     });
   }
 
+  /**
+   * Whether this remittance repeats one already read in this run (same payer, trace, amount and date):
+   * decided at its first claim, when its header is complete, so a repeat's claims are never counted.
+   * Same payer and trace with another amount or date is a reissue or correction: counted, and said.
+   */
+  private repeatOf(r: Remittance): SeenRemittance | null {
+    const known = this.admitted.get(r);
+    if (known !== undefined) return known;
+    const identity = remittanceIdentity(r);
+    const key = traceKey(identity);
+    let verdict: SeenRemittance | null = null;
+    if (key !== null) {
+      const earlier = this.seen.get(key) ?? [];
+      verdict = earlier.find((e) => samePayment(e.identity, identity)) ?? null;
+      if (verdict === null) {
+        const other = earlier[0];
+        if (other !== undefined) {
+          this.diagnostic(
+            makeDiagnostic(
+              'REMIT_TRACE_REUSED',
+              `remittance ST ${r.transactionControl} has the payer and trace number ${identity.traceNumber} of the one at ${other.file} segment ${other.segment}, with another amount or date: a reissue or a correction; both are counted`,
+              { file: r.file, segment: r.origin.segment, byteOffset: r.origin.byteOffset, segmentId: 'ST' },
+            ),
+          );
+        }
+        earlier.push({ identity, file: r.file, segment: r.origin.segment, byteOffset: r.origin.byteOffset, fingerprint: null });
+        this.seen.set(key, earlier);
+      }
+    }
+    this.admitted.set(r, verdict);
+    return verdict;
+  }
+
   private onClaim(c: Claim, r: Remittance): void {
+    if (this.repeatOf(r) !== null) {
+      this.hold(c, r); // probably a remittance read again: decided at its SE, by its content
+      return;
+    }
     this.stats.claims++;
     const reversed = c.statusCode === '22' && this.wants.has('claims') ? this.reversedPayment(c, r) : null;
     if (this.options.ledger) {
@@ -325,6 +407,7 @@ export class Scanner {
     }
     const balance = checkClaimBalance(c, r.file);
     for (const d of balance.diagnostics) this.diagnostic(d);
+    if (balance.balanced === 'unknown') this.stats.balanceFailures++;
     const correctsIcn = this.pairReversal(c, r);
     if (this.wants.has('claims')) this.options.onRow('claims', claimRow(r, c, balance.balanced, correctsIcn, reversed));
     if (this.wants.has('adjustments')) for (const row of adjustmentRows(r, c, this.options.carc)) this.options.onRow('adjustments', row);
@@ -351,6 +434,9 @@ export class Scanner {
   }
 
   private onRemittance(r: Remittance): void {
+    const repeat = this.repeatOf(r);
+    if (repeat !== null && !this.admitAfterAll(r, repeat)) return;
+    this.fingerprintOf(r);
     this.stats.remittances++;
     if (!r.closed) this.stats.incompleteRemittances++;
     const rid = this.options.ledger ? this.ledgerRemittance(r) : null;
@@ -396,11 +482,76 @@ export class Scanner {
     const balance = checkRemittanceBalance(r, l6);
     for (const d of balance.diagnostics) this.diagnostic(d);
     // a remittance cut short (no SE) may balance as far as it was read, but it is not known to balance
-    const balanced = balance.balanced && r.closed;
-    if (balanced) this.stats.balancedRemittances++;
-    else this.stats.unbalancedRemittances++;
-    this.summary.add(r, balanced);
+    const balanced: BalanceState = r.closed ? balance.balanced : 'no';
+    if (balanced === 'yes') this.stats.balancedRemittances++;
+    else if (balanced === 'no') this.stats.unbalancedRemittances++;
+    else {
+      this.stats.unknownBalanceRemittances++;
+      this.stats.balanceFailures++;
+    }
+    this.summary.add(r, balanced === 'yes');
     if (this.wants.has('payments')) this.options.onRow('payments', paymentRow(r, balanced, balance.difference));
+  }
+
+  /** Records what a first read holds, so a later read of the same payment can be compared with it. */
+  private fingerprintOf(r: Remittance): void {
+    const key = traceKey(remittanceIdentity(r));
+    if (key === null) return;
+    const entry = this.seen.get(key)?.find((e) => e.file === r.file && e.segment === r.origin.segment);
+    if (entry !== undefined) entry.fingerprint = contentFingerprint(r);
+  }
+
+  /** Keeps a probable repeat's claims (bounded) until its SE says whether it really is one. */
+  private hold(c: Claim, r: Remittance): void {
+    if (this.held?.remittance !== r) this.held = { remittance: r, claims: [], overflow: false };
+    const held = this.held;
+    if (held.overflow) return;
+    if (held.claims.length < HOLD_CLAIMS) held.claims.push(c);
+    else {
+      held.overflow = true;
+      held.claims = [];
+    }
+  }
+
+  /**
+   * At the SE of a remittance whose payer, trace, amount and date were already read: the same content is a
+   * re-sent ERA, said once with both places and not counted again (false). Other content (a reissue, a
+   * correction, or one payment split over several transactions) is counted (true) with a warning; its held
+   * claims go through now. Only when more claims came than could be held is content lost — an error.
+   */
+  private admitAfterAll(r: Remittance, first: SeenRemittance): boolean {
+    const held = this.held?.remittance === r ? this.held : null;
+    this.held = null;
+    const where = `${first.file} segment ${first.segment} (byte ${first.byteOffset})`;
+    const position = { file: r.file, segment: r.origin.segment, byteOffset: r.origin.byteOffset, segmentId: 'ST' };
+    if (first.fingerprint === null || first.fingerprint === contentFingerprint(r)) {
+      this.stats.duplicateRemittances++;
+      this.diagnostic(makeDiagnostic('REMIT_DUPLICATE', `remittance ST ${r.transactionControl} (trace ${first.identity.traceNumber}) was already read at ${where}: a re-sent ERA, counted once`, position));
+      return false;
+    }
+    if (held?.overflow) {
+      this.stats.duplicateRemittances++;
+      this.diagnostic(
+        makeDiagnostic(
+          'REMIT_DUPLICATE_DIFFERS',
+          `remittance ST ${r.transactionControl} has the payer, trace ${first.identity.traceNumber}, amount and date of the one at ${where} but other claims, more than ${HOLD_CLAIMS} of them: only the first is in the reports — scan the two files separately`,
+          position,
+        ),
+      );
+      return false;
+    }
+    this.diagnostic(
+      makeDiagnostic(
+        'REMIT_TRACE_REUSED',
+        `remittance ST ${r.transactionControl} has the payer, trace ${first.identity.traceNumber}, amount and date of the one at ${where} but other claims or adjustments (a reissue, a correction, or a payment split over several remittances); both are counted`,
+        position,
+      ),
+    );
+    this.admitted.set(r, null);
+    const key = traceKey(first.identity)!;
+    this.seen.get(key)!.push({ identity: first.identity, file: r.file, segment: r.origin.segment, byteOffset: r.origin.byteOffset, fingerprint: null });
+    for (const c of held?.claims ?? []) this.onClaim(c, r);
+    return true;
   }
 
   /** Links every offset of the run (against the run, or the ledger's history), stores the links. */
@@ -413,7 +564,7 @@ export class Scanner {
       offsets.length,
       (i) => {
         const o = offsets[i]!;
-        return { payerKey: payerId(o.remittance), reasonCode: o.reasonCode, reference: o.reference, amount: o.amount };
+        return { payerKey: payerId(o.remittance), reasonCode: o.reasonCode, reference: o.reference, amount: o.amount, ownFile: o.remittance.file, ownTrace: o.remittance.trace.number };
       },
       ledger ? (payerKey, reference) => ledger.priorDeferralLink(payerKey, reference) : undefined,
     );
@@ -442,7 +593,12 @@ export class Scanner {
         const link = this.links!.get(i);
         this.summary.addLink(o.remittance, o.amount, category, link, paymentDate(o.remittance), escalated);
         if (escalated) this.stats.escalatedOffsets++;
-        if ((category === 'recoupment' || category === 'deferred_recoupment') && (link.basis === 'none' || link.basis === 'ambiguous')) this.stats.unlinkedRecoupments++;
+        if (isUnlinkedRecoupment(category, link)) {
+          this.stats.unlinkedRecoupments++;
+          if (this.stats.unlinkedList.length < UNLINKED_LISTED) {
+            this.stats.unlinkedList.push({ file: o.remittance.file, traceNumber: o.remittance.trace.number, reasonCode: o.reasonCode, reference: o.reference ?? '', amount: o.amount, basis: link.basis });
+          }
+        }
         if (wantsOffsets) this.options.onRow('offsets', offsetRow(o.remittance, o, link, escalated));
       });
       if (this.wants.has('summary')) for (const row of this.summary.rows()) this.options.onRow('summary', row);

@@ -6,10 +6,13 @@ import { type Diagnostic, type DiagnosticCode, makeDiagnostic } from '../diagnos
 import type { Claim, Remittance } from '../remit/model.js';
 import { type Cents, formatCents } from '../remit/money.js';
 
+/** yes: every equation holds; no: one fails; unknown: an amount it needs could not be read (or BPR is missing). */
+export type BalanceState = 'yes' | 'no' | 'unknown';
+
 export interface BalanceResult {
-  balanced: boolean;
-  /** computed − reported, in cents (0 when balanced). */
-  difference: Cents;
+  balanced: BalanceState;
+  /** computed − reported, in cents (0 when balanced); null when unknown — never a reassuring 0.00. */
+  difference: Cents | null;
   diagnostics: Diagnostic[];
 }
 
@@ -19,6 +22,8 @@ function diag(code: DiagnosticCode, message: string, file: string, origin: { seg
 
 /** Service: SVC02 − Σ 2110 CAS = SVC03. Claim: CLP03 − Σ (2100 and 2110 CAS) = CLP04. */
 export function checkClaimBalance(claim: Claim, file: string): BalanceResult {
+  // an amount that could not be read counts as 0.00: any difference would be made up (issue #11 §2)
+  if (claim.unreadableAmounts > 0) return { balanced: 'unknown', difference: null, diagnostics: [] };
   const diagnostics: Diagnostic[] = [];
   let casTotal = 0;
   for (const a of claim.adjustments) casTotal += a.amount;
@@ -31,7 +36,7 @@ export function checkClaimBalance(claim: Claim, file: string): BalanceResult {
       diagnostics.push(
         diag(
           'BALANCE_SERVICE',
-          `service line ${i + 1} (${s.procedureCode || 'no procedure'}) of claim ${claim.patientControlNumber} does not balance: SVC02 ${formatCents(s.charge)} − adjustments ${formatCents(serviceCas)} = ${formatCents(computed)}, SVC03 is ${formatCents(s.paid)} (difference ${formatCents(computed - s.paid)})`,
+          `service line ${i + 1} (${s.procedureCode || 'no procedure'}) of the claim at segment ${claim.origin.segment} does not balance: SVC02 ${formatCents(s.charge)} − adjustments ${formatCents(serviceCas)} = ${formatCents(computed)}, SVC03 is ${formatCents(s.paid)} (difference ${formatCents(computed - s.paid)})`,
           file,
           s.origin,
           'SVC',
@@ -45,22 +50,23 @@ export function checkClaimBalance(claim: Claim, file: string): BalanceResult {
     diagnostics.push(
       diag(
         'BALANCE_CLAIM',
-        `claim ${claim.patientControlNumber} does not balance: CLP03 ${formatCents(claim.charge)} − adjustments ${formatCents(casTotal)} = ${formatCents(computed)}, CLP04 is ${formatCents(claim.paid)} (difference ${formatCents(difference)})`,
+        `the claim at segment ${claim.origin.segment} does not balance: CLP03 ${formatCents(claim.charge)} − adjustments ${formatCents(casTotal)} = ${formatCents(computed)}, CLP04 is ${formatCents(claim.paid)} (difference ${formatCents(difference)})`,
         file,
         claim.origin,
         'CLP',
       ),
     );
   }
-  return { balanced: diagnostics.length === 0, difference, diagnostics };
+  return { balanced: diagnostics.length === 0 ? 'yes' : 'no', difference, diagnostics };
 }
 
 /** Transaction: Σ CLP04 − Σ PLB = BPR02; plus the BPR zero-payment rule and L6 vs Σ AMT*I. */
 export function checkRemittanceBalance(r: Remittance, l6Total: Cents): BalanceResult {
   const diagnostics: Diagnostic[] = [];
+  const known = r.unreadableAmounts === 0;
   const computed = r.totals.claimPaid - r.totals.providerAdjustments;
   const difference = computed - r.payment.amount;
-  if (difference !== 0) {
+  if (known && difference !== 0) {
     diagnostics.push(
       diag(
         'BALANCE_REMITTANCE',
@@ -90,5 +96,6 @@ export function checkRemittanceBalance(r: Remittance, l6Total: Cents): BalanceRe
       ),
     );
   }
-  return { balanced: difference === 0, difference, diagnostics };
+  if (!known) return { balanced: 'unknown', difference: null, diagnostics };
+  return { balanced: difference === 0 ? 'yes' : 'no', difference, diagnostics };
 }

@@ -3,6 +3,7 @@
 import type { Adjustment, Claim, ProviderAdjustment, Remittance } from '../remit/model.js';
 import { type Cents, formatCents } from '../remit/money.js';
 import { CAS_GROUPS, CLAIM_STATUSES, categorizeOffset, type OffsetCategory, PLB_REASONS } from './codes.js';
+import type { BalanceState } from './balance.js';
 import type { Link } from './link.js';
 import type { Row } from './rows.js';
 
@@ -57,7 +58,8 @@ export function claimServiceDate(c: Claim): string {
   return first ?? '';
 }
 
-export function paymentRow(r: Remittance, balanced: boolean, difference: Cents): Row {
+/** The balanced column: yes, no, or unknown (an amount could not be read); a cut-short remittance is no. */
+export function paymentRow(r: Remittance, balanced: BalanceState, difference: Cents | null): Row {
   let withheld = 0;
   let added = 0;
   for (const a of r.providerAdjustments) {
@@ -82,8 +84,8 @@ export function paymentRow(r: Remittance, balanced: boolean, difference: Cents):
     provider_adjustments: formatCents(r.totals.providerAdjustments),
     withheld: formatCents(withheld),
     added: formatCents(added),
-    balanced: yesNo(balanced),
-    difference: formatCents(difference),
+    balanced,
+    difference: money(difference),
   };
 }
 
@@ -127,7 +129,7 @@ export function offsetRow(r: RemittanceHead, a: OffsetFields, link: Link, escala
   };
 }
 
-export function claimRow(r: Remittance, c: Claim, balanced: boolean, correctsIcn: string, reverses: { traceNumber: string; paymentDate: string } | null = null): Row {
+export function claimRow(r: Remittance, c: Claim, balanced: BalanceState, correctsIcn: string, reverses: { traceNumber: string; paymentDate: string } | null = null): Row {
   let claimCas = 0;
   for (const a of c.adjustments) claimCas += a.amount;
   let serviceCas = 0;
@@ -135,7 +137,7 @@ export function claimRow(r: Remittance, c: Claim, balanced: boolean, correctsIcn
   return {
     file: r.file,
     trace_number: r.trace.number,
-    payer_name: r.payer.name,
+    payer_name: (c.payer ?? r.payer).name,
     pcn: c.patientControlNumber,
     status_code: c.statusCode,
     status: CLAIM_STATUSES[c.statusCode] ?? 'Unknown status',
@@ -151,7 +153,7 @@ export function claimRow(r: Remittance, c: Claim, balanced: boolean, correctsIcn
     interest: money(c.interest),
     reversal: yesNo(c.statusCode === '22'),
     corrects_icn: correctsIcn,
-    balanced: yesNo(balanced),
+    balanced,
     reverses_trace_number: reverses?.traceNumber ?? '',
     reverses_payment_date: reverses?.paymentDate ?? '',
   };

@@ -57,7 +57,13 @@ export interface OffsetToLink {
   reasonCode: string;
   reference: string | null;
   amount: Cents;
+  /** The file and trace number of the remittance the PLB sits in: an FB naming its own check prefers it. */
+  ownFile?: string;
+  ownTrace?: string;
 }
+
+/** How far a chain of corrections (REF*F8 → an ICN that was itself corrected …) is followed. */
+const MAX_CHAIN = 32;
 
 /**
  * A reference matching more claims than this is not an identifier of one claim (a reused patient account
@@ -116,15 +122,41 @@ export class ClaimIndex implements ClaimStore {
 /** The matching rules over any ClaimSource. */
 export class Linker {
   private readonly source: ClaimSource;
+  /** ICN → the ICN at the root of its chain (bounded: cleared when large). */
+  private readonly roots = new Map<string, string>();
 
   constructor(source: ClaimSource) {
     this.source = source;
   }
-  /** A claim and everything chained to it: reversals with its ICN, corrections naming it in REF*F8. */
+
+  /**
+   * A claim and everything chained to it are one claim: an original (ICN A), its reversal, its correction
+   * (ICN B, REF*F8 A), B's reversal and B's correction (ICN C, REF*F8 B) … to any depth, across files and
+   * runs (835-domain.md §4). The family is named by the root of the chain, found by following REF*F8
+   * from any claim carrying the ICN to an ICN that was seen.
+   */
   private family(c: ClaimRef): string {
-    // the root of a chain is the ICN that a REF*F8 points to, or the claim's own ICN
-    if (c.originalReference && this.source.hasClaimIcn(c.originalReference)) return `icn:${c.originalReference}`;
-    return c.icn ? `icn:${c.icn}` : `pcn:${c.pcn}`;
+    const start = c.originalReference && this.source.hasClaimIcn(c.originalReference) ? c.originalReference : c.icn;
+    return start ? `icn:${this.rootOf(start)}` : `pcn:${c.pcn}`;
+  }
+
+  private rootOf(icn: string): string {
+    const cached = this.roots.get(icn);
+    if (cached !== undefined) return cached;
+    const visited = new Set([icn]);
+    let root = icn;
+    for (let step = 0; step < MAX_CHAIN; step++) {
+      const next = this.source
+        .claimsByIcn(root)
+        .map((m) => m.originalReference)
+        .find((ref) => ref !== '' && !visited.has(ref) && this.source.hasClaimIcn(ref));
+      if (next === undefined) break;
+      visited.add(next);
+      root = next;
+    }
+    if (this.roots.size > 100_000) this.roots.clear();
+    for (const v of visited) this.roots.set(v, root);
+    return root;
   }
 
   /** The claim that represents a family: the earliest payment that is not a reversal. */
@@ -180,7 +212,10 @@ export class Linker {
       const rems = this.source.remittancesByTrace(k.value);
       if (rems.length === 0) continue;
       const same = rems.filter((r) => r.payerKey === o.payerKey);
-      const pool = same.length > 0 ? same : rems;
+      let pool = same.length > 0 ? same : rems;
+      // an FB/L6 naming the check it sits in: that remittance, even when another file has the same trace
+      const own = pool.filter((r) => r.file === o.ownFile && r.traceNumber === o.ownTrace);
+      if (pool.length > 1 && own.length === 1) pool = own;
       if (pool.length === 1) return { basis: 'trace_number', claim: null, remittance: pool[0]!, crossPayer: same.length === 0, note: same.length === 0 ? 'cross_payer' : '' };
       return { basis: 'ambiguous', claim: null, remittance: null, crossPayer: false, note: `matches ${pool.length} remittances with trace ${k.value}` };
     }

@@ -137,6 +137,8 @@ export const COLUMNS: Readonly<Record<ReportName, readonly Column[]>> = {
     c('net_cash_impact', 'amount'),
     c('escalated_offsets', 'count'),
     c('escalated_amount', 'amount'),
+    c('unlinked_recoupments', 'count'),
+    c('unlinked_recoupments_amount', 'amount'),
   ],
   balances: [
     c('payer_name'),

@@ -33,6 +33,8 @@ interface PayerTotals {
   lagDays: number;
   lagCount: number;
   escalated: { count: number; amount: Cents };
+  /** Recoupments and deferrals linked to no single claim or remittance (the --fail-on unlinked figure). */
+  unlinkedRecoupments: { count: number; amount: Cents };
 }
 
 const CATEGORY_COLUMN: Record<OffsetCategory, string> = {
@@ -44,6 +46,14 @@ const CATEGORY_COLUMN: Record<OffsetCategory, string> = {
   withholding: 'withholding',
   other: 'other',
 };
+
+/**
+ * Money taken back (recoupment) or owed (deferred_recoupment) that no single claim or remittance explains:
+ * the suspense list. The summary's Unlinked column and --fail-on unlinked both count exactly these.
+ */
+export function isUnlinkedRecoupment(category: OffsetCategory, link: Link): boolean {
+  return (category === 'recoupment' || category === 'deferred_recoupment') && (link.basis === 'none' || link.basis === 'ambiguous');
+}
 
 export class SummaryBuilder {
   private readonly payers = new Map<string, PayerTotals>();
@@ -70,6 +80,7 @@ export class SummaryBuilder {
         lagDays: 0,
         lagCount: 0,
         escalated: { count: 0, amount: 0 },
+        unlinkedRecoupments: { count: 0, amount: 0 },
       };
       this.payers.set(key, t);
     }
@@ -101,6 +112,10 @@ export class SummaryBuilder {
     const bucket = link.basis === 'ambiguous' ? t.ambiguous : link.basis === 'none' ? t.unlinked : t.linked;
     bucket.count++;
     bucket.amount += Math.abs(amount);
+    if (isUnlinkedRecoupment(category, link)) {
+      t.unlinkedRecoupments.count++;
+      t.unlinkedRecoupments.amount += Math.abs(amount);
+    }
     if (category === 'recoupment' && link.claim !== null) {
       const lag = daysBetween(link.claim.paymentDate, offsetDate);
       if (lag !== null) {
@@ -135,6 +150,8 @@ export class SummaryBuilder {
           net_cash_impact: formatCents(-t.providerAdjustments),
           escalated_offsets: String(t.escalated.count),
           escalated_amount: formatCents(t.escalated.amount),
+          unlinked_recoupments: String(t.unlinkedRecoupments.count),
+          unlinked_recoupments_amount: formatCents(t.unlinkedRecoupments.amount),
         };
         for (const [cat, col] of Object.entries(CATEGORY_COLUMN)) row[col] = formatCents(t.byCategory[cat as OffsetCategory]);
         return row;

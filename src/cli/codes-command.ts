@@ -4,10 +4,9 @@
 
 import { z } from 'zod';
 import { CAS_GROUPS, CLAIM_STATUSES, categorizeOffset, loadCarcFile, PLB_REASONS } from '../analysis/codes.js';
-import { RecoupError } from '../diagnostics.js';
-import { type CliIO, writeOut } from './io.js';
+import { type CliIO, type FlagNames, parseCliOptions, writeOut } from './io.js';
 
-const schema = z.object({ carcFile: z.string().min(1).optional(), color: z.boolean().optional() });
+const schema = z.object({ carcFile: z.string().min(1, 'needs a value').optional(), color: z.boolean().optional() });
 
 function plbLine(code: string, text: string): string {
   const pos = categorizeOffset(code, 1);
@@ -16,10 +15,9 @@ function plbLine(code: string, text: string): string {
   return `  ${code.padEnd(4)} ${text}  [${cat}]`;
 }
 
-export async function runCodes(code: string | undefined, raw: unknown, io: CliIO): Promise<number> {
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw new RecoupError('USAGE', parsed.error.issues[0]!.message, { exitCode: 2 });
-  const carc = parsed.data.carcFile ? await loadCarcFile(parsed.data.carcFile) : undefined;
+export async function runCodes(code: string | undefined, raw: unknown, io: CliIO, flags?: FlagNames): Promise<number> {
+  const opts = parseCliOptions(schema, raw, flags);
+  const carc = opts.carcFile ? await loadCarcFile(opts.carcFile) : undefined;
   const out: string[] = [];
   if (code === undefined) {
     out.push('PLB provider adjustment reason codes (PLB03-1, 5010) — a positive amount is withheld from the check, a negative one added:');

@@ -1,5 +1,6 @@
 // The recoup command line: commander program, option validation with zod, and the only place exit codes
-// are decided (0 ok, 1 an input could not be read or was not X12, 2 usage error, 3 --fail-on met).
+// are decided (0 ok, 1 the reports are incomplete: an input could not be read or had an error-level
+// diagnostic, or an output could not be written; 2 usage error; 3 --fail-on met).
 
 import { Command, CommanderError, Option } from 'commander';
 import { z } from 'zod';
@@ -8,7 +9,7 @@ import { inspectFile, type InspectFile } from '../inspect.js';
 import { expandInputs } from '../inputs.js';
 import { formatDiagnostic } from '../report/diagnostics.js';
 import { renderInspectText } from '../report/inspect.js';
-import { type CliIO, makeChalk, processIO, writeOut } from './io.js';
+import { type CliIO, flagNames, makeChalk, parseCliOptions, processIO, writeOut } from './io.js';
 import { VERSION } from '../version.js';
 import { FORMATS, runScan } from './scan-command.js';
 import { runTrace } from './trace-command.js';
@@ -24,13 +25,6 @@ const inspectOptionsSchema = z.object({
 
 function usageError(message: string): RecoupError {
   return new RecoupError('USAGE', message, { exitCode: EXIT.usage });
-}
-
-function parseOptions<T>(schema: z.ZodType<T>, raw: unknown): T {
-  const r = schema.safeParse(raw);
-  if (r.success) return r.data;
-  const issue = r.error.issues[0]!;
-  throw usageError(`invalid value for --${issue.path.join('.')}: ${issue.message}`);
 }
 
 function collect(value: string, previous: string[] | undefined): string[] {
@@ -50,10 +44,12 @@ export function createProgram(io: CliIO, setExit: (code: number) => void): Comma
       'after',
       `
 Exit codes:
-  0  success
-  1  an input could not be read or was not X12 (the other inputs are still processed)
+  0  success (warnings do not change it)
+  1  the reports are incomplete: an input could not be read or was not X12, or an error was found in
+     one (an amount or segment that could not be read, a remittance cut short); the other inputs are
+     still processed. Also: an output or the ledger could not be written
   2  usage error (unknown option, bad value)
-  3  a --fail-on condition was met
+  3  a --fail-on condition was met (1 outranks 3)
 
 Examples:
   recoup scan era.835                    summary and provider-level offsets of a remittance
@@ -98,7 +94,8 @@ Reports (CSV headers / JSON keys are stable):
 Defaults: table shows summary then offsets; --csv writes offsets; --json/ndjson hold summary, payments, offsets.
 A positive adjustment amount was withheld from the check; a negative one was added to it.
 
-Exit codes: 0 success, 1 an input could not be read or was not X12, 2 usage error, 3 a --fail-on
+Exit codes: 0 success (warnings do not change it), 1 the reports are incomplete (an input could not be
+read, or any error-level diagnostic) or an output could not be written, 2 usage error, 3 a --fail-on
 condition was met (1 outranks 3). Data goes to stdout (or -o); diagnostics and the summary line to stderr.
 
 Examples:
@@ -110,8 +107,8 @@ Examples:
   recoup scan inbox/ --csv --report summary,payments,offsets -o reports/
   recoup scan inbox/ --json --report all | jq '.offsets[] | select(.category == "recoupment")'`,
     )
-    .action(async (paths: string[], raw: unknown) => {
-      setExit(await runScan(paths, raw, io));
+    .action(async (paths: string[], raw: unknown, cmd: Command) => {
+      setExit(await runScan(paths, raw, io, flagNames(cmd)));
     });
 
   program
@@ -128,8 +125,8 @@ Examples:
   recoup trace MFC1002 --ledger ~/recoup.db
   recoup trace 2224001000102 --ledger ~/recoup.db --format json > appeal-MFC1002.json`,
     )
-    .action(async (id: string, raw: unknown) => {
-      setExit(await runTrace(id, raw, io));
+    .action(async (id: string, raw: unknown, cmd: Command) => {
+      setExit(await runTrace(id, raw, io, flagNames(cmd)));
     });
 
   program
@@ -146,8 +143,8 @@ Examples:
   recoup codes 45 --carc-file carc.csv
   recoup codes`,
     )
-    .action(async (code: string | undefined, raw: unknown) => {
-      setExit(await runCodes(code, raw, io));
+    .action(async (code: string | undefined, raw: unknown, cmd: Command) => {
+      setExit(await runCodes(code, raw, io, flagNames(cmd)));
     });
 
   program
@@ -160,14 +157,18 @@ Examples:
     .addHelpText(
       'after',
       `
+Lists every diagnostic, including the balance checks recoup scan makes (BALANCE_…).
+Exit codes: 0 no errors (warnings do not change it), 1 a file could not be read or has an error-level
+diagnostic, 2 usage error.
+
 Examples:
   recoup inspect era.835
   recoup inspect fixtures/demo
   cat era.835 | recoup inspect -
   recoup inspect --format json era.835 | jq '.[0].interchanges[0].groups'`,
     )
-    .action(async (paths: string[], raw: unknown) => {
-      const opts = parseOptions(inspectOptionsSchema, raw);
+    .action(async (paths: string[], raw: unknown, cmd: Command) => {
+      const opts = parseCliOptions(inspectOptionsSchema, raw, flagNames(cmd));
       const list = paths.length > 0 ? paths : io.stdinIsTTY ? [] : ['-'];
       if (list.length === 0) throw usageError('no input: give one or more files or directories, or pipe a file into standard input');
       const { inputs, diagnostics } = await expandInputs(list);
@@ -181,7 +182,8 @@ Examples:
       const results: InspectFile[] = [];
       for (const input of inputs) {
         const r = await inspectFile(input, { stdin: io.stdin });
-        if (!r.readable) worst = EXIT.input;
+        // an unreadable file, or any error-level diagnostic in one: what is shown is incomplete
+        if (!r.readable || r.diagnostics.some((d) => d.severity === 'error')) worst = EXIT.input;
         results.push(r);
         if (opts.format === 'text' && !(opts.quiet && r.diagnostics.length === 0)) await writeOut(io.stdout, renderInspectText([r], chalkOut) + '\n');
       }

@@ -1,8 +1,8 @@
 // `recoup scan`: option handling, where each report goes, and the run summary on stderr.
 // Data goes to stdout or -o; diagnostics and the summary line go to stderr.
 
-import { mkdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, rmdir, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { loadCarcFile } from '../analysis/codes.js';
 import { REPORT_NAMES, type ReportName, type Row } from '../analysis/rows.js';
@@ -16,12 +16,26 @@ import { redactRow } from '../report/redact.js';
 import { renderTable } from '../report/table.js';
 import { parseAmount } from '../remit/money.js';
 import { Ledger } from '../ledger/ledger.js';
-import { Scanner } from '../scan.js';
-import { type CliIO, makeChalk, writeOut } from './io.js';
+import { Scanner, type ScanStats } from '../scan.js';
+import { formatCents } from '../remit/money.js';
+import { type CliIO, type FlagNames, makeChalk, parseCliOptions, writeOut } from './io.js';
 import { Progress } from './progress.js';
 
 export const FORMATS = ['table', 'csv', 'json', 'ndjson'] as const;
 export type Format = (typeof FORMATS)[number];
+
+const NEEDS_VALUE = 'needs a value';
+
+/** True for YYYY-MM-DD naming a day that exists (month 1–12, day within the month, leap years), year ≥ 1900. */
+export function isCalendarDate(text: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!m) return false;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (year < 1900 || month < 1 || month > 12 || day < 1) return false;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]!;
+  return day <= days;
+}
 
 export const scanOptionsSchema = z
   .object({
@@ -29,12 +43,12 @@ export const scanOptionsSchema = z
     format: z.enum(FORMATS).optional(),
     csv: z.boolean().optional(),
     json: z.boolean().optional(),
-    output: z.string().min(1).optional(),
-    carcFile: z.string().min(1).optional(),
-    ledger: z.string().min(1).optional(),
+    output: z.string().min(1, NEEDS_VALUE).optional(),
+    carcFile: z.string().min(1, NEEDS_VALUE).optional(),
+    ledger: z.string().min(1, NEEDS_VALUE).optional(),
     asOf: z
       .string()
-      .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD')
+      .refine(isCalendarDate, { error: (issue) => `${JSON.stringify(issue.input)} is not a date; expected a real calendar date YYYY-MM-DD (year 1900 or later), e.g. 2024-03-31` })
       .optional(),
     color: z.boolean(),
     quiet: z.boolean().optional(),
@@ -103,12 +117,39 @@ export function parseReports(values: readonly string[] | undefined, format: Form
   return out;
 }
 
-async function isDirectoryDestination(path: string): Promise<boolean> {
-  if (path.endsWith('/')) return true;
+/** What `-o` names before the run: nothing yet, a directory, or something else (a file, a device). */
+async function destinationKind(path: string): Promise<'missing' | 'directory' | 'other'> {
   try {
-    return (await stat(path)).isDirectory();
-  } catch {
-    return false;
+    return (await stat(path)).isDirectory() ? 'directory' : 'other';
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : 'other';
+  }
+}
+
+/** Why a file cannot be created at `path`, in words: a missing or non-folder parent is named. */
+async function cannotWrite(path: string, err: unknown): Promise<RecoupError> {
+  const code = (err as NodeJS.ErrnoException).code;
+  let why = code ?? (err as Error).message;
+  if (code === 'ENOENT' || code === 'ENOTDIR') {
+    const folder = dirname(path);
+    const kind = await destinationKind(folder);
+    if (kind === 'missing') why = `the folder ${folder} does not exist`;
+    else if (kind === 'other' && code === 'ENOTDIR') why = `${folder} is not a folder`;
+  }
+  return new RecoupError('IO_OUTPUT', `cannot write ${path}: ${why}`, { exitCode: 1 });
+}
+
+/** Removes the folders `mkdir -p` created for this run (from the leaf up to the first one it made), if still empty. */
+async function removeCreatedFolders(leaf: string, firstCreated: string | undefined): Promise<void> {
+  if (firstCreated === undefined) return;
+  const stop = resolve(firstCreated);
+  for (let dir = resolve(leaf); ; dir = dirname(dir)) {
+    try {
+      await rmdir(dir);
+    } catch {
+      return;
+    }
+    if (dir === stop || dirname(dir) === dir) return;
   }
 }
 
@@ -117,6 +158,7 @@ interface Sinks {
   /** Resolves when the outputs have room again; undefined when they have room now (back-pressure). */
   waitForRoom(): Promise<void> | undefined;
   finish(): Promise<void>;
+  /** Abandons every output: temporary files removed, folders this run created removed, targets untouched. */
   abort(): Promise<void>;
 }
 
@@ -137,23 +179,28 @@ async function openSinks(format: Format, reports: ReportName[], opts: ScanCliOpt
 
 async function openSinksRaw(format: Format, reports: ReportName[], opts: ScanCliOptions, io: CliIO): Promise<Sinks> {
   const chalk = makeChalk(opts.color, opts.output === undefined && io.stdoutIsTTY, io.env);
-  const toDir = opts.output !== undefined && (await isDirectoryDestination(opts.output));
+  const kind = opts.output === undefined ? undefined : await destinationKind(opts.output);
+  // several CSV reports and -o names nothing yet: it becomes the directory (created below, once the options are known good)
+  const toDir = opts.output !== undefined && (opts.output.endsWith('/') || kind === 'directory' || (format === 'csv' && reports.length > 1 && kind === 'missing'));
   if (toDir && format !== 'csv') throw usage(`-o ${opts.output} is a directory; a directory takes --format csv (one file per report); give a file name for ${format}`);
   if (format === 'csv' && !toDir && reports.length > 1) {
-    throw usage(`CSV holds one report; ${reports.join(', ')} were asked for — choose one, or give -o <directory> for one file per report`);
+    throw usage(
+      `CSV holds one report; ${reports.join(', ')} were asked for — choose one, or give -o <directory> for one file per report${opts.output !== undefined ? ` (${opts.output} is a file)` : ''}`,
+    );
   }
   const open = async (path: string | undefined): Promise<OutputTarget> => {
     if (path === undefined) return stdoutTarget(io.stdout);
     try {
       return await fileTarget(path);
     } catch (err) {
-      throw new RecoupError('IO_OUTPUT', `cannot write ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { exitCode: 1 });
+      throw await cannotWrite(path, err);
     }
   };
 
   if (format === 'csv') {
+    let firstCreated: string | undefined;
     if (toDir) {
-      await mkdir(opts.output!, { recursive: true }).catch((err: NodeJS.ErrnoException) => {
+      firstCreated = await mkdir(opts.output!, { recursive: true }).catch((err: NodeJS.ErrnoException) => {
         throw new RecoupError('IO_OUTPUT', `cannot create the output directory ${opts.output}: ${err.code ?? err.message}`, { exitCode: 1 });
       });
     }
@@ -165,6 +212,7 @@ async function openSinksRaw(format: Format, reports: ReportName[], opts: ScanCli
       }
     } catch (err) {
       for (const w of writers.values()) await w.target.abort();
+      if (toDir) await removeCreatedFolders(opts.output!, firstCreated);
       throw err;
     }
     const all = [...writers.values()].map((w) => w.writer);
@@ -179,6 +227,7 @@ async function openSinksRaw(format: Format, reports: ReportName[], opts: ScanCli
       },
       abort: async () => {
         for (const w of writers.values()) await w.target.abort();
+        if (toDir) await removeCreatedFolders(opts.output!, firstCreated);
       },
     };
   }
@@ -219,13 +268,8 @@ async function openSinksRaw(format: Format, reports: ReportName[], opts: ScanCli
   };
 }
 
-export async function runScan(paths: string[], raw: unknown, io: CliIO): Promise<number> {
-  const parsed = scanOptionsSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw usage(issue.path.length ? `--${String(issue.path[0])}: ${issue.message}` : issue.message);
-  }
-  const opts = parsed.data;
+export async function runScan(paths: string[], raw: unknown, io: CliIO, flags?: FlagNames): Promise<number> {
+  const opts = parseCliOptions(scanOptionsSchema, raw, flags);
   const format: Format = opts.csv ? 'csv' : opts.json ? 'json' : (opts.format ?? 'table');
   const reports = parseReports(opts.report, format);
   const carc = opts.carcFile !== undefined ? await loadCarcFile(opts.carcFile) : undefined;
@@ -263,10 +307,12 @@ export async function runScan(paths: string[], raw: unknown, io: CliIO): Promise
   let exit = inputProblems.length > 0 ? 1 : 0;
   for (const d of inputProblems) showDiagnostic(d);
 
+  const outputKindBefore = opts.output === undefined ? undefined : await destinationKind(opts.output);
   const ledgerPath = opts.ledger ?? (io.env.RECOUP_LEDGER || undefined);
   if (opts.newOnly && ledgerPath === undefined) throw usage('--new-only needs a ledger (--ledger <file> or RECOUP_LEDGER) to know which files were already read');
   const ledger = ledgerPath !== undefined ? Ledger.open(ledgerPath) : undefined;
   let scanner: Scanner;
+  let nothingRead = false;
   try {
     const sinks = await openSinks(format, reports, opts, io);
     scanner = new Scanner({
@@ -289,7 +335,10 @@ export async function runScan(paths: string[], raw: unknown, io: CliIO): Promise
       }
       progress?.clear();
       scanner.finish();
-      await sinks.finish();
+      // no input could be read (all missing, unreadable or not X12): a header-only report must not replace a good one
+      nothingRead = scanner.stats.unreadableFiles === scanner.stats.files;
+      if (nothingRead && opts.output !== undefined) await sinks.abort();
+      else await sinks.finish();
     } catch (err) {
       await sinks.abort();
       throw err;
@@ -298,12 +347,14 @@ export async function runScan(paths: string[], raw: unknown, io: CliIO): Promise
     ledger?.close();
   }
   const s = scanner.stats;
-  if (s.unreadableFiles > 0) exit = 1;
-  if (s.incompleteRemittances > 0) exit = 1; // a remittance cut short: the reports cannot be complete
+  if (nothingRead && opts.output !== undefined) io.stderr.write(`recoup: nothing was read; ${opts.output} was ${outputKindBefore === 'missing' ? 'not created' : 'left as it was'}\n`);
+  // any error-level diagnostic (an unreadable input, an amount or segment that could not be read, a
+  // remittance cut short…) means the reports are incomplete
+  if (s.unreadableFiles > 0 || s.errors > 0 || s.incompleteRemittances > 0) exit = 1;
   // --fail-on: a policy outcome (exit 3); an input that could not be read (exit 1) outranks it
   const met: string[] = [];
   if (failOn.has('unbalanced') && s.balanceFailures > 0) met.push(`unbalanced: ${s.unbalancedRemittances} remittance(s) and ${s.balanceFailures} balance check(s) failed`);
-  if (failOn.has('unlinked') && s.unlinkedRecoupments > 0) met.push(`unlinked: ${s.unlinkedRecoupments} recoupment(s) or deferral(s) not linked to one claim`);
+  if (failOn.has('unlinked') && s.unlinkedRecoupments > 0) met.push(`unlinked: ${s.unlinkedRecoupments} recoupment(s) or deferral(s) not linked to one claim${unlinkedLines(s)}`);
   if (failOn.has('escalated') && s.escalatedOffsets > 0) met.push(`escalated: ${s.escalatedOffsets} offset(s) over the --escalate-over amount`);
   if (failOn.has('warnings') && s.warnings + s.errors > 0) met.push(`warnings: ${s.warnings} warning(s), ${s.errors} error(s)`);
   for (const m of met) io.stderr.write(`recoup: --fail-on ${m}\n`);
@@ -312,7 +363,9 @@ export async function runScan(paths: string[], raw: unknown, io: CliIO): Promise
   if (!opts.quiet) {
     io.stderr.write(
       `recoup: ${s.files} file${s.files === 1 ? '' : 's'}${s.unreadableFiles ? ` (${s.unreadableFiles} not read)` : ''}, ` +
-        `${s.remittances} remittance${s.remittances === 1 ? '' : 's'} (${s.balancedRemittances} balanced, ${s.unbalancedRemittances} unbalanced), ` +
+        `${s.remittances} remittance${s.remittances === 1 ? '' : 's'} (${s.balancedRemittances} balanced, ${s.unbalancedRemittances} unbalanced` +
+        `${s.unknownBalanceRemittances ? `, ${s.unknownBalanceRemittances} unknown (an amount could not be read)` : ''}), ` +
+        `${s.duplicateRemittances ? `${s.duplicateRemittances} duplicate remittance${s.duplicateRemittances === 1 ? '' : 's'} counted once, ` : ''}` +
         `${s.claims} claim${s.claims === 1 ? '' : 's'}, ${s.offsets} provider-level offset${s.offsets === 1 ? '' : 's'}` +
         `${s.skippedKnownFiles ? `, ${s.skippedKnownFiles} file${s.skippedKnownFiles === 1 ? '' : 's'} already in the ledger skipped` : ''}` +
         `${escalateOver !== undefined ? `, ${s.escalatedOffsets} escalated` : ''}` +
@@ -322,6 +375,15 @@ export async function runScan(paths: string[], raw: unknown, io: CliIO): Promise
     );
   }
   return exit;
+}
+
+/** Each offset of the suspense list on its own line: where it is, what it is (no patient data). */
+function unlinkedLines(s: ScanStats): string {
+  const lines = s.unlinkedList.map(
+    (o) => `\n  ${o.file}  trace ${o.traceNumber || '(none)'}  ${o.reasonCode}  reference ${o.reference || '(none)'}  ${formatCents(o.amount)}  ${o.basis === 'ambiguous' ? 'ambiguous' : 'no claim found'}`,
+  );
+  const more = s.unlinkedRecoupments - s.unlinkedList.length;
+  return `:${lines.join('')}${more > 0 ? `\n  … and ${more} more (see the offsets report)` : ''}`;
 }
 
 /** "837 ×1, 999 ×2" */

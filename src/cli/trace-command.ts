@@ -8,18 +8,16 @@ import { Ledger } from '../ledger/ledger.js';
 import { formatMoney, parseAmount } from '../remit/money.js';
 import { neutralizeCell } from '../report/csv.js';
 import { TRACE_COLUMNS, traceClaim } from '../trace.js';
-import { type CliIO, makeChalk, writeOut } from './io.js';
+import { type CliIO, type FlagNames, makeChalk, parseCliOptions, writeOut } from './io.js';
 
 const traceOptionsSchema = z.object({
-  ledger: z.string().min(1).optional(),
+  ledger: z.string().min(1, 'needs a value').optional(),
   format: z.enum(['table', 'json', 'csv']).optional(),
   color: z.boolean(),
 });
 
-export async function runTrace(id: string, raw: unknown, io: CliIO): Promise<number> {
-  const parsed = traceOptionsSchema.safeParse(raw);
-  if (!parsed.success) throw new RecoupError('USAGE', parsed.error.issues[0]!.message, { exitCode: 2 });
-  const opts = parsed.data;
+export async function runTrace(id: string, raw: unknown, io: CliIO, flags?: FlagNames): Promise<number> {
+  const opts = parseCliOptions(traceOptionsSchema, raw, flags);
   const path = opts.ledger ?? (io.env.RECOUP_LEDGER || undefined);
   if (path === undefined) throw new RecoupError('USAGE', 'recoup trace reads the ledger: give --ledger <file> (or set RECOUP_LEDGER)', { exitCode: 2 });
   const { existsSync } = await import('node:fs');

@@ -9,8 +9,9 @@ import { RecoupError } from '../diagnostics.js';
 import type { ClaimRef, ClaimSource, Link, RemittanceRef } from '../analysis/link.js';
 import type { Cents } from '../remit/money.js';
 import type { BalanceOffset } from '../analysis/balances.js';
+import { type RemittanceIdentity, samePayment, traceKey } from '../analysis/duplicates.js';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** Test hook (see insertClaim): kill this process after this many claims are inserted; 0 = never. */
 const KILL_AFTER_CLAIMS = Math.max(0, Math.floor(Number(process.env.RECOUP_TEST_KILL_AFTER_CLAIMS ?? 0)) || 0);
@@ -70,6 +71,27 @@ const MIGRATIONS: Record<number, string> = {
     );
     CREATE INDEX offsets_reference ON offsets(reference);
     CREATE INDEX offsets_linked_claim ON offsets(linked_claim_id);
+  `,
+  // 2: a remittance is the same one when payer, trace, amount and date agree (src/analysis/duplicates.ts),
+  // not when ST02 does: re-sent files get new control numbers, and a reissue under one trace number may
+  // keep ST02 0001. The table is rebuilt without UNIQUE(payer, trace, ST02); ids are kept.
+  2: `
+    CREATE TABLE remittances_v2 (
+      id INTEGER PRIMARY KEY,
+      file_id INTEGER NOT NULL REFERENCES files(id),
+      file_path TEXT NOT NULL,
+      payer_key TEXT NOT NULL,
+      payer_name TEXT NOT NULL,
+      trace_number TEXT NOT NULL,
+      transaction_control TEXT NOT NULL,
+      payment_date TEXT NOT NULL,
+      paid INTEGER NOT NULL
+    );
+    INSERT INTO remittances_v2 SELECT id, file_id, file_path, payer_key, payer_name, trace_number, transaction_control, payment_date, paid FROM remittances;
+    DROP TABLE remittances;
+    ALTER TABLE remittances_v2 RENAME TO remittances;
+    CREATE INDEX remittances_trace ON remittances(trace_number);
+    CREATE INDEX remittances_payer_trace ON remittances(payer_key, trace_number);
   `,
 };
 
@@ -165,8 +187,10 @@ export class Ledger implements ClaimSource {
       throw ledgerError('LEDGER_TOO_NEW', `ledger ${this.path} has schema version ${version}; this recoup knows up to ${SCHEMA_VERSION} — upgrade recoup`);
     }
     this.db.pragma('journal_mode = WAL');
-    this.db.pragma('foreign_keys = ON');
     this.db.pragma('synchronous = NORMAL');
+    // foreign keys go on after the migrations: rebuilding a table others refer to (v2) needs them off
+    // (better-sqlite3 turns them on by default, and the pragma cannot change inside a transaction)
+    this.db.pragma('foreign_keys = OFF');
     for (let v = version + 1; v <= SCHEMA_VERSION; v++) {
       this.db.exec('BEGIN IMMEDIATE');
       try {
@@ -182,6 +206,7 @@ export class Ledger implements ClaimSource {
         throw err;
       }
     }
+    this.db.pragma('foreign_keys = ON');
   }
 
   close(): void {
@@ -206,12 +231,17 @@ export class Ledger implements ClaimSource {
     return Number(r.lastInsertRowid);
   }
 
-  /** Returns the new remittance id, or null when (payer, trace, ST02) is already recorded. */
-  insertRemittance(fileId: number, r: { file: string; payerKey: string; payerName: string; traceNumber: string; transactionControl: string; paymentDate: string; paid: Cents }): number | null {
-    const exists = this.db
-      .prepare('SELECT id FROM remittances WHERE payer_key = ? AND trace_number = ? AND transaction_control = ?')
-      .get(r.payerKey, r.traceNumber, r.transactionControl);
-    if (exists !== undefined) return null;
+  /**
+   * Returns the new remittance id, or null when the same payment is already recorded — the rule of
+   * src/analysis/duplicates.ts (payer, trace, amount, date), the one a run uses for REMIT_DUPLICATE.
+   */
+  insertRemittance(fileId: number, r: RemittanceIdentity & { file: string; payerName: string; transactionControl: string }): number | null {
+    if (traceKey(r) !== null) {
+      const recorded = this.db
+        .prepare('SELECT payer_key AS payerKey, trace_number AS traceNumber, paid, payment_date AS paymentDate FROM remittances WHERE payer_key = ? AND trace_number = ?')
+        .all(r.payerKey, r.traceNumber) as RemittanceIdentity[];
+      if (recorded.some((x) => samePayment(x, r))) return null;
+    }
     const res = this.db
       .prepare('INSERT INTO remittances (file_id, file_path, payer_key, payer_name, trace_number, transaction_control, payment_date, paid) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
       .run(fileId, r.file, r.payerKey, r.payerName, r.traceNumber, r.transactionControl, r.paymentDate, r.paid);

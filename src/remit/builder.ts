@@ -39,6 +39,13 @@ export class RemittanceBuilder {
   private warnings = 0;
   private lastDateText = '';
   private lastDateIso: string | null = null;
+  /** Where BPR was (for the BPR16 fallback message). */
+  private bprOrigin: { segment: number; byteOffset: number } | null = null;
+  /** A second N1*PR / N1*PE after the first: the party claims read from here on belong to. */
+  private claimPayer: Party | null = null;
+  private claimPayee: Party | null = null;
+  /** Every identifier the payee is known by in 1000B (N104, each REF02), for the PLB01 check. */
+  private readonly payeeIds = new Set<string>();
 
   constructor(options: BuilderOptions) {
     this.options = options;
@@ -51,6 +58,10 @@ export class RemittanceBuilder {
     this.service = null;
     this.sawBpr = false;
     this.sawTrn = false;
+    this.bprOrigin = null;
+    this.claimPayer = null;
+    this.claimPayee = null;
+    this.payeeIds.clear();
     this.errors = 0;
     this.warnings = 0;
     const version = this.remit.version || info.interchange?.version || '';
@@ -68,7 +79,11 @@ export class RemittanceBuilder {
       this.closeLoops(opener.depth);
       this.loops.push({ id: opener.opens, depth: opener.depth });
     }
-    if (handlers === undefined) return; // a segment nothing reads (N3, PER, MOA …) is never split
+    if (handlers === undefined) {
+      // a segment nothing reads (N3, PER, MOA …) is never split; one the 835 does not define is said
+      if (!KNOWN_835_SEGMENTS.has(seg.id)) this.report('REMIT_UNKNOWN_SEGMENT', `segment ${seg.id} is not an 835 segment; ignored`, seg);
+      return;
+    }
     const handler = handlers.get(this.loops[this.loops.length - 1]!.id);
     if (handler !== undefined) handler(this, seg);
   }
@@ -78,7 +93,22 @@ export class RemittanceBuilder {
     const r = this.remit!;
     r.segmentCount = end.segmentCount;
     r.closed = end.closed;
-    if (!this.sawBpr) this.report('REMIT_MISSING_SEGMENT', `remittance ST ${r.transactionControl} has no BPR segment: the payment amount is unknown`, undefined, r.origin);
+    if (!this.sawBpr) {
+      r.unreadableAmounts++;
+      this.report('REMIT_MISSING_SEGMENT', `remittance ST ${r.transactionControl} has no BPR segment: the payment amount is unknown`, undefined, r.origin);
+    } else if (r.payment.date === null) {
+      // the payment date is BPR16; without it the production date is the nearest thing (said, not silent)
+      const where = this.bprOrigin ?? r.origin;
+      const d = makeDiagnostic(
+        'REMIT_NO_PAYMENT_DATE',
+        r.productionDate !== null
+          ? `remittance ST ${r.transactionControl}: BPR16 (payment date) is empty or invalid; the production date DTM*405 is used as the payment date`
+          : `remittance ST ${r.transactionControl}: no payment date (BPR16 and DTM*405 are empty or invalid)`,
+        { file: this.options.file, segment: where.segment, byteOffset: where.byteOffset, segmentId: 'BPR', element: 'BPR16' },
+      );
+      this.warnings++;
+      this.options.onDiagnostic?.(d);
+    }
     if (!this.sawTrn) this.report('REMIT_MISSING_SEGMENT', `remittance ST ${r.transactionControl} has no TRN segment: the check/EFT trace number is unknown`, undefined, r.origin);
     r.errors = this.errors;
     r.warnings = this.warnings;
@@ -140,26 +170,97 @@ export class RemittanceBuilder {
   get version5010(): boolean {
     return this.is5010;
   }
-  markBpr(): void {
+
+  /**
+   * N1*PR (1000A) or N1*PE (1000B). The first one names the remittance's party. A second one (several
+   * payees in one remittance, or a payer loop repeated after the claims) does not overwrite it: it is said,
+   * and the claims read after it carry it (Claim.payer / Claim.payee).
+   */
+  party(seg: Segment, which: 'payer' | 'payee'): void {
+    const r = this.remittance;
+    const first = r[which];
+    if (first.name === '' && first.id === '' && r.claimCount === 0 && this.claim === null) {
+      readParty(seg, first);
+      if (which === 'payee' && first.id !== '') this.payeeIds.add(first.id);
+      return;
+    }
+    const next: Party = { name: '', idQualifier: '', id: '', additionalId: '' };
+    readParty(seg, next);
+    if (which === 'payer') this.claimPayer = next;
+    else {
+      this.claimPayee = next;
+      if (next.id !== '') this.payeeIds.add(next.id);
+    }
+    this.report(
+      'REMIT_SECOND_PARTY',
+      `a second ${which} (N1*${which === 'payer' ? 'PR' : 'PE'}) in remittance ST ${r.transactionControl}: the remittance keeps the first; claims after this one are reported under the new ${which}`,
+      seg,
+      undefined,
+      'N101',
+    );
+  }
+
+  /** The payer / payee a new claim is read under, when it differs from the remittance's. */
+  claimParties(): { payer?: Party; payee?: Party } {
+    return { ...(this.claimPayer ? { payer: this.claimPayer } : {}), ...(this.claimPayee ? { payee: this.claimPayee } : {}) };
+  }
+
+  /** REF in 1000A/1000B: the additional id of the party being read (the second one's, after a repeat). */
+  partyRef(seg: Segment, which: 'payer' | 'payee'): void {
+    const qualifier = el(seg, 1);
+    if (which === 'payee') {
+      if (el(seg, 2) !== '') this.payeeIds.add(kept(seg, 2));
+      if (qualifier !== 'TJ') return;
+      const party = this.claimPayee ?? this.remittance.payee;
+      if (party.additionalId === '') party.additionalId = kept(seg, 2);
+    } else if (qualifier === '2U') {
+      (this.claimPayer ?? this.remittance.payer).additionalId = kept(seg, 2);
+    }
+  }
+
+  /** PLB01 should name the payee (835-domain.md §1.1): an offset for another provider is said, not absorbed silently. */
+  checkPlbProvider(seg: Segment, providerId: string): void {
+    if (this.payeeIds.size === 0 || providerId === '' || this.payeeIds.has(providerId)) return;
+    this.report('PLB_OTHER_PROVIDER', `PLB01 does not match the payee's identifiers (N1*PE N104 or its REF): this adjustment may belong to another provider; attributed to the payee`, seg, undefined, 'PLB01');
+  }
+  markBpr(seg: Segment): void {
     this.sawBpr = true;
+    this.bprOrigin = origin(seg);
   }
   markTrn(): void {
     this.sawTrn = true;
   }
 
   /** Required amount: invalid or missing text is an error and counts as 0. */
-  amount(seg: Segment, index: number, required = true): Cents {
+  amount(seg: Segment, index: number): Cents {
+    return this.readAmount(seg, index) ?? 0;
+  }
+
+  /**
+   * An amount the balancing equations use (BPR02, CLP03/04, SVC02/03, CAS, PLB): when it cannot be read it
+   * counts as 0 *and* makes its claim and remittance's balance unknown (issue #11 §2).
+   */
+  balancingAmount(seg: Segment, index: number): Cents {
+    const cents = this.readAmount(seg, index);
+    if (cents !== null) return cents;
+    if (this.claim !== null) this.claim.unreadableAmounts++;
+    if (this.remit !== null) this.remit.unreadableAmounts++;
+    return 0;
+  }
+
+  /** The amount in cents, or null after reporting why it could not be read. The text stays out of the message (PHI). */
+  private readAmount(seg: Segment, index: number): Cents | null {
     const inPlace = seg.read(index, amountCents); // the usual plain amount, without a substring
     if (inPlace !== null) return inPlace;
     const text = seg.el(index);
     if (text === '') {
-      if (required) this.report('REMIT_BAD_AMOUNT', `${designator(seg.id, index)} is empty; an amount is required`, seg, undefined, designator(seg.id, index));
-      return 0;
+      this.report('REMIT_BAD_AMOUNT', `${designator(seg.id, index)} is empty; an amount is required (counted as 0.00)`, seg, undefined, designator(seg.id, index));
+      return null;
     }
     const parsed = parseAmount(text);
     if (parsed.ok) return parsed.cents;
-    this.report('REMIT_BAD_AMOUNT', `invalid amount ${JSON.stringify(text.slice(0, 30))} in ${designator(seg.id, index)} (${parsed.reason}); counted as 0.00`, seg, undefined, designator(seg.id, index));
-    return 0;
+    this.report('REMIT_BAD_AMOUNT', `${designator(seg.id, index)} is not a valid amount (${parsed.reason}); counted as 0.00`, seg, undefined, designator(seg.id, index));
+    return null;
   }
 
   /** Optional amount: absent → null, invalid → error + null. */
@@ -179,7 +280,7 @@ export class RemittanceBuilder {
       this.lastDateIso = iso;
       return iso;
     }
-    this.report('REMIT_BAD_DATE', `invalid date ${JSON.stringify(text.slice(0, 20))} in ${designator(seg.id, index)}; expected CCYYMMDD`, seg, undefined, designator(seg.id, index));
+    this.report('REMIT_BAD_DATE', `${designator(seg.id, index)} is not a valid date (expected CCYYMMDD from 1800 on)`, seg, undefined, designator(seg.id, index));
     return null;
   }
 
@@ -204,7 +305,7 @@ const el = (seg: Segment, i: number): string => seg.el(i);
 const kept = (seg: Segment, i: number): string => ownString(seg.el(i));
 const origin = (seg: Segment) => ({ segment: seg.number, byteOffset: seg.offset });
 
-function readParty(b: RemittanceBuilder, seg: Segment, party: Party): void {
+function readParty(seg: Segment, party: Party): void {
   party.name = kept(seg, 2);
   party.idQualifier = kept(seg, 3);
   party.id = kept(seg, 4);
@@ -221,23 +322,42 @@ function readCas(b: RemittanceBuilder, seg: Segment, into: Adjustment[]): void {
     const reason = el(seg, ri);
     const amountText = el(seg, ri + 1);
     if (reason === '' && amountText === '') continue;
-    into.push({ group, reason, amount: b.amount(seg, ri + 1), quantity: el(seg, ri + 2), triplet: t + 1, origin: origin(seg) });
+    into.push({ group, reason, amount: b.balancingAmount(seg, ri + 1), quantity: el(seg, ri + 2), triplet: t + 1, origin: origin(seg) });
   }
 }
 
-function splitComponents(seg: Segment, i: number): string[] {
-  return seg.raw(i).split(seg.delimiters.component);
+/**
+ * The component separator a composite (SVC01, PLB03) is written with: ISA16, unless the element does not
+ * contain it but reads as a two-character qualifier followed by another separator character
+ * (`HC>99213` under ISA16 `:`), which is then said and used rather than losing the code silently.
+ */
+function componentSeparatorOf(b: RemittanceBuilder, seg: Segment, index: number, text: string): string {
+  const sep = seg.delimiters.component;
+  if (text.includes(sep) || text.length < 4) return sep;
+  const other = text[2]!;
+  if (!/^[A-Za-z0-9]{2}$/.test(text.slice(0, 2)) || !COMPONENT_CANDIDATES.includes(other) || other === seg.delimiters.element) return sep;
+  b.report(
+    'REMIT_COMPONENT_SEPARATOR',
+    `${designator(seg.id, index)} is a composite written with ${JSON.stringify(other)} where the interchange's component separator (ISA16) is ${JSON.stringify(sep)}; read with ${JSON.stringify(other)}`,
+    seg,
+    undefined,
+    designator(seg.id, index),
+  );
+  return other;
 }
 
+/** Characters seen as component separators in the wild (ISA16), none of which occurs inside a code. */
+const COMPONENT_CANDIDATES = [':', '>', '^', '|', '\\', '!', '<', '}', '@'];
+
 /** SVC01 as qualifier, code and modifiers; the usual `HC:99213` without building a list. */
-function procedure(seg: Segment): { qualifier: string; code: string; modifiers: string[] } {
+function procedure(b: RemittanceBuilder, seg: Segment): { qualifier: string; code: string; modifiers: string[] } {
   const text = seg.raw(1);
-  const sep = seg.delimiters.component;
+  const sep = text.includes(seg.delimiters.component) ? seg.delimiters.component : componentSeparatorOf(b, seg, 1, text);
   const first = text.indexOf(sep);
   if (first !== -1 && text.indexOf(sep, first + 1) === -1 && text.charCodeAt(0) > 0x20 && text.charCodeAt(text.length - 1) > 0x20) {
     return { qualifier: text.slice(0, first), code: text.slice(first + 1), modifiers: [] };
   }
-  const proc = splitComponents(seg, 1);
+  const proc = text.split(sep);
   return {
     qualifier: (proc[0] ?? '').trim(),
     code: (proc[1] ?? '').trim(),
@@ -251,10 +371,10 @@ function procedure(seg: Segment): { qualifier: string; code: string; modifiers: 
 const HANDLERS: Record<string, Partial<Record<LoopId, Handler>>> = {
   BPR: {
     header: (b, seg) => {
-      b.markBpr();
+      b.markBpr(seg);
       const p = b.remittance.payment;
       p.handlingCode = el(seg, 1);
-      p.amount = b.amount(seg, 2);
+      p.amount = b.balancingAmount(seg, 2);
       p.creditDebit = el(seg, 3);
       p.method = el(seg, 4);
       p.format = el(seg, 5);
@@ -290,16 +410,12 @@ const HANDLERS: Record<string, Partial<Record<LoopId, Handler>>> = {
     },
   },
   N1: {
-    '1000A': (b, seg) => readParty(b, seg, b.remittance.payer),
-    '1000B': (b, seg) => readParty(b, seg, b.remittance.payee),
+    '1000A': (b, seg) => b.party(seg, 'payer'),
+    '1000B': (b, seg) => b.party(seg, 'payee'),
   },
   REF: {
-    '1000A': (b, seg) => {
-      if (el(seg, 1) === '2U') b.remittance.payer.additionalId = kept(seg, 2);
-    },
-    '1000B': (b, seg) => {
-      if (el(seg, 1) === 'TJ' && b.remittance.payee.additionalId === '') b.remittance.payee.additionalId = kept(seg, 2);
-    },
+    '1000A': (b, seg) => b.partyRef(seg, 'payer'),
+    '1000B': (b, seg) => b.partyRef(seg, 'payee'),
     '2100': (b, seg) => {
       if (el(seg, 1) === 'F8') b.currentClaim!.originalReference = el(seg, 2);
     },
@@ -312,8 +428,8 @@ const HANDLERS: Record<string, Partial<Record<LoopId, Handler>>> = {
       b.currentClaim = {
         patientControlNumber: el(seg, 1),
         statusCode: el(seg, 2),
-        charge: b.amount(seg, 3),
-        paid: b.amount(seg, 4),
+        charge: 0,
+        paid: 0,
         patientResponsibility: b.optionalAmount(seg, 5),
         filingIndicator: el(seg, 6),
         payerClaimControlNumber: el(seg, 7),
@@ -329,8 +445,14 @@ const HANDLERS: Record<string, Partial<Record<LoopId, Handler>>> = {
         interest: null,
         adjustments: [],
         services: [],
+        unreadableAmounts: 0,
+        ...b.claimParties(),
         origin: origin(seg),
       };
+      // read once the claim is open, so an unreadable CLP03/CLP04 counts against it
+      const c = b.currentClaim!;
+      c.charge = b.balancingAmount(seg, 3);
+      c.paid = b.balancingAmount(seg, 4);
     },
   },
   CAS: {
@@ -362,13 +484,13 @@ const HANDLERS: Record<string, Partial<Record<LoopId, Handler>>> = {
   },
   SVC: {
     '2110': (b, seg) => {
-      const proc = procedure(seg);
+      const proc = procedure(b, seg);
       b.currentService = {
         procedureQualifier: proc.qualifier,
         procedureCode: proc.code,
         modifiers: proc.modifiers,
-        charge: b.amount(seg, 2),
-        paid: b.amount(seg, 3),
+        charge: b.balancingAmount(seg, 2),
+        paid: b.balancingAmount(seg, 3),
         revenueCode: el(seg, 4),
         units: el(seg, 5),
         serviceDate: null,
@@ -385,6 +507,7 @@ const HANDLERS: Record<string, Partial<Record<LoopId, Handler>>> = {
       const r = b.remittance;
       r.plbSegments++;
       const providerId = kept(seg, 1);
+      b.checkPlbProvider(seg, providerId);
       const fiscalPeriodDate = b.date(seg, 2);
       // PLB03/04 … PLB13/14: (adjustment identifier, amount) pairs; read every pair present.
       const last = seg.size - 1;
@@ -392,7 +515,7 @@ const HANDLERS: Record<string, Partial<Record<LoopId, Handler>>> = {
         const idText = seg.raw(i);
         const amountText = seg.el(i + 1);
         if (idText.trim() === '' && amountText === '') continue;
-        const parts = idText.split(seg.delimiters.component);
+        const parts = idText.split(componentSeparatorOf(b, seg, i, idText));
         const reasonCode = ownString((parts[0] ?? '').trim());
         const reference = parts.length > 1 ? ownString(parts.slice(1).join(seg.delimiters.component)) : null;
         if (reasonCode === '' || amountText === '') {
@@ -405,7 +528,7 @@ const HANDLERS: Record<string, Partial<Record<LoopId, Handler>>> = {
           );
           continue;
         }
-        const amount = b.amount(seg, i + 1);
+        const amount = b.balancingAmount(seg, i + 1);
         if (amount === 0 && b.version5010 && parseAmount(amountText).ok) {
           b.report('REMIT_ZERO_PLB', `PLB adjustment ${reasonCode} of 0.00 in ${designator('PLB', i + 1)} (not allowed in 5010)`, seg, undefined, designator('PLB', i + 1));
         }
@@ -428,6 +551,8 @@ const HANDLERS: Record<string, Partial<Record<LoopId, Handler>>> = {
 /** HANDLERS as maps, for one lookup per segment. */
 const HANDLER_MAP = new Map(Object.entries(HANDLERS).map(([id, byLoop]) => [id, new Map(Object.entries(byLoop) as Array<[LoopId, Handler]>)]));
 const OPENER_IDS = new Set(LOOP_OPENERS.map((o) => o.segment));
+/** Every segment id the 835 (4010 and 5010) defines inside ST…SE; anything else is said, not dropped silently. */
+const KNOWN_835_SEGMENTS = new Set(['ST', 'SE', 'BPR', 'TRN', 'CUR', 'REF', 'DTM', 'N1', 'N2', 'N3', 'N4', 'PER', 'RDM', 'LX', 'TS3', 'TS2', 'CLP', 'CAS', 'NM1', 'MIA', 'MOA', 'AMT', 'QTY', 'SVC', 'LQ', 'PLB']);
 
 function excerptOf(seg: Segment): string {
   const text = seg.elements.join(seg.delimiters.element);
@@ -442,7 +567,8 @@ function isRealDate(iso: string): boolean {
   const y = Number(iso.slice(0, 4));
   const m = Number(iso.slice(5, 7));
   const d = Number(iso.slice(8, 10));
-  if (m < 1 || m > 12 || d < 1) return false;
+  // no 835 date is before 1800 (DTM*405*11111111 is a placeholder, not the year 1111)
+  if (y < 1800 || m < 1 || m > 12 || d < 1) return false;
   const days = [31, y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]!;
   return d <= days;
 }
@@ -468,6 +594,7 @@ function emptyRemittance(file: string, info: TransactionInfo): Remittance {
     providerAdjustments: [],
     plbSegments: 0,
     totals: { claimCharge: 0, claimPaid: 0, grossClaimPaid: 0, patientResponsibility: 0, providerAdjustments: 0, claimInterest: 0, claimAdjustments: 0 },
+    unreadableAmounts: 0,
     segmentCount: 0,
     closed: true,
     errors: 0,

@@ -127,6 +127,14 @@ export interface Claim {
   /** Claim-level (2100) CAS. */
   adjustments: Adjustment[];
   services: ServiceLine[];
+  /**
+   * Balancing amounts of this claim (CLP03, CLP04, SVC02, SVC03, CAS) that could not be read: while this is
+   * above 0 the claim cannot be known to balance (issue #11: never a reassuring "balanced" on a guess).
+   */
+  unreadableAmounts: number;
+  /** Set when a second N1*PR/N1*PE appeared before this claim: the payer or payee it was read under. */
+  payer?: Party;
+  payee?: Party;
   origin: Origin;
 }
 
@@ -197,6 +205,11 @@ export interface Remittance {
   segmentCount: number;
   /** False when the SE trailer was missing. */
   closed: boolean;
+  /**
+   * Balancing amounts anywhere in the remittance (BPR02, the claims', PLB amounts) that could not be read,
+   * plus 1 when BPR is missing: while above 0 the remittance's balance is unknown, never "balanced".
+   */
+  unreadableAmounts: number;
   /** How many error and warning diagnostics this remittance's content produced (bad amounts, missing BPR …). */
   errors: number;
   warnings: number;

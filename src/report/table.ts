@@ -44,7 +44,8 @@ const TABLES: Partial<Record<ReportName, { title: string; columns: TableColumn[]
       { label: 'Other adj.', value: otherAdjustments, kind: 'amount', total: true },
       { label: 'Paid', value: 'paid', kind: 'amount', total: true },
       { label: 'Unbalanced', value: 'unbalanced', kind: 'count', total: true, tone: (_r, v) => (v !== '0' ? 'bad' : null) },
-      { label: 'Unlinked', value: 'unlinked_offsets', kind: 'count', total: true, tone: (_r, v) => (v !== '0' && v !== '' ? 'bad' : null) },
+      // the suspense figure --fail-on unlinked uses: money taken or owed with no single claim (issue #11 §4)
+      { label: 'Unlinked', value: 'unlinked_recoupments', kind: 'count', total: true, tone: (_r, v) => (v !== '0' && v !== '' ? 'bad' : null) },
     ],
   },
   balances: {

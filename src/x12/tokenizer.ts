@@ -374,7 +374,13 @@ export class SegmentTokenizer {
       if (!eof && window.length < 4096) return false; // wait: the terminator may still come
       if (window.includes('\n')) segment = '\n';
     }
-    const component = element === ':' ? '>' : DEFAULT_DELIMITERS.component;
+    let component = element === ':' ? '>' : DEFAULT_DELIMITERS.component;
+    // With no ISA16 to say it, the composites show it: `SVC*HC>99213`, `PLB*…*WO>REF123` (issue #11 §4)
+    const seen = inferComponent(window, element, segment);
+    if (seen !== null && seen !== component) {
+      component = seen;
+      this.report('X12_COMPONENT_INFERRED', `no ISA: the component separator ${JSON.stringify(seen)} was inferred from the composites (SVC01, PLB03) instead of the default ${JSON.stringify(DEFAULT_DELIMITERS.component)}`, this.base + at, undefined, 'ST');
+    }
     this.setDelimiters({ element, component, repetition: null, segment });
     return true;
   }
@@ -513,5 +519,27 @@ function sniffBinary(buf: Buffer): string | null {
   if (buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) return 'a gzip-compressed file';
   const n = Math.min(buf.length, 512);
   for (let i = 0; i < n; i++) if (buf[i] === 0) return 'a binary file';
+  return null;
+}
+
+/** Characters used as component separators (ISA16) in the wild; none occurs inside a code. */
+const COMPONENT_CANDIDATES = ':>^|\\!<}@';
+
+/**
+ * The component separator a bare transaction's composites use: the character after a two-character
+ * qualifier in SVC01 (`HC>99213`) or a reason code in PLB03 (`WO>REF`); null when none is seen.
+ */
+export function inferComponent(window: string, element: string, segment: string): string | null {
+  for (const seg of window.split(segment)) {
+    const id = seg.trimStart().slice(0, 3).toUpperCase();
+    let composites: string[] = [];
+    const els = seg.trimStart().split(element);
+    if (id === 'SVC') composites = [els[1] ?? ''];
+    else if (id === 'PLB') composites = els.filter((_, i) => i >= 3 && i % 2 === 1);
+    for (const c of composites) {
+      const ch = c.charAt(2);
+      if (c.length > 3 && /^[A-Za-z0-9]{2}$/.test(c.slice(0, 2)) && ch !== element && ch !== segment && COMPONENT_CANDIDATES.includes(ch)) return ch;
+    }
+  }
   return null;
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -55,12 +55,74 @@ describe('recoup inspect (real binary)', () => {
   });
 
   it('output cut short by `| head -1` ends quietly; a full disk is a clear error', () => {
-    const piped = spawnSync('sh', ['-c', `"${process.execPath}" bin/recoup.js inspect fixtures/demo fixtures/public | head -1`], { cwd: ROOT, encoding: 'utf8' });
+    const piped = spawnSync('sh', ['-c', `"${process.execPath}" bin/recoup.js inspect fixtures/demo fixtures/corpus | head -1`], { cwd: ROOT, encoding: 'utf8' });
     expect(piped.stdout).toBe('fixtures/demo/01-acme-2024-01-05.835  940 bytes, 32 segments, 1 remittance\n');
     expect(piped.stderr).toBe('');
     const full = spawnSync('sh', ['-c', `"${process.execPath}" bin/recoup.js inspect fixtures/demo > /dev/full`], { cwd: ROOT, encoding: 'utf8' });
     expect(full.status).toBe(1);
     expect(full.stderr).toBe('recoup: error IO_OUTPUT: cannot write the output: ENOSPC\n');
+  });
+
+  it('reports the balance checks scan makes, with exact codes and positions (text)', () => {
+    const r = recoup(['inspect', 'fixtures/cases/unbalanced.835']);
+    expect(r.code).toBe(0); // warnings only
+    expect(r.stdout).not.toContain('no diagnostics');
+    const lines = r.stdout.split('\n').filter((l) => /^ {2}segment /.test(l));
+    expect(lines.map((l) => l.replace(/(BALANCE_\w+):.*/, '$1'))).toEqual([
+      '  segment 13 SVC, byte 455: warning BALANCE_SERVICE',
+      '  segment 10 CLP, byte 380: warning BALANCE_CLAIM',
+      '  segment 3 ST, byte 170: warning BALANCE_REMITTANCE',
+      '  segment 3 ST, byte 170: warning BALANCE_INTEREST',
+    ]);
+    expect(r.stdout).toContain('warning BALANCE_REMITTANCE: remittance ST 113 (trace BAD0113) does not balance');
+    expect(r.stdout).toContain('(difference -18.00)');
+  });
+
+  it('reports the balance checks as data (JSON)', () => {
+    const r = recoup(['inspect', '--format', 'json', 'fixtures/cases/unbalanced.835']);
+    expect(r.code).toBe(0);
+    const [file] = JSON.parse(r.stdout);
+    expect(file.diagnostics.map((d: Record<string, unknown>) => [d.code, d.severity, d.segment, d.byteOffset, d.segmentId, d.file])).toEqual([
+      ['BALANCE_SERVICE', 'warning', 13, 455, 'SVC', 'fixtures/cases/unbalanced.835'],
+      ['BALANCE_CLAIM', 'warning', 10, 380, 'CLP', 'fixtures/cases/unbalanced.835'],
+      ['BALANCE_REMITTANCE', 'warning', 3, 170, 'ST', 'fixtures/cases/unbalanced.835'],
+      ['BALANCE_INTEREST', 'warning', 3, 170, 'ST', 'fixtures/cases/unbalanced.835'],
+    ]);
+  });
+
+  it('--quiet still shows a file whose only findings are balance failures', () => {
+    const r = recoup(['inspect', '--quiet', 'fixtures/demo', 'fixtures/cases/unbalanced.835']);
+    expect(r.stdout).not.toContain('fixtures/demo/');
+    expect(r.stdout).toContain('fixtures/cases/unbalanced.835');
+  });
+
+  it('lists the same per-file diagnostics as scan, in the same order (demo and case files)', () => {
+    // findings only scan makes: a remittance read twice in the run, a PLB code outside 5010
+    const runLevel = /(REMIT_DUPLICATE|REMIT_TRACE_REUSED|PLB_UNKNOWN_CODE):/;
+    const files = ['fixtures/demo', 'fixtures/cases'].flatMap((d) => readdirSync(join(ROOT, d)).filter((f) => f.endsWith('.835')).map((f) => `${d}/${f}`));
+    expect(files.length).toBeGreaterThan(10);
+    const scanned = recoup(['scan', ...files, '--csv', '--verbose']).stderr.split('\n');
+    const inspectedText = recoup(['inspect', ...files]).stdout.split('\n');
+    let compared = 0;
+    for (const f of files) {
+      const scan = scanned.filter((l) => l.startsWith(`${f}: `) && !runLevel.test(l)).map((l) => l.slice(f.length + 2));
+      const start = inspectedText.findIndex((l) => l.startsWith(`${f}  `));
+      const end = inspectedText.findIndex((l, i) => i > start && l === '');
+      const inspected = inspectedText.slice(start, end).filter((l) => /^ {2}(segment \d|byte \d|(error|warning|info) [A-Z0-9_]+:)/.test(l)).map((l) => l.slice(2));
+      expect(inspected, f).toEqual(scan);
+      compared += scan.length;
+    }
+    expect(compared).toBeGreaterThanOrEqual(4);
+  });
+
+  it('a file with an error-level diagnostic: exit 1, the error listed', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'recoup-'));
+    const f = join(dir, 'bad.835');
+    writeFileSync(f, readFileSync(join(ROOT, 'fixtures/demo/04-acme-2024-03-15.835'), 'latin1').replace('*L6*-3.25~', '*L6~'));
+    const r = recoup(['inspect', f, 'fixtures/demo/01-acme-2024-01-05.835']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('  segment 20 PLB, byte 680, PLB05: error REMIT_PLB_INCOMPLETE');
+    expect(r.stdout).toContain('  segment 3 ST, byte 168: warning BALANCE_REMITTANCE');
   });
 
   it('usage errors exit 2', () => {

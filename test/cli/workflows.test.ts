@@ -31,7 +31,8 @@ describe('exit codes and --fail-on', () => {
     ['warnings met', ['fixtures/cases/unbalanced.835', '--fail-on', 'warnings'], 3],
     ['warnings not met', ['fixtures/demo', '--fail-on', 'warnings,unbalanced'], 0],
     ['an unreadable input outranks --fail-on', ['fixtures/cases/unbalanced.835', '/nonexistent.835', '--fail-on', 'unbalanced'], 1],
-  ])('%s → exit %i', (_name, args, code) => {
+    ['warnings only (four balance warnings) keep exit 0', ['fixtures/cases/unbalanced.835'], 0],
+  ])('%s: %j → exit %i', (_name, args, code) => {
     const r = recoup(['scan', ...args, '--csv']);
     expect(r.code).toBe(code);
     if (code === 3) expect(r.stderr).toMatch(/recoup: --fail-on \w+: /);
@@ -50,6 +51,62 @@ describe('exit codes and --fail-on', () => {
     expect(r.stdout).toBe('');
   });
 });
+
+describe('an error-level diagnostic means the reports are incomplete: exit 1', () => {
+  const demo = (name: string): string => readFileSync(join(ROOT, 'fixtures/demo', name), 'latin1');
+  /** A demo file with one change, written to a temporary folder. */
+  const damaged = (name: string, from: string, to: string): string => {
+    const text = demo(name);
+    expect(text).toContain(from);
+    const path = join(tmp(), name);
+    writeFileSync(path, text.replace(from, to), 'latin1');
+    return path;
+  };
+  const cases: Array<[string, () => string, string, string]> = [
+    ['an amount that is not a number (CLP04 2O0)', () => damaged('01-acme-2024-01-05.835', 'CLP*MFC1001*1*250*200', 'CLP*MFC1001*1*250*2O0'), 'REMIT_BAD_AMOUNT', 'segment 13 CLP, byte 457, CLP04: error REMIT_BAD_AMOUNT'],
+    ['a remittance without TRN', () => damaged('04-acme-2024-03-15.835', 'TRN*1*ACH100100102*1999999999~', ''), 'REMIT_MISSING_SEGMENT', 'segment 3 ST, byte 168: error REMIT_MISSING_SEGMENT'],
+    ['a PLB reason code without its amount', () => damaged('04-acme-2024-03-15.835', '*L6*-3.25~', '*L6~'), 'REMIT_PLB_INCOMPLETE', 'segment 20 PLB, byte 680, PLB05: error REMIT_PLB_INCOMPLETE'],
+    ['a segment id that is not 2–3 letters or digits', () => damaged('04-acme-2024-03-15.835', 'DTM*405*20240314~', 'DTM*405*20240314~N!*X~'), 'X12_BAD_SEGMENT_ID', 'segment 7, byte 323: error X12_BAD_SEGMENT_ID'],
+  ];
+
+  it.each(cases)('%s → exit 1, the reports still written', (_name, make, code, where) => {
+    const file = make();
+    const r = recoup(['scan', file, '--csv', '--report', 'payments']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${file}: ${where}`);
+    expect(r.stderr).toMatch(/; [1-9]\d* errors?, \d+ warnings?\n$/);
+    expect(r.stdout.trim().split('\n')).toHaveLength(2); // header + the remittance, as far as it was read
+    expect(r.stderr).not.toContain(`warning ${code}`);
+  });
+
+  it('an error outranks --fail-on (exit 1, not 3); with --quiet the error line is still printed', () => {
+    const file = cases[0]![1]();
+    const r = recoup(['scan', file, '--csv', '--fail-on', 'warnings,unbalanced', '--quiet']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error REMIT_BAD_AMOUNT');
+    expect(r.stderr).toContain('recoup: --fail-on warnings: ');
+  });
+
+  it('info diagnostics (the ledger already has the file) do not count: exit 0', () => {
+    const db = join(tmp(), 'l.db');
+    expect(recoup(['scan', 'fixtures/demo', '--ledger', db, '--csv']).code).toBe(0);
+    const again = recoup(['scan', 'fixtures/demo', '--ledger', db, '--csv', '--verbose']);
+    expect(again.stderr).toContain('info LEDGER_FILE_KNOWN');
+    expect(again.code).toBe(0);
+  });
+
+  it('recoup inspect: exit 1 for a file with an error-level diagnostic, 0 for warnings only', () => {
+    const bad = inspectJson(cases[0]![1]());
+    expect(bad.code).toBe(1);
+    expect(bad.files[0].diagnostics.map((d: { code: string; severity: string }) => `${d.severity} ${d.code}`)).toContain('error REMIT_BAD_AMOUNT');
+    expect(inspectJson(join(ROOT, 'fixtures/cases/unbalanced.835')).code).toBe(0);
+  });
+});
+
+function inspectJson(file: string): { code: number | null; files: Array<{ diagnostics: Array<{ code: string; severity: string }> }> } {
+  const r = recoup(['inspect', '--format', 'json', file]);
+  return { code: r.code, files: JSON.parse(r.stdout) };
+}
 
 describe('escalation', () => {
   it('--escalate-over flags offsets over the amount in the offsets report and counts them in the summary', () => {
@@ -89,12 +146,12 @@ describe('nightly runs with a ledger', () => {
 });
 
 describe('output safety', () => {
-  it('-o to a missing directory: a clear error, exit 1, no file left', () => {
+  it('-o to a missing directory: a clear error naming the folder, exit 1, no file left', () => {
     const dir = tmp();
     const target = join(dir, 'nope', 'offsets.csv');
     const r = recoup(['scan', 'fixtures/demo', '--csv', '-o', target]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('cannot write');
+    expect(r.stderr).toBe(`recoup: error IO_OUTPUT: cannot write ${target}: the folder ${join(dir, 'nope')} does not exist\n`);
     expect(existsSync(join(dir, 'nope'))).toBe(false);
   });
 
@@ -222,7 +279,11 @@ describe('recoup codes, help and version', () => {
   });
 
   it('recoup --help lists the exit codes', () => {
-    expect(recoup(['--help']).stdout).toContain('3  a --fail-on condition was met');
+    const help = recoup(['--help']).stdout;
+    expect(help).toContain('3  a --fail-on condition was met');
+    expect(help).toContain('1  the reports are incomplete: an input could not be read or was not X12, or an error was found in');
+    expect(recoup(['scan', '--help']).stdout).toContain('1 the reports are incomplete (an input could not be\nread, or any error-level diagnostic)');
+    expect(recoup(['inspect', '--help']).stdout).toContain('1 a file could not be read or has an error-level\ndiagnostic');
   });
 });
 

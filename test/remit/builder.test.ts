@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { codes, read, record, ROOT, tiny835, wrap835 } from '../helpers.js';
 
-const publicFile = (name: string): Buffer => read(join(ROOT, 'fixtures', 'public', name));
+const publicFile = (name: string): Buffer => read(join(ROOT, 'fixtures', 'corpus', name));
 
 describe('the TR3 example "dollars and data sent together" becomes the right model', () => {
   const r = record(publicFile('kputnam__stupidedi__spec__fixtures__005010__X221A1_HP835_Health_Care_Claim_Payment_Advice__pass__dollars-and-data-sent-together.edi'));
@@ -39,7 +39,7 @@ describe('the TR3 example "dollars and data sent together" becomes the right mod
 });
 
 function remitWith(lines: string[]): ReturnType<typeof record> {
-  const body = ['ST*835*0001', 'BPR*I*0*C*NON************20240101', 'TRN*1*T1*1999999999', 'N1*PR*PAYER', 'N1*PE*CLINIC*XX*1', ...lines];
+  const body = ['ST*835*0001', 'BPR*I*0*C*NON************20240101', 'TRN*1*T1*1999999999', 'N1*PR*PAYER', 'N1*PE*CLINIC*XX*PROV1', ...lines];
   body.push(`SE*${body.length + 1}*0001`);
   return record(wrap835(body.map((s) => s + '~').join('')));
 }
@@ -68,18 +68,18 @@ describe('PLB segments: every segment and every pair', () => {
   });
 
   it('keeps a reference verbatim, including a component separator inside it', () => {
-    const r = remitWith(['PLB*P*20241231*WO:AB:CD*1']);
+    const r = remitWith(['PLB*PROV1*20241231*WO:AB:CD*1']);
     expect(r.remittances[0]!.providerAdjustments[0]!.reference).toBe('AB:CD');
   });
 
   it('a PLB with an odd number of elements: the lone identifier is an error at its element', () => {
-    const r = remitWith(['PLB*P*20241231*WO:X*10*FB:Y']);
+    const r = remitWith(['PLB*PROV1*20241231*WO:X*10*FB:Y']);
     expect(r.diagnostics).toEqual([expect.objectContaining({ code: 'REMIT_PLB_INCOMPLETE', element: 'PLB05', segmentId: 'PLB', segment: 8 })]);
     expect(r.remittances[0]!.providerAdjustments.map((a) => a.reasonCode)).toEqual(['WO']);
   });
 
   it('a zero PLB amount is a 5010 warning', () => {
-    const r = remitWith(['PLB*P*20241231*L6:X*0']);
+    const r = remitWith(['PLB*PROV1*20241231*L6:X*0']);
     expect(r.diagnostics).toEqual([expect.objectContaining({ code: 'REMIT_ZERO_PLB', element: 'PLB04' })]);
   });
 
@@ -92,13 +92,13 @@ describe('PLB segments: every segment and every pair', () => {
   });
 
   it('an over-precise amount is refused rather than rounded', () => {
-    const r = remitWith(['PLB*P*20241231*WO:X*10.005']);
+    const r = remitWith(['PLB*PROV1*20241231*WO:X*10.005']);
     expect(r.diagnostics).toEqual([expect.objectContaining({ code: 'REMIT_BAD_AMOUNT', element: 'PLB04' })]);
     expect(r.diagnostics[0]!.message).toContain('more than two decimal places');
   });
 
   it('an invalid date is a warning naming the element', () => {
-    const r = remitWith(['PLB*P*20241331*WO:X*10']);
+    const r = remitWith(['PLB*PROV1*20241331*WO:X*10']);
     expect(r.diagnostics).toEqual([expect.objectContaining({ code: 'REMIT_BAD_DATE', element: 'PLB02' })]);
     expect(r.remittances[0]!.providerAdjustments[0]!.fiscalPeriodDate).toBeNull();
   });
