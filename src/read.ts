@@ -129,7 +129,7 @@ export function parseBuffer(file: string, data: Buffer, handlers: ParseHandlers,
   return parser.end();
 }
 
-/** Streams one file (or '-' for stdin) through the parser. Never throws for bad input or I/O failure. */
+/** Streams one file (or '-' for stdin) through the parser. Never throws for bad input or a read failure; a failure of the output it waited for (afterChunk) is thrown. */
 export async function parseFile(path: string, handlers: ParseHandlers, options: ParseOptions & { stdin?: Readable } = {}): Promise<FileOutcome> {
   const display = path === '-' ? '<stdin>' : path;
   const failed = (d: Diagnostic): FileOutcome => {
@@ -149,12 +149,21 @@ export async function parseFile(path: string, handlers: ParseHandlers, options: 
     source = createReadStream(path, { highWaterMark: 64 * 1024 });
   }
   const parser = new RemittanceParser(display, handlers, options);
+  /** A failure of the output we waited for (disk full): the caller's error, not a read failure of this input. */
+  let outputFailure: { err: unknown } | null = null;
   try {
     for await (const chunk of source) {
       parser.write(chunk as Buffer);
       if (parser.stopped) break;
       const wait = handlers.afterChunk?.();
-      if (wait !== undefined) await wait;
+      if (wait !== undefined) {
+        try {
+          await wait;
+        } catch (err) {
+          outputFailure = { err };
+          break;
+        }
+      }
     }
   } catch (err) {
     const outcome = parser.end();
@@ -163,6 +172,7 @@ export async function parseFile(path: string, handlers: ParseHandlers, options: 
   } finally {
     if (path !== '-') source.destroy();
   }
+  if (outputFailure !== null) throw outputFailure.err;
   return parser.end();
 }
 

@@ -341,6 +341,11 @@ export async function runScan(paths: string[], raw: unknown, io: CliIO, flags?: 
       else await sinks.finish();
     } catch (err) {
       await sinks.abort();
+      // the output failed while inputs were still being read (disk full): an output error, not a bug
+      const code = (err as NodeJS.ErrnoException | undefined)?.code;
+      if (!(err instanceof RecoupError) && typeof code === 'string' && /^E[A-Z]+$/.test(code)) {
+        throw new RecoupError('IO_OUTPUT', `cannot write ${opts.output ?? 'the output'}: ${code}${opts.output === undefined ? '' : '; the incomplete report was removed'}`, { exitCode: 1 });
+      }
       throw err;
     }
   } finally {

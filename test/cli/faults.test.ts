@@ -7,6 +7,7 @@ import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rea
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateScenarioSet, renderFile } from '../../src/synth/generate.js';
 import { ROOT } from '../helpers.js';
 import { recoup, type RunResult } from './helpers.js';
 
@@ -207,10 +208,12 @@ describe('outputs that cannot be written', () => {
     const mounted = isRoot && spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=4k', 'tmpfs', mnt]).status === 0;
     if (!mounted) ctx.skip();
     try {
-      // Small inputs only (a claims report of ~6 KB): with the whole fixtures/ folder, the 283 KB corpus
-      // file is still being read when the disk fills, which recoup currently misreports as a read failure
-      // of that input (IO_READ_FAILED, then ERR_STREAM_DESTROYED instead of ENOSPC): a known bug, reported.
-      const r = recoup(['scan', 'fixtures/demo', 'fixtures/cases', 'fixtures/corpus/kputnam__stupidedi__samples__835__all.txt', '--report', 'claims', '--csv', '-o', join(mnt, 'claims.csv')]);
+      // a 3 MB input still being read when the 4 KiB disk fills: the failure is the output's (IO_OUTPUT,
+      // ENOSPC), not a read failure of the input (it was misreported as IO_READ_FAILED before)
+      const big = join(scratch(), 'big.835');
+      writeFileSync(big, generateScenarioSet({ seed: 3, stories: 30, fillerClaims: 6000 }).map((f, i) => renderFile(f, i + 1)).join(''));
+      const r = recoup(['scan', 'fixtures', big, '--report', 'claims', '--csv', '-o', join(mnt, 'claims.csv')]);
+      expect(r.stderr).not.toContain('IO_READ_FAILED');
       expect(r.code).toBe(1);
       expect(r.stderr).toContain(`recoup: error IO_OUTPUT: cannot write ${join(mnt, 'claims.csv')}: ENOSPC; the incomplete report was removed`);
       expect(readdirSync(mnt)).toEqual([]);
