@@ -153,6 +153,8 @@ export class Scanner {
   /** Links made at finish(), in offset order (for balances and the summary). */
   private links: LinkTable | null = null;
   private readonly reversals: ReversalIndex = { remittance: null, byPcn: new Map(), byIcn: new Map() };
+  /** Each remittance's claim digest (see digestClaim). */
+  private readonly claimDigests = new WeakMap<Remittance, number>();
   /** The claims of a probable repeat, until its SE decides (admitAfterAll). */
   private held: { remittance: Remittance; claims: Claim[]; overflow: boolean } | null = null;
   /** Remittances read so far, by payer and trace number. */
@@ -298,7 +300,20 @@ export class Scanner {
       paid: r.payment.amount,
     });
     rec.remittanceIds.set(r, id);
-    if (id === null) {
+    return id;
+  }
+
+  /**
+   * At SE, with the remittance's content known: when the ledger already holds the same payment with the
+   * same content (the run's rule, src/analysis/duplicates.ts), what was just recorded of it is taken back
+   * and it is said; otherwise it stays. Returns the id to record offsets under, or null.
+   */
+  private settleRemittance(r: Remittance, id: number | null): number | null {
+    const rec = this.recording;
+    if (id === null || rec === null || !this.options.ledger) return id;
+    if (this.options.ledger.settleRemittance(id, remittanceIdentity(r), this.fingerprint(r))) return id;
+    rec.remittanceIds.set(r, null);
+    {
       rec.knownRemittances.push(
         makeDiagnostic('LEDGER_REMITTANCE_KNOWN', `remittance ST ${r.transactionControl} (trace ${r.trace.number}) is already in the ledger; not recorded again`, {
           file: r.file,
@@ -308,7 +323,7 @@ export class Scanner {
         }),
       );
     }
-    return id;
+    return null;
   }
 
   /**
@@ -373,7 +388,8 @@ export class Scanner {
     return verdict;
   }
 
-  private onClaim(c: Claim, r: Remittance): void {
+  private onClaim(c: Claim, r: Remittance, replayed = false): void {
+    if (!replayed) this.digestClaim(c, r);
     if (this.repeatOf(r) !== null) {
       this.hold(c, r); // probably a remittance read again: decided at its SE, by its content
       return;
@@ -439,7 +455,7 @@ export class Scanner {
     this.fingerprintOf(r);
     this.stats.remittances++;
     if (!r.closed) this.stats.incompleteRemittances++;
-    const rid = this.options.ledger ? this.ledgerRemittance(r) : null;
+    const rid = this.options.ledger ? this.settleRemittance(r, this.ledgerRemittance(r)) : null;
     if (!this.options.ledger) this.indexRemittance(r);
     let l6 = 0;
     let head: RemittanceHead | undefined;
@@ -498,7 +514,22 @@ export class Scanner {
     const key = traceKey(remittanceIdentity(r));
     if (key === null) return;
     const entry = this.seen.get(key)?.find((e) => e.file === r.file && e.segment === r.origin.segment);
-    if (entry !== undefined) entry.fingerprint = contentFingerprint(r);
+    if (entry !== undefined) entry.fingerprint = this.fingerprint(r);
+  }
+
+  /**
+   * A running 32-bit FNV-1a digest of the claims a remittance holds (CLP01, CLP07, CLP03, CLP04), part of
+   * its content fingerprint: a reissue that only corrects a claim number is not mistaken for a re-send.
+   */
+  private digestClaim(c: Claim, r: Remittance): void {
+    let h = this.claimDigests.get(r) ?? 0x811c9dc5;
+    const text = `${c.patientControlNumber}\u0000${c.payerClaimControlNumber}\u0000${c.charge}\u0000${c.paid}\u0001`;
+    for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+    this.claimDigests.set(r, h);
+  }
+
+  private fingerprint(r: Remittance): string {
+    return `${contentFingerprint(r)}|${this.claimDigests.get(r) ?? 0}`;
   }
 
   /** Keeps a probable repeat's claims (bounded) until its SE says whether it really is one. */
@@ -524,9 +555,25 @@ export class Scanner {
     this.held = null;
     const where = `${first.file} segment ${first.segment} (byte ${first.byteOffset})`;
     const position = { file: r.file, segment: r.origin.segment, byteOffset: r.origin.byteOffset, segmentId: 'ST' };
-    if (first.fingerprint === null || first.fingerprint === contentFingerprint(r)) {
+    // any earlier read of this payment with the same content (one check split over several ST is read
+    // as several remittances, and a re-sent copy repeats each of them); a copy cut short (no SE) is never
+    // a distinct reissue
+    const fingerprint = this.fingerprint(r);
+    const key = traceKey(first.identity)!;
+    const same = (this.seen.get(key) ?? []).find((e) => samePayment(e.identity, first.identity) && (e.fingerprint === null || e.fingerprint === fingerprint));
+    if (same !== undefined || !r.closed) {
+      if (same !== undefined) first = same;
       this.stats.duplicateRemittances++;
-      this.diagnostic(makeDiagnostic('REMIT_DUPLICATE', `remittance ST ${r.transactionControl} (trace ${first.identity.traceNumber}) was already read at ${where}: a re-sent ERA, counted once`, position));
+      const place = `${first.file} segment ${first.segment} (byte ${first.byteOffset})`;
+      this.diagnostic(
+        makeDiagnostic(
+          'REMIT_DUPLICATE',
+          same !== undefined
+            ? `remittance ST ${r.transactionControl} (trace ${first.identity.traceNumber}) was already read at ${place}: a re-sent ERA, counted once`
+            : `remittance ST ${r.transactionControl} (trace ${first.identity.traceNumber}) is cut short (no SE) and repeats the payment read at ${place}: not counted again`,
+          position,
+        ),
+      );
       return false;
     }
     if (held?.overflow) {
@@ -548,9 +595,8 @@ export class Scanner {
       ),
     );
     this.admitted.set(r, null);
-    const key = traceKey(first.identity)!;
     this.seen.get(key)!.push({ identity: first.identity, file: r.file, segment: r.origin.segment, byteOffset: r.origin.byteOffset, fingerprint: null });
-    for (const c of held?.claims ?? []) this.onClaim(c, r);
+    for (const c of held?.claims ?? []) this.onClaim(c, r, true);
     return true;
   }
 

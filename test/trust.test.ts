@@ -118,6 +118,42 @@ describe('the same remittance read twice is counted once (§3)', () => {
     expect(r.diagnostics.filter((d) => d.code === 'REMIT_TRACE_REUSED').map((d) => d.file)).toEqual([join(dir, 'b.835')]);
   });
 
+  it('one check split over two transactions, re-sent: each part is a duplicate of its own first read', async () => {
+    const dir = tmp();
+    const part = (control: string, pcn: string, icn: string): string => era({ control, trace: 'SPL9', date: '20240105', paid: '100', claims: [{ pcn, charge: '50', paid: '50', icn }] });
+    const split = part('51', 'P1', 'ICN51') + part('52', 'P2', 'ICN52');
+    writeFileSync(join(dir, 'a.835'), split);
+    writeFileSync(join(dir, 'b.835'), split);
+    const r = await scan([join(dir, 'a.835'), join(dir, 'b.835')], { reports: ['claims'] });
+    expect(r.stats).toMatchObject({ remittances: 2, duplicateRemittances: 2, claims: 2 });
+    expect(r.reports.claims!.map((c) => c.pcn)).toEqual(['P1', 'P2']);
+    // and with a ledger, the second part (same payment, other claims) is recorded with its claims
+    const db = join(dir, 'l.db');
+    await scan([join(dir, 'a.835')], { reports: ['claims'], ledger: db });
+    const l = Ledger.open(db);
+    expect(l.counts()).toMatchObject({ remittances: 2, claims: 2 });
+    expect(l.claimsByPcn('P2').map((c) => c.icn)).toEqual(['ICN52']);
+    l.close();
+  });
+
+  it('a copy cut short (no SE) of a payment already read is not counted again', async () => {
+    const dir = tmp();
+    const full = readFileSync(demo4, 'latin1');
+    writeFileSync(join(dir, 'a-cut.835'), full.slice(0, full.indexOf('PLB')));
+    const r = await scan([demo4, join(dir, 'a-cut.835')], { reports: ['payments', 'claims'] });
+    expect(r.stats).toMatchObject({ remittances: 1, duplicateRemittances: 1, claims: 1 });
+    expect(r.reports.payments!.map((p) => p.file)).toEqual([demo4]);
+  });
+
+  it('a reissue that only corrects a claim number (same counts and totals) is not taken for a re-send', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'a.835'), era({ control: '61', trace: 'FIX1', date: '20240105', paid: '100', claims: [{ pcn: 'A1', charge: '100', paid: '100', icn: 'ICNWRONG1' }] }));
+    writeFileSync(join(dir, 'b.835'), era({ control: '61', trace: 'FIX1', date: '20240105', paid: '100', claims: [{ pcn: 'A1', charge: '100', paid: '100', icn: 'ICNRIGHT1' }] }));
+    const r = await scan([dir], { reports: ['claims'] });
+    expect(r.reports.claims!.map((c) => c.icn)).toEqual(['ICNWRONG1', 'ICNRIGHT1']);
+    expect(r.diagnostics.filter((d) => d.code === 'REMIT_TRACE_REUSED')).toHaveLength(1);
+  });
+
   it('the ledger uses the same rule: a re-sent copy with new control numbers is known, a reissue is recorded', async () => {
     const dir = tmp();
     const db = join(dir, 'l.db');
@@ -155,8 +191,16 @@ describe('the same remittance read twice is counted once (§3)', () => {
     raw.close();
     const l = Ledger.open(path);
     expect(l.claimsByIcn('I1').map((c) => [c.pcn, c.traceNumber, c.ledgerId])).toEqual([['A1', 'T', 3]]);
-    expect(l.insertRemittance(1, { file: 'b.835', payerKey: 'P', payerName: 'PAYER', traceNumber: 'T', transactionControl: '0001', paymentDate: '2024-01-05', paid: 10000 })).toBeNull();
-    expect(l.insertRemittance(1, { file: 'b.835', payerKey: 'P', payerName: 'PAYER', traceNumber: 'T', transactionControl: '0001', paymentDate: '2024-01-09', paid: 9000 })).toBe(8);
+    // the same payment as the migrated row (its content unknown: matched on the payment alone) is known
+    const again = { payerKey: 'P', traceNumber: 'T', paymentDate: '2024-01-05', paid: 10000 };
+    const id = l.insertRemittance(1, { ...again, file: 'b.835', payerName: 'PAYER', transactionControl: '0001' });
+    expect(id).toBe(8);
+    expect(l.settleRemittance(id, again, 'x')).toBe(false);
+    // a reissue under the same trace and ST02 with another amount: the old UNIQUE would have refused it
+    const reissue = { payerKey: 'P', traceNumber: 'T', paymentDate: '2024-01-09', paid: 9000 };
+    const id2 = l.insertRemittance(1, { ...reissue, file: 'b.835', payerName: 'PAYER', transactionControl: '0001' });
+    expect(l.settleRemittance(id2, reissue, 'y')).toBe(true);
+    expect(l.counts().remittances).toBe(2);
     expect(l.database.pragma('user_version', { simple: true })).toBe(2);
     expect(l.database.pragma('foreign_key_check')).toEqual([]);
     l.close();

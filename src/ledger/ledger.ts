@@ -72,9 +72,10 @@ const MIGRATIONS: Record<number, string> = {
     CREATE INDEX offsets_reference ON offsets(reference);
     CREATE INDEX offsets_linked_claim ON offsets(linked_claim_id);
   `,
-  // 2: a remittance is the same one when payer, trace, amount and date agree (src/analysis/duplicates.ts),
-  // not when ST02 does: re-sent files get new control numbers, and a reissue under one trace number may
-  // keep ST02 0001. The table is rebuilt without UNIQUE(payer, trace, ST02); ids are kept.
+  // 2: a remittance is the same one when payer, trace, amount, date and content agree
+  // (src/analysis/duplicates.ts), not when ST02 does: re-sent files get new control numbers, and a reissue
+  // under one trace number may keep ST02 0001. The table is rebuilt without UNIQUE(payer, trace, ST02),
+  // with a content fingerprint ('' for rows recorded before: matched on the payment alone); ids are kept.
   2: `
     CREATE TABLE remittances_v2 (
       id INTEGER PRIMARY KEY,
@@ -85,9 +86,11 @@ const MIGRATIONS: Record<number, string> = {
       trace_number TEXT NOT NULL,
       transaction_control TEXT NOT NULL,
       payment_date TEXT NOT NULL,
-      paid INTEGER NOT NULL
+      paid INTEGER NOT NULL,
+      content TEXT NOT NULL DEFAULT ''
     );
-    INSERT INTO remittances_v2 SELECT id, file_id, file_path, payer_key, payer_name, trace_number, transaction_control, payment_date, paid FROM remittances;
+    INSERT INTO remittances_v2 (id, file_id, file_path, payer_key, payer_name, trace_number, transaction_control, payment_date, paid)
+      SELECT id, file_id, file_path, payer_key, payer_name, trace_number, transaction_control, payment_date, paid FROM remittances;
     DROP TABLE remittances;
     ALTER TABLE remittances_v2 RENAME TO remittances;
     CREATE INDEX remittances_trace ON remittances(trace_number);
@@ -232,20 +235,35 @@ export class Ledger implements ClaimSource {
   }
 
   /**
-   * Returns the new remittance id, or null when the same payment is already recorded — the rule of
-   * src/analysis/duplicates.ts (payer, trace, amount, date), the one a run uses for REMIT_DUPLICATE.
+   * Records a remittance as its first claim arrives (its content is not known yet); settleRemittance
+   * decides at its SE whether it was already recorded.
    */
-  insertRemittance(fileId: number, r: RemittanceIdentity & { file: string; payerName: string; transactionControl: string }): number | null {
-    if (traceKey(r) !== null) {
-      const recorded = this.db
-        .prepare('SELECT payer_key AS payerKey, trace_number AS traceNumber, paid, payment_date AS paymentDate FROM remittances WHERE payer_key = ? AND trace_number = ?')
-        .all(r.payerKey, r.traceNumber) as RemittanceIdentity[];
-      if (recorded.some((x) => samePayment(x, r))) return null;
-    }
+  insertRemittance(fileId: number, r: RemittanceIdentity & { file: string; payerName: string; transactionControl: string }): number {
     const res = this.db
       .prepare('INSERT INTO remittances (file_id, file_path, payer_key, payer_name, trace_number, transaction_control, payment_date, paid) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
       .run(fileId, r.file, r.payerKey, r.payerName, r.traceNumber, r.transactionControl, r.paymentDate, r.paid);
     return Number(res.lastInsertRowid);
+  }
+
+  /**
+   * At a remittance's SE: when the ledger already holds the same payment (payer, trace, amount, date) with
+   * the same content — the rule of src/analysis/duplicates.ts, the one a run uses for REMIT_DUPLICATE — the
+   * rows just recorded for it are removed and false is returned; otherwise its content is stored (true).
+   */
+  settleRemittance(id: number, identity: RemittanceIdentity, content: string): boolean {
+    if (traceKey(identity) !== null) {
+      const recorded = this.db
+        .prepare('SELECT id, payer_key AS payerKey, trace_number AS traceNumber, paid, payment_date AS paymentDate, content FROM remittances WHERE payer_key = ? AND trace_number = ? AND id <> ?')
+        .all(identity.payerKey, identity.traceNumber, id) as Array<RemittanceIdentity & { id: number; content: string }>;
+      if (recorded.some((x) => samePayment(x, identity) && (x.content === content || x.content === ''))) {
+        this.db.prepare('DELETE FROM claims WHERE remittance_id = ?').run(id);
+        this.db.prepare('DELETE FROM offsets WHERE remittance_id = ?').run(id);
+        this.db.prepare('DELETE FROM remittances WHERE id = ?').run(id);
+        return false;
+      }
+    }
+    this.db.prepare('UPDATE remittances SET content = ? WHERE id = ?').run(content, id);
+    return true;
   }
 
   setRemittancePaid(id: number, paid: Cents): void {

@@ -81,7 +81,7 @@ export class RemittanceBuilder {
     }
     if (handlers === undefined) {
       // a segment nothing reads (N3, PER, MOA …) is never split; one the 835 does not define is said
-      if (!KNOWN_835_SEGMENTS.has(seg.id)) this.report('REMIT_UNKNOWN_SEGMENT', `segment ${seg.id} is not an 835 segment; ignored`, seg);
+      if (!KNOWN_835_SEGMENTS.has(seg.id)) this.unknownSegment(seg);
       return;
     }
     const handler = handlers.get(this.loops[this.loops.length - 1]!.id);
@@ -198,6 +198,16 @@ export class RemittanceBuilder {
       undefined,
       'N101',
     );
+  }
+
+  /**
+   * A segment id the 835 does not define. Its id is left out of the position and message (only --verbose
+   * shows the segment): with an odd terminator (`'` in O'DAY) such an "id" can be part of a patient's name.
+   */
+  unknownSegment(seg: Segment): void {
+    this.warnings++;
+    const d = makeDiagnostic('REMIT_UNKNOWN_SEGMENT', 'a segment id the 835 does not define; ignored (--verbose shows the segment)', { file: this.options.file, segment: seg.number, byteOffset: seg.offset });
+    this.options.onDiagnostic?.({ ...d, excerpt: excerptOf(seg) });
   }
 
   /** The payer / payee a new claim is read under, when it differs from the remittance's. */

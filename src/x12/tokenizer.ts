@@ -453,7 +453,8 @@ export class SegmentTokenizer {
         id = cleaned;
       } else {
         if (text.trim() === '') return;
-        this.report('X12_BAD_SEGMENT_ID', `segment id ${JSON.stringify(id.slice(0, 20))} is not 2-3 letters or digits; segment skipped`, offset, this.segmentCount);
+        // the text is not quoted: with an odd terminator, a "segment id" can be part of a patient's name
+        this.report('X12_BAD_SEGMENT_ID', `a segment id of ${id.length} characters that are not 2-3 letters or digits; segment skipped`, offset, this.segmentCount);
         return;
       }
     }

@@ -69,8 +69,15 @@ describe('odd files are said to be odd (§7)', () => {
 
   it('an unknown segment id inside the transaction is warned with its position, not dropped silently', () => {
     const r = remit(['XX*654321', 'LX*1', 'CLP*A1*1*100*100*0*12*I1']);
-    expect(r.diagnostics.map((d) => [d.code, d.segmentId, d.segment, d.byteOffset])).toEqual([['REMIT_UNKNOWN_SEGMENT', 'XX', 8, expect.any(Number)]]);
+    expect(r.diagnostics.map((d) => [d.code, d.segmentId, d.segment, d.byteOffset])).toEqual([['REMIT_UNKNOWN_SEGMENT', undefined, 8, 279]]);
     expect(r.diagnostics[0]!.message).not.toContain('654321');
+    expect(r.diagnostics[0]!.excerpt).toBe('XX*654321'); // --verbose only
+  });
+
+  it("an ' terminator inside O'DAY: the fragment read as a segment id is not printed", () => {
+    const text = wrap835(['ST*835*0001', 'BPR*I*0*C*NON************20240101', 'TRN*1*T1*1999999999', 'N1*PR*PAYER', 'LX*1', 'CLP*A1*1*0*0*0*12*I1', "NM1*QC*1*O'DAY*ANN", 'SE*8*0001'].join("'") + "'", { term: "'" });
+    const r = record(text);
+    for (const d of r.diagnostics) expect(d.message + (d.segmentId ?? '')).not.toMatch(/DAY|ANN/);
   });
 
   it('an empty BPR16 falls back to DTM*405, and says so at BPR16', () => {
