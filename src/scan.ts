@@ -153,8 +153,12 @@ export class Scanner {
   /** Links made at finish(), in offset order (for balances and the summary). */
   private links: LinkTable | null = null;
   private readonly reversals: ReversalIndex = { remittance: null, byPcn: new Map(), byIcn: new Map() };
-  /** Each remittance's claim digest (see digestClaim). */
-  private readonly claimDigests = new WeakMap<Remittance, number>();
+  /** The remittance whose claims are being read, and their digest so far (see digestClaim). */
+  private digestOf: Remittance | null = null;
+  private digest = 0;
+  /** The last remittance asked about in repeatOf, and its verdict (one lookup per remittance, not per claim). */
+  private verdictOf: Remittance | null = null;
+  private verdict: SeenRemittance | null = null;
   /** The claims of a probable repeat, until its SE decides (admitAfterAll). */
   private held: { remittance: Remittance; claims: Claim[]; overflow: boolean } | null = null;
   /** Remittances read so far, by payer and trace number. */
@@ -361,8 +365,13 @@ export class Scanner {
    * Same payer and trace with another amount or date is a reissue or correction: counted, and said.
    */
   private repeatOf(r: Remittance): SeenRemittance | null {
+    if (r === this.verdictOf) return this.verdict;
     const known = this.admitted.get(r);
-    if (known !== undefined) return known;
+    if (known !== undefined) {
+      this.verdictOf = r;
+      this.verdict = known;
+      return known;
+    }
     const identity = remittanceIdentity(r);
     const key = traceKey(identity);
     let verdict: SeenRemittance | null = null;
@@ -385,6 +394,8 @@ export class Scanner {
       }
     }
     this.admitted.set(r, verdict);
+    this.verdictOf = r;
+    this.verdict = verdict;
     return verdict;
   }
 
@@ -522,14 +533,18 @@ export class Scanner {
    * its content fingerprint: a reissue that only corrects a claim number is not mistaken for a re-send.
    */
   private digestClaim(c: Claim, r: Remittance): void {
-    let h = this.claimDigests.get(r) ?? 0x811c9dc5;
-    const text = `${c.patientControlNumber}\u0000${c.payerClaimControlNumber}\u0000${c.charge}\u0000${c.paid}\u0001`;
-    for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
-    this.claimDigests.set(r, h);
+    // claims arrive one remittance at a time: the digest of the current one lives in two fields
+    if (r !== this.digestOf) {
+      this.digestOf = r;
+      this.digest = 0x811c9dc5;
+    }
+    let h = fnv(fnv(this.digest, c.patientControlNumber), c.payerClaimControlNumber);
+    h = Math.imul(h ^ (c.charge | 0), 0x01000193) >>> 0;
+    this.digest = Math.imul(h ^ (c.paid | 0), 0x01000193) >>> 0;
   }
 
   private fingerprint(r: Remittance): string {
-    return `${contentFingerprint(r)}|${this.claimDigests.get(r) ?? 0}`;
+    return `${contentFingerprint(r)}|${r === this.digestOf ? this.digest : 0}`;
   }
 
   /** Keeps a probable repeat's claims (bounded) until its SE says whether it really is one. */
@@ -595,6 +610,8 @@ export class Scanner {
       ),
     );
     this.admitted.set(r, null);
+    this.verdictOf = r;
+    this.verdict = null;
     this.seen.get(key)!.push({ identity: first.identity, file: r.file, segment: r.origin.segment, byteOffset: r.origin.byteOffset, fingerprint: null });
     for (const c of held?.claims ?? []) this.onClaim(c, r, true);
     return true;
@@ -728,4 +745,10 @@ export async function scan(
   } finally {
     ledger?.close();
   }
+}
+
+/** 32-bit FNV-1a of a string, continued from `h`, with a separator after it. */
+function fnv(h: number, text: string): number {
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return Math.imul(h ^ 0xff, 0x01000193) >>> 0;
 }
