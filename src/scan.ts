@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { type BalanceState, checkClaimBalance, checkRemittanceBalance } from './analysis/balance.js';
-import { contentFingerprint, type RemittanceIdentity, remittanceIdentity, samePayment, traceKey } from './analysis/duplicates.js';
+import { remittanceIdentity, RepeatDetector } from './analysis/duplicates.js';
 import { adjustmentRows, claimRow, offsetRow, type OffsetFields, patientName, paymentDate, payerId, paymentRow, remittanceHead, type RemittanceHead } from './analysis/build-rows.js';
 import { type ClaimRef, type ClaimSource, type ClaimStore, linkOffsetTable, type LinkTable, MAX_CANDIDATES } from './analysis/link.js';
 import { CompactClaimIndex } from './claim-index.js';
@@ -64,12 +64,6 @@ export interface UnlinkedOffset {
   basis: string;
 }
 
-/**
- * How many claims of a probable repeat are held until its SE shows whether its content is the same: enough
- * for any ERA a payer re-sends by hand; past it, a differing repeat is an error rather than memory growth.
- */
-const HOLD_CLAIMS = 20_000;
-
 /** How many suspense offsets a run keeps to name (the offsets report has them all). */
 export const UNLINKED_LISTED = 200;
 
@@ -122,16 +116,6 @@ interface FileRecording {
   knownRemittances: Diagnostic[];
 }
 
-/** A remittance already read in this run, by payer and trace number (for REMIT_DUPLICATE). */
-interface SeenRemittance {
-  identity: RemittanceIdentity;
-  file: string;
-  segment: number;
-  byteOffset: number;
-  /** Filled when its SE is read. */
-  fingerprint: string | null;
-}
-
 /** Per-remittance memory for pairing a correction with the reversal before it (same CLP01 or CLP07). */
 interface ReversalIndex {
   remittance: Remittance | null;
@@ -153,18 +137,8 @@ export class Scanner {
   /** Links made at finish(), in offset order (for balances and the summary). */
   private links: LinkTable | null = null;
   private readonly reversals: ReversalIndex = { remittance: null, byPcn: new Map(), byIcn: new Map() };
-  /** The remittance whose claims are being read, and their digest so far (see digestClaim). */
-  private digestOf: Remittance | null = null;
-  private digest = 0;
-  /** The last remittance asked about in repeatOf, and its verdict (one lookup per remittance, not per claim). */
-  private verdictOf: Remittance | null = null;
-  private verdict: SeenRemittance | null = null;
-  /** The claims of a probable repeat, until its SE decides (admitAfterAll). */
-  private held: { remittance: Remittance; claims: Claim[]; overflow: boolean } | null = null;
-  /** Remittances read so far, by payer and trace number. */
-  private readonly seen = new Map<string, SeenRemittance[]>();
-  /** Each remittance's verdict, decided once at its first claim (or at SE): the earlier read it repeats, or null. */
-  private readonly admitted = new WeakMap<Remittance, SeenRemittance | null>();
+  /** Remittances of this run that repeat one already read (a re-sent ERA). */
+  private readonly repeats = new RepeatDetector((d) => this.diagnostic(d));
   readonly stats: ScanStats = {
     files: 0,
     unreadableFiles: 0,
@@ -315,18 +289,16 @@ export class Scanner {
   private settleRemittance(r: Remittance, id: number | null): number | null {
     const rec = this.recording;
     if (id === null || rec === null || !this.options.ledger) return id;
-    if (this.options.ledger.settleRemittance(id, remittanceIdentity(r), this.fingerprint(r))) return id;
+    if (this.options.ledger.settleRemittance(id, remittanceIdentity(r), this.repeats.fingerprint(r))) return id;
     rec.remittanceIds.set(r, null);
-    {
-      rec.knownRemittances.push(
-        makeDiagnostic('LEDGER_REMITTANCE_KNOWN', `remittance ST ${r.transactionControl} (trace ${r.trace.number}) is already in the ledger; not recorded again`, {
-          file: r.file,
-          segment: r.origin.segment,
-          byteOffset: r.origin.byteOffset,
-          segmentId: 'ST',
-        }),
-      );
-    }
+    rec.knownRemittances.push(
+      makeDiagnostic('LEDGER_REMITTANCE_KNOWN', `remittance ST ${r.transactionControl} (trace ${r.trace.number}) is already in the ledger; not recorded again`, {
+        file: r.file,
+        segment: r.origin.segment,
+        byteOffset: r.origin.byteOffset,
+        segmentId: 'ST',
+      }),
+    );
     return null;
   }
 
@@ -359,52 +331,12 @@ export class Scanner {
     });
   }
 
-  /**
-   * Whether this remittance repeats one already read in this run (same payer, trace, amount and date):
-   * decided at its first claim, when its header is complete, so a repeat's claims are never counted.
-   * Same payer and trace with another amount or date is a reissue or correction: counted, and said.
-   */
-  private repeatOf(r: Remittance): SeenRemittance | null {
-    if (r === this.verdictOf) return this.verdict;
-    const known = this.admitted.get(r);
-    if (known !== undefined) {
-      this.verdictOf = r;
-      this.verdict = known;
-      return known;
-    }
-    const identity = remittanceIdentity(r);
-    const key = traceKey(identity);
-    let verdict: SeenRemittance | null = null;
-    if (key !== null) {
-      const earlier = this.seen.get(key) ?? [];
-      verdict = earlier.find((e) => samePayment(e.identity, identity)) ?? null;
-      if (verdict === null) {
-        const other = earlier[0];
-        if (other !== undefined) {
-          this.diagnostic(
-            makeDiagnostic(
-              'REMIT_TRACE_REUSED',
-              `remittance ST ${r.transactionControl} has the payer and trace number ${identity.traceNumber} of the one at ${other.file} segment ${other.segment}, with another amount or date: a reissue or a correction; both are counted`,
-              { file: r.file, segment: r.origin.segment, byteOffset: r.origin.byteOffset, segmentId: 'ST' },
-            ),
-          );
-        }
-        earlier.push({ identity, file: r.file, segment: r.origin.segment, byteOffset: r.origin.byteOffset, fingerprint: null });
-        this.seen.set(key, earlier);
-      }
-    }
-    this.admitted.set(r, verdict);
-    this.verdictOf = r;
-    this.verdict = verdict;
-    return verdict;
+  private onClaim(c: Claim, r: Remittance): void {
+    // a claim of a remittance that looks read before is held until its SE decides (RepeatDetector)
+    if (this.repeats.claim(c, r)) this.countClaim(c, r);
   }
 
-  private onClaim(c: Claim, r: Remittance, replayed = false): void {
-    if (!replayed) this.digestClaim(c, r);
-    if (this.repeatOf(r) !== null) {
-      this.hold(c, r); // probably a remittance read again: decided at its SE, by its content
-      return;
-    }
+  private countClaim(c: Claim, r: Remittance): void {
     this.stats.claims++;
     const reversed = c.statusCode === '22' && this.wants.has('claims') ? this.reversedPayment(c, r) : null;
     if (this.options.ledger) {
@@ -461,9 +393,12 @@ export class Scanner {
   }
 
   private onRemittance(r: Remittance): void {
-    const repeat = this.repeatOf(r);
-    if (repeat !== null && !this.admitAfterAll(r, repeat)) return;
-    this.fingerprintOf(r);
+    const verdict = this.repeats.end(r);
+    if (!verdict.count) {
+      this.stats.duplicateRemittances++;
+      return;
+    }
+    for (const c of verdict.replay) this.countClaim(c, r);
     this.stats.remittances++;
     if (!r.closed) this.stats.incompleteRemittances++;
     const rid = this.options.ledger ? this.settleRemittance(r, this.ledgerRemittance(r)) : null;
@@ -518,103 +453,6 @@ export class Scanner {
     }
     this.summary.add(r, balanced === 'yes');
     if (this.wants.has('payments')) this.options.onRow('payments', paymentRow(r, balanced, balance.difference));
-  }
-
-  /** Records what a first read holds, so a later read of the same payment can be compared with it. */
-  private fingerprintOf(r: Remittance): void {
-    const key = traceKey(remittanceIdentity(r));
-    if (key === null) return;
-    const entry = this.seen.get(key)?.find((e) => e.file === r.file && e.segment === r.origin.segment);
-    if (entry !== undefined) entry.fingerprint = this.fingerprint(r);
-  }
-
-  /**
-   * A running 32-bit FNV-1a digest of the claims a remittance holds (CLP01, CLP07, CLP03, CLP04), part of
-   * its content fingerprint: a reissue that only corrects a claim number is not mistaken for a re-send.
-   */
-  private digestClaim(c: Claim, r: Remittance): void {
-    // claims arrive one remittance at a time: the digest of the current one lives in two fields
-    if (r !== this.digestOf) {
-      this.digestOf = r;
-      this.digest = 0x811c9dc5;
-    }
-    let h = fnv(fnv(this.digest, c.patientControlNumber), c.payerClaimControlNumber);
-    h = Math.imul(h ^ (c.charge | 0), 0x01000193) >>> 0;
-    this.digest = Math.imul(h ^ (c.paid | 0), 0x01000193) >>> 0;
-  }
-
-  private fingerprint(r: Remittance): string {
-    return `${contentFingerprint(r)}|${r === this.digestOf ? this.digest : 0}`;
-  }
-
-  /** Keeps a probable repeat's claims (bounded) until its SE says whether it really is one. */
-  private hold(c: Claim, r: Remittance): void {
-    if (this.held?.remittance !== r) this.held = { remittance: r, claims: [], overflow: false };
-    const held = this.held;
-    if (held.overflow) return;
-    if (held.claims.length < HOLD_CLAIMS) held.claims.push(c);
-    else {
-      held.overflow = true;
-      held.claims = [];
-    }
-  }
-
-  /**
-   * At the SE of a remittance whose payer, trace, amount and date were already read: the same content is a
-   * re-sent ERA, said once with both places and not counted again (false). Other content (a reissue, a
-   * correction, or one payment split over several transactions) is counted (true) with a warning; its held
-   * claims go through now. Only when more claims came than could be held is content lost — an error.
-   */
-  private admitAfterAll(r: Remittance, first: SeenRemittance): boolean {
-    const held = this.held?.remittance === r ? this.held : null;
-    this.held = null;
-    const where = `${first.file} segment ${first.segment} (byte ${first.byteOffset})`;
-    const position = { file: r.file, segment: r.origin.segment, byteOffset: r.origin.byteOffset, segmentId: 'ST' };
-    // any earlier read of this payment with the same content (one check split over several ST is read
-    // as several remittances, and a re-sent copy repeats each of them); a copy cut short (no SE) is never
-    // a distinct reissue
-    const fingerprint = this.fingerprint(r);
-    const key = traceKey(first.identity)!;
-    const same = (this.seen.get(key) ?? []).find((e) => samePayment(e.identity, first.identity) && (e.fingerprint === null || e.fingerprint === fingerprint));
-    if (same !== undefined || !r.closed) {
-      if (same !== undefined) first = same;
-      this.stats.duplicateRemittances++;
-      const place = `${first.file} segment ${first.segment} (byte ${first.byteOffset})`;
-      this.diagnostic(
-        makeDiagnostic(
-          'REMIT_DUPLICATE',
-          same !== undefined
-            ? `remittance ST ${r.transactionControl} (trace ${first.identity.traceNumber}) was already read at ${place}: a re-sent ERA, counted once`
-            : `remittance ST ${r.transactionControl} (trace ${first.identity.traceNumber}) is cut short (no SE) and repeats the payment read at ${place}: not counted again`,
-          position,
-        ),
-      );
-      return false;
-    }
-    if (held?.overflow) {
-      this.stats.duplicateRemittances++;
-      this.diagnostic(
-        makeDiagnostic(
-          'REMIT_DUPLICATE_DIFFERS',
-          `remittance ST ${r.transactionControl} has the payer, trace ${first.identity.traceNumber}, amount and date of the one at ${where} but other claims, more than ${HOLD_CLAIMS} of them: only the first is in the reports — scan the two files separately`,
-          position,
-        ),
-      );
-      return false;
-    }
-    this.diagnostic(
-      makeDiagnostic(
-        'REMIT_TRACE_REUSED',
-        `remittance ST ${r.transactionControl} has the payer, trace ${first.identity.traceNumber}, amount and date of the one at ${where} but other claims or adjustments (a reissue, a correction, or a payment split over several remittances); both are counted`,
-        position,
-      ),
-    );
-    this.admitted.set(r, null);
-    this.verdictOf = r;
-    this.verdict = null;
-    this.seen.get(key)!.push({ identity: first.identity, file: r.file, segment: r.origin.segment, byteOffset: r.origin.byteOffset, fingerprint: null });
-    for (const c of held?.claims ?? []) this.onClaim(c, r, true);
-    return true;
   }
 
   /** Links every offset of the run (against the run, or the ledger's history), stores the links. */
@@ -745,10 +583,4 @@ export async function scan(
   } finally {
     ledger?.close();
   }
-}
-
-/** 32-bit FNV-1a of a string, continued from `h`, with a separator after it. */
-function fnv(h: number, text: string): number {
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
-  return Math.imul(h ^ 0xff, 0x01000193) >>> 0;
 }

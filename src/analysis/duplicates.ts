@@ -1,8 +1,9 @@
-// When two remittances are the same one: the one rule the run (REMIT_DUPLICATE, REMIT_TRACE_REUSED) and
-// the ledger (LEDGER_REMITTANCE_KNOWN) both use. Clearinghouses re-send ERAs; a re-sent ERA must not double
+// When two remittances are the same one: the one rule the run (RepeatDetector: REMIT_DUPLICATE,
+// REMIT_TRACE_REUSED) and the ledger (LEDGER_REMITTANCE_KNOWN) both use. Clearinghouses re-send ERAs; a re-sent ERA must not double
 // a total, and a reissue under the same trace number must not be merged into the first silently.
 
-import type { Remittance } from '../remit/model.js';
+import { type Diagnostic, makeDiagnostic } from '../diagnostics.js';
+import type { Claim, Remittance } from '../remit/model.js';
 import type { Cents } from '../remit/money.js';
 import { paymentDate, payerId } from './build-rows.js';
 
@@ -36,4 +37,168 @@ export function samePayment(a: RemittanceIdentity, b: RemittanceIdentity): boole
 export function contentFingerprint(r: Remittance): string {
   const t = r.totals;
   return [r.claimCount, t.claimCharge, t.claimPaid, t.providerAdjustments, r.providerAdjustments.length, r.segmentCount, r.payee.id].join('|');
+}
+
+/** A remittance already read in this run (REMIT_DUPLICATE names it). */
+interface SeenRemittance {
+  identity: RemittanceIdentity;
+  file: string;
+  segment: number;
+  byteOffset: number;
+  /** contentFingerprint plus the claim digest; set at its SE. */
+  fingerprint: string | null;
+}
+
+/** What the scan does with a remittance at its SE. */
+export type RepeatVerdict =
+  /** Count it; `replay` are claims held back while it looked like a repeat, to be counted first. */
+  | { count: true; replay: Claim[] }
+  /** A repeat of a payment already read: nothing of it is counted again (said as REMIT_DUPLICATE). */
+  | { count: false };
+
+/**
+ * How many claims of a probable repeat are held until its SE shows whether its content is the same: enough
+ * for any ERA a payer re-sends by hand; past it, a differing repeat is an error rather than memory growth
+ * (held claims keep their input blocks alive: a 3.7 MB remittance beside a copy of it peaked at 35 MB).
+ */
+export const HOLD_CLAIMS = 20_000;
+
+/**
+ * Finds the remittances of a run that repeat one already read. Claims stream out before SE, so the
+ * question is asked at a remittance's first claim, when its header (payer, TRN, BPR) is complete: a new
+ * payment counts at once; the same payment again has its claims held until SE, where its content decides
+ * — the same (or a copy cut short) is a re-send, other content a reissue, a correction or a payment split
+ * over several transactions, counted. One remittance is read at a time, so its state lives in fields.
+ */
+export class RepeatDetector {
+  private readonly report: (d: Diagnostic) => void;
+  /** Remittances read so far, by payer and trace number. */
+  private readonly seen = new Map<string, SeenRemittance[]>();
+  /** The remittance being read, and what was decided for it at its first claim. */
+  private current: Remittance | null = null;
+  /** Its entry in `seen` when it is a new payment; null for a probable repeat (then `repeats` is set). */
+  private entry: SeenRemittance | null = null;
+  private repeats: SeenRemittance | null = null;
+  private held: Claim[] = [];
+  private overflow = false;
+  private digest = 0;
+
+  constructor(report: (d: Diagnostic) => void) {
+    this.report = report;
+  }
+
+  /** At each claim: true when it counts now, false when it is held (its remittance looks like a repeat). */
+  claim(c: Claim, r: Remittance): boolean {
+    this.open(r);
+    let h = fnv(fnv(this.digest, c.patientControlNumber), c.payerClaimControlNumber);
+    h = Math.imul(h ^ (c.charge | 0), FNV_PRIME) >>> 0;
+    this.digest = Math.imul(h ^ (c.paid | 0), FNV_PRIME) >>> 0;
+    if (this.repeats === null) return true;
+    if (this.overflow) return false;
+    if (this.held.length < HOLD_CLAIMS) this.held.push(c);
+    else {
+      this.overflow = true;
+      this.held = [];
+    }
+    return false;
+  }
+
+  /** At SE: whether the remittance counts. */
+  end(r: Remittance): RepeatVerdict {
+    this.open(r);
+    const fingerprint = this.fingerprint(r);
+    const first = this.repeats;
+    if (first === null) {
+      if (this.entry !== null) this.entry.fingerprint = fingerprint;
+      return { count: true, replay: [] };
+    }
+    const position = { file: r.file, segment: r.origin.segment, byteOffset: r.origin.byteOffset, segmentId: 'ST' };
+    const reads = this.seen.get(traceKey(first.identity)!)!;
+    // any earlier read with the same content: a check split over several ST is several remittances, and a
+    // re-sent copy repeats each of them; a copy cut short (no SE) is never a distinct reissue
+    const same = reads.find((e) => samePayment(e.identity, first.identity) && (e.fingerprint === null || e.fingerprint === fingerprint));
+    if (same !== undefined || !r.closed) {
+      const at = placeOf(same ?? first);
+      this.report(
+        makeDiagnostic(
+          'REMIT_DUPLICATE',
+          same !== undefined
+            ? `remittance ST ${r.transactionControl} (trace ${first.identity.traceNumber}) was already read at ${at}: a re-sent ERA, counted once`
+            : `remittance ST ${r.transactionControl} (trace ${first.identity.traceNumber}) is cut short (no SE) and repeats the payment read at ${at}: not counted again`,
+          position,
+        ),
+      );
+      return { count: false };
+    }
+    if (this.overflow) {
+      this.report(
+        makeDiagnostic(
+          'REMIT_DUPLICATE_DIFFERS',
+          `remittance ST ${r.transactionControl} has the payer, trace ${first.identity.traceNumber}, amount and date of the one at ${placeOf(first)} but other claims, more than ${HOLD_CLAIMS} of them: only the first is in the reports — scan the two files separately`,
+          position,
+        ),
+      );
+      return { count: false };
+    }
+    this.report(
+      makeDiagnostic(
+        'REMIT_TRACE_REUSED',
+        `remittance ST ${r.transactionControl} has the payer, trace ${first.identity.traceNumber}, amount and date of the one at ${placeOf(first)} but other claims or adjustments (a reissue, a correction, or a payment split over several remittances); both are counted`,
+        position,
+      ),
+    );
+    reads.push({ identity: first.identity, file: r.file, segment: r.origin.segment, byteOffset: r.origin.byteOffset, fingerprint });
+    const replay = this.held;
+    this.repeats = null;
+    this.held = [];
+    return { count: true, replay };
+  }
+
+  /** What the remittance holds, for the ledger's settleRemittance: the fingerprint the run compares. */
+  fingerprint(r: Remittance): string {
+    return `${contentFingerprint(r)}|${r === this.current ? this.digest : 0}`;
+  }
+
+  /** The first sight of a remittance (its first claim, or its SE when it has none): a new payment or not. */
+  private open(r: Remittance): void {
+    if (r === this.current) return;
+    this.current = r;
+    this.entry = null;
+    this.repeats = null;
+    this.held = [];
+    this.overflow = false;
+    this.digest = FNV_OFFSET;
+    const identity = remittanceIdentity(r);
+    const key = traceKey(identity);
+    if (key === null) return;
+    const reads = this.seen.get(key) ?? [];
+    this.repeats = reads.find((e) => samePayment(e.identity, identity)) ?? null;
+    if (this.repeats !== null) return;
+    const other = reads[0];
+    if (other !== undefined) {
+      this.report(
+        makeDiagnostic(
+          'REMIT_TRACE_REUSED',
+          `remittance ST ${r.transactionControl} has the payer and trace number ${identity.traceNumber} of the one at ${placeOf(other)}, with another amount or date: a reissue or a correction; both are counted`,
+          { file: r.file, segment: r.origin.segment, byteOffset: r.origin.byteOffset, segmentId: 'ST' },
+        ),
+      );
+    }
+    this.entry = { identity, file: r.file, segment: r.origin.segment, byteOffset: r.origin.byteOffset, fingerprint: null };
+    reads.push(this.entry);
+    this.seen.set(key, reads);
+  }
+}
+
+function placeOf(e: SeenRemittance): string {
+  return `${e.file} segment ${e.segment} (byte ${e.byteOffset})`;
+}
+
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+/** 32-bit FNV-1a of a string, continued from `h`, with a separator after it. */
+function fnv(h: number, text: string): number {
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), FNV_PRIME) >>> 0;
+  return Math.imul(h ^ 0xff, FNV_PRIME) >>> 0;
 }

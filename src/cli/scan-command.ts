@@ -20,22 +20,13 @@ import { Scanner, type ScanStats } from '../scan.js';
 import { formatCents } from '../remit/money.js';
 import { type CliIO, type FlagNames, makeChalk, parseCliOptions, writeOut } from './io.js';
 import { Progress } from './progress.js';
+import { isCalendarDate } from '../x12/dates.js';
 
 export const FORMATS = ['table', 'csv', 'json', 'ndjson'] as const;
 export type Format = (typeof FORMATS)[number];
 
 const NEEDS_VALUE = 'needs a value';
 
-/** True for YYYY-MM-DD naming a day that exists (month 1–12, day within the month, leap years), year ≥ 1900. */
-export function isCalendarDate(text: string): boolean {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  if (!m) return false;
-  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  if (year < 1900 || month < 1 || month > 12 || day < 1) return false;
-  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]!;
-  return day <= days;
-}
 
 export const scanOptionsSchema = z
   .object({
@@ -48,7 +39,7 @@ export const scanOptionsSchema = z
     ledger: z.string().min(1, NEEDS_VALUE).optional(),
     asOf: z
       .string()
-      .refine(isCalendarDate, { error: (issue) => `${JSON.stringify(issue.input)} is not a date; expected a real calendar date YYYY-MM-DD (year 1900 or later), e.g. 2024-03-31` })
+      .refine((text) => isCalendarDate(text, 1900), { error: (issue) => `${JSON.stringify(issue.input)} is not a date; expected a real calendar date YYYY-MM-DD (year 1900 or later), e.g. 2024-03-31` })
       .optional(),
     color: z.boolean(),
     quiet: z.boolean().optional(),
@@ -358,7 +349,10 @@ export async function runScan(paths: string[], raw: unknown, io: CliIO, flags?: 
   if (s.unreadableFiles > 0 || s.errors > 0 || s.incompleteRemittances > 0) exit = 1;
   // --fail-on: a policy outcome (exit 3); an input that could not be read (exit 1) outranks it
   const met: string[] = [];
-  if (failOn.has('unbalanced') && s.balanceFailures > 0) met.push(`unbalanced: ${s.unbalancedRemittances} remittance(s) and ${s.balanceFailures} balance check(s) failed`);
+  if (failOn.has('unbalanced') && s.balanceFailures > 0) {
+    const unknown = s.unknownBalanceRemittances ? `, ${s.unknownBalanceRemittances} could not be checked (an amount unreadable)` : '';
+    met.push(`unbalanced: ${s.unbalancedRemittances} remittance(s) unbalanced${unknown}; ${s.balanceFailures} balance check(s) failed or not made`);
+  }
   if (failOn.has('unlinked') && s.unlinkedRecoupments > 0) met.push(`unlinked: ${s.unlinkedRecoupments} recoupment(s) or deferral(s) not linked to one claim${unlinkedLines(s)}`);
   if (failOn.has('escalated') && s.escalatedOffsets > 0) met.push(`escalated: ${s.escalatedOffsets} offset(s) over the --escalate-over amount`);
   if (failOn.has('warnings') && s.warnings + s.errors > 0) met.push(`warnings: ${s.warnings} warning(s), ${s.errors} error(s)`);

@@ -4,7 +4,8 @@
 
 import { type Diagnostic, type DiagnosticCode, makeDiagnostic } from '../diagnostics.js';
 import type { TransactionEnd, TransactionInfo } from '../x12/envelope.js';
-import { ccyymmdd } from '../x12/envelope.js';
+import { ccyymmdd, isCalendarDate } from '../x12/dates.js';
+import { separatorAfterCode } from '../x12/delimiters.js';
 import { ownString, type Segment } from '../x12/tokenizer.js';
 import { findOpener, LOOP_OPENERS, type LoopId } from './loops.js';
 import type { Adjustment, Claim, Party, Remittance, ServiceLine } from './model.js';
@@ -285,7 +286,7 @@ export class RemittanceBuilder {
     if (text === '') return null;
     if (text === this.lastDateText) return this.lastDateIso; // service lines repeat their dates
     const iso = ccyymmdd(text);
-    if (iso !== null && isRealDate(iso)) {
+    if (iso !== null && isCalendarDate(iso)) {
       this.lastDateText = text;
       this.lastDateIso = iso;
       return iso;
@@ -343,9 +344,9 @@ function readCas(b: RemittanceBuilder, seg: Segment, into: Adjustment[]): void {
  */
 function componentSeparatorOf(b: RemittanceBuilder, seg: Segment, index: number, text: string): string {
   const sep = seg.delimiters.component;
-  if (text.includes(sep) || text.length < 4) return sep;
-  const other = text[2]!;
-  if (!/^[A-Za-z0-9]{2}$/.test(text.slice(0, 2)) || !COMPONENT_CANDIDATES.includes(other) || other === seg.delimiters.element) return sep;
+  if (text.includes(sep)) return sep;
+  const other = separatorAfterCode(text, seg.delimiters.element);
+  if (other === null) return sep;
   b.report(
     'REMIT_COMPONENT_SEPARATOR',
     `${designator(seg.id, index)} is a composite written with ${JSON.stringify(other)} where the interchange's component separator (ISA16) is ${JSON.stringify(sep)}; read with ${JSON.stringify(other)}`,
@@ -355,9 +356,6 @@ function componentSeparatorOf(b: RemittanceBuilder, seg: Segment, index: number,
   );
   return other;
 }
-
-/** Characters seen as component separators in the wild (ISA16), none of which occurs inside a code. */
-const COMPONENT_CANDIDATES = [':', '>', '^', '|', '\\', '!', '<', '}', '@'];
 
 /** SVC01 as qualifier, code and modifiers; the usual `HC:99213` without building a list. */
 function procedure(b: RemittanceBuilder, seg: Segment): { qualifier: string; code: string; modifiers: string[] } {
@@ -571,16 +569,6 @@ function excerptOf(seg: Segment): string {
 
 function designator(id: string, index: number): string {
   return `${id}${index < 10 ? '0' : ''}${index}`;
-}
-
-function isRealDate(iso: string): boolean {
-  const y = Number(iso.slice(0, 4));
-  const m = Number(iso.slice(5, 7));
-  const d = Number(iso.slice(8, 10));
-  // no 835 date is before 1800 (DTM*405*11111111 is a placeholder, not the year 1111)
-  if (y < 1800 || m < 1 || m > 12 || d < 1) return false;
-  const days = [31, y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]!;
-  return d <= days;
 }
 
 function emptyRemittance(file: string, info: TransactionInfo): Remittance {

@@ -114,3 +114,17 @@ export function showDelimiter(d: string | null): string {
   if (d === '\t') return '\\t';
   return d;
 }
+
+/** Characters seen as component separators (ISA16) in the wild; none of them occurs inside a code. */
+const COMPONENT_CANDIDATES = ':>^|\\!<}@';
+
+/**
+ * The separator a composite is written with when it reads as a two-character qualifier or reason code
+ * followed by a separator character (`HC>99213`, `WO>REF123`); null otherwise. `taken` holds the other
+ * delimiters in force, which cannot be it.
+ */
+export function separatorAfterCode(text: string, taken: string): string | null {
+  if (text.length < 4 || !isAlphaNumeric(text.charCodeAt(0)) || !isAlphaNumeric(text.charCodeAt(1))) return null;
+  const ch = text.charAt(2);
+  return COMPONENT_CANDIDATES.includes(ch) && !taken.includes(ch) ? ch : null;
+}

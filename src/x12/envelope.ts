@@ -5,6 +5,7 @@
 import { type Diagnostic, type DiagnosticCode, makeDiagnostic, type Severity } from '../diagnostics.js';
 import { type Delimiters, showDelimiter } from './delimiters.js';
 import type { Segment } from './tokenizer.js';
+import { ccyymmdd } from './dates.js';
 
 export interface InterchangeInfo {
   /** ISA13 (null for transactions that arrived without an ISA). */
@@ -391,10 +392,6 @@ function isaDate(s: string): string | null {
   return `${yy < 70 ? 2000 + yy : 1900 + yy}-${s.slice(2, 4)}-${s.slice(4, 6)}`;
 }
 
-export function ccyymmdd(s: string): string | null {
-  if (!/^\d{8}$/.test(s)) return null;
-  return `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)}`;
-}
 
 function hhmm(s: string): string | null {
   return /^\d{4}/.test(s) ? `${s.slice(0, 2)}:${s.slice(2, 4)}` : null;

@@ -4,7 +4,7 @@
 
 import { type Diagnostic, type DiagnosticCode, makeDiagnostic } from '../diagnostics.js';
 import { isAscii } from 'node:buffer';
-import { Byte, DEFAULT_DELIMITERS, type Delimiters, isAlphaNumeric, isWhitespace, readIsa, startsIsa } from './delimiters.js';
+import { Byte, DEFAULT_DELIMITERS, type Delimiters, isAlphaNumeric, isWhitespace, readIsa, separatorAfterCode, startsIsa } from './delimiters.js';
 
 /**
  * A copy of `s` that does not keep a larger string alive. V8 makes substrings of 13+ characters "sliced"
@@ -523,9 +523,6 @@ function sniffBinary(buf: Buffer): string | null {
   return null;
 }
 
-/** Characters used as component separators (ISA16) in the wild; none occurs inside a code. */
-const COMPONENT_CANDIDATES = ':>^|\\!<}@';
-
 /**
  * The component separator a bare transaction's composites use: the character after a two-character
  * qualifier in SVC01 (`HC>99213`) or a reason code in PLB03 (`WO>REF`); null when none is seen.
@@ -538,8 +535,8 @@ export function inferComponent(window: string, element: string, segment: string)
     if (id === 'SVC') composites = [els[1] ?? ''];
     else if (id === 'PLB') composites = els.filter((_, i) => i >= 3 && i % 2 === 1);
     for (const c of composites) {
-      const ch = c.charAt(2);
-      if (c.length > 3 && /^[A-Za-z0-9]{2}$/.test(c.slice(0, 2)) && ch !== element && ch !== segment && COMPONENT_CANDIDATES.includes(ch)) return ch;
+      const ch = separatorAfterCode(c, element + segment);
+      if (ch !== null) return ch;
     }
   }
   return null;
