@@ -426,6 +426,7 @@ export class Scanner {
         reasonCode: this.intern(a.reasonCode),
         reference: a.reference,
         amount: a.amount,
+        ...(a.unreadable ? { unreadable: true as const } : {}),
         ledgerId: undefined,
       };
       if (rid !== null && this.options.ledger) {
@@ -492,7 +493,7 @@ export class Scanner {
         const escalated = limit !== undefined && Math.abs(o.amount) > limit;
         const category = categorizeOffset(o.reasonCode, o.amount);
         const link = this.links!.get(i);
-        this.summary.addLink(o.remittance, o.amount, category, link, paymentDate(o.remittance), escalated);
+        this.summary.addLink(o.remittance, o.amount, category, link, paymentDate(o.remittance), escalated, !o.unreadable);
         if (escalated) this.stats.escalatedOffsets++;
         if (isUnlinkedRecoupment(category, link)) {
           this.stats.unlinkedRecoupments++;

@@ -54,10 +54,42 @@ describe('a balance is unknown when an amount could not be read (§2)', () => {
     const file = join(dir, 'bad.835');
     writeFileSync(file, era({ control: '1', trace: 'T1', date: '20240105', paid: 'NOT', claims: [{ pcn: 'A1', charge: '100', paid: '', icn: 'I1' }] }));
     const r = await scan([file], { reports: ['payments', 'claims', 'summary'] });
-    expect(r.reports.payments!.map((p) => [p.balanced, p.difference, p.paid])).toEqual([['unknown', '', '0.00']]);
-    expect(r.reports.claims!.map((c) => c.balanced)).toEqual(['unknown']);
+    // the amounts that could not be read are shown as unknown, not as the 0.00 they were counted as
+    expect(r.reports.payments!.map((p) => [p.balanced, p.difference, p.paid])).toEqual([['unknown', '', '']]);
+    expect(r.reports.claims!.map((c) => [c.balanced, c.charge, c.paid])).toEqual([['unknown', '100.00', '']]);
     expect(r.stats).toMatchObject({ remittances: 1, balancedRemittances: 0, unbalancedRemittances: 0, unknownBalanceRemittances: 1, balanceFailures: 2, errors: 2 });
     expect(r.reports.summary![0]!.unbalanced).toBe('1');
+    // the payer's totals that take in an unreadable amount are unknown too, not 0.00
+    expect([r.reports.summary![0]!.paid, r.reports.summary![0]!.claim_payments, r.reports.summary![0]!.provider_adjustments]).toEqual(['', '', '0.00']);
+  });
+
+  it('the terminal table says "unknown" for such an amount and for the total over it', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'bad.835'), era({ control: '4', trace: 'T4', date: '20240105', paid: 'NOT', claims: [{ pcn: 'A1', charge: '100', paid: '100', icn: 'I1' }] }));
+    writeFileSync(join(dir, 'good.835'), era({ control: '5', trace: 'T5', date: '20240106', paid: '50', claims: [{ pcn: 'A2', charge: '50', paid: '50', icn: 'I2' }] }));
+    const { Chalk } = await import('chalk');
+    const { renderTable } = await import('../src/report/table.js');
+    const r = await scan([dir], { reports: ['payments'] });
+    const text = renderTable('payments', r.reports.payments!, new Chalk({ level: 0 }));
+    const cells = (l: string): string[] => l.split('│').map((c) => c.trim());
+    const lines = text.split('\n');
+    const header = cells(lines.find((l) => l.includes('Paid'))!);
+    const [paid, difference] = [header.indexOf('Paid'), header.indexOf('Difference')];
+    const shown = lines.filter((l) => /T4|T5|Total/.test(l)).map((l) => [cells(l)[paid], cells(l)[difference]]);
+    expect(shown).toEqual([
+      ['unknown', 'unknown'],
+      ['50.00', '0.00'],
+      ['unknown', ''],
+    ]);
+  });
+
+  it('a PLB amount that could not be read is an unknown offset amount, and the remittance balance unknown', async () => {
+    const dir = tmp();
+    const file = join(dir, 'badplb.835');
+    writeFileSync(file, era({ control: '3', trace: 'T3', date: '20240105', paid: '90', claims: [{ pcn: 'A1', charge: '100', paid: '100', icn: 'I1' }], plb: ['WO:ICN77*1O'] }));
+    const r = await scan([file], { reports: ['offsets', 'payments'] });
+    expect(r.reports.offsets!.map((o) => [o.reason_code, o.reference, o.amount])).toEqual([['WO', 'ICN77', '']]);
+    expect(r.reports.payments!.map((p) => [p.balanced, p.paid])).toEqual([['unknown', '90.00']]);
   });
 
   it('an 835 with no BPR is not reported balanced', async () => {

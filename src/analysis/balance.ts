@@ -23,7 +23,7 @@ function diag(code: DiagnosticCode, message: string, file: string, origin: { seg
 /** Service: SVC02 − Σ 2110 CAS = SVC03. Claim: CLP03 − Σ (2100 and 2110 CAS) = CLP04. */
 export function checkClaimBalance(claim: Claim, file: string): BalanceResult {
   // an amount that could not be read counts as 0.00: any difference would be made up (issue #11 §2)
-  if (claim.unreadableAmounts > 0) return { balanced: 'unknown', difference: null, diagnostics: [] };
+  if (claim.unreadable.length > 0) return { balanced: 'unknown', difference: null, diagnostics: [] };
   const diagnostics: Diagnostic[] = [];
   let casTotal = 0;
   for (const a of claim.adjustments) casTotal += a.amount;
@@ -63,7 +63,7 @@ export function checkClaimBalance(claim: Claim, file: string): BalanceResult {
 /** Transaction: Σ CLP04 − Σ PLB = BPR02; plus the BPR zero-payment rule and L6 vs Σ AMT*I. */
 export function checkRemittanceBalance(r: Remittance, l6Total: Cents): BalanceResult {
   const diagnostics: Diagnostic[] = [];
-  const known = r.unreadableAmounts === 0;
+  const known = r.unreadable.length === 0;
   const computed = r.totals.claimPaid - r.totals.providerAdjustments;
   const difference = computed - r.payment.amount;
   if (known && difference !== 0) {

@@ -34,7 +34,7 @@ export function remittanceHead(r: Remittance): RemittanceHead {
 }
 
 /** What an offset row needs of a PLB adjustment. */
-export type OffsetFields = Pick<ProviderAdjustment, 'providerId' | 'fiscalPeriodDate' | 'reasonCode' | 'reference' | 'amount'>;
+export type OffsetFields = Pick<ProviderAdjustment, 'providerId' | 'fiscalPeriodDate' | 'reasonCode' | 'reference' | 'amount' | 'unreadable'>;
 
 export function paymentDate(r: RemittanceHead): string {
   return r.payment.date ?? r.productionDate ?? '';
@@ -62,6 +62,7 @@ export function claimServiceDate(c: Claim): string {
 export function paymentRow(r: Remittance, balanced: BalanceState, difference: Cents | null): Row {
   let withheld = 0;
   let added = 0;
+  const plbKnown = !r.providerAdjustments.some((a) => a.unreadable);
   for (const a of r.providerAdjustments) {
     if (a.amount > 0) withheld += a.amount;
     else added += a.amount;
@@ -78,12 +79,13 @@ export function paymentRow(r: Remittance, balanced: BalanceState, difference: Ce
     payment_date: paymentDate(r),
     payment_method: r.payment.method,
     handling_code: r.payment.handlingCode,
-    paid: formatCents(r.payment.amount),
+    paid: r.unreadable.includes('BPR02') ? '' : formatCents(r.payment.amount),
     claims: String(r.claimCount),
     claims_paid: String(r.claimsPaid),
-    provider_adjustments: formatCents(r.totals.providerAdjustments),
-    withheld: formatCents(withheld),
-    added: formatCents(added),
+    // a PLB amount that could not be read leaves these sums unknown
+    provider_adjustments: plbKnown ? formatCents(r.totals.providerAdjustments) : '',
+    withheld: plbKnown ? formatCents(withheld) : '',
+    added: plbKnown ? formatCents(added) : '',
     balanced,
     difference: money(difference),
   };
@@ -115,7 +117,7 @@ export function offsetRow(r: RemittanceHead, a: OffsetFields, link: Link, escala
     reason: facts.reason,
     category: facts.category,
     reference: a.reference ?? '',
-    amount: formatCents(a.amount),
+    amount: a.unreadable ? '' : formatCents(a.amount),
     link_basis: link.basis,
     linked_pcn: claim?.pcn ?? '',
     linked_icn: claim?.icn ?? '',
@@ -141,8 +143,9 @@ export function claimRow(r: Remittance, c: Claim, balanced: BalanceState, correc
     pcn: c.patientControlNumber,
     status_code: c.statusCode,
     status: CLAIM_STATUSES[c.statusCode] ?? 'Unknown status',
-    charge: formatCents(c.charge),
-    paid: formatCents(c.paid),
+    // an amount that could not be read is unknown (empty), not the 0.00 it was counted as
+    charge: c.unreadable.includes('CLP03') ? '' : formatCents(c.charge),
+    paid: c.unreadable.includes('CLP04') ? '' : formatCents(c.paid),
     patient_responsibility: money(c.patientResponsibility),
     icn: c.payerClaimControlNumber,
     patient_name: patientName(c),

@@ -35,6 +35,8 @@ interface PayerTotals {
   escalated: { count: number; amount: Cents };
   /** Recoupments and deferrals linked to no single claim or remittance (the --fail-on unlinked figure). */
   unlinkedRecoupments: { count: number; amount: Cents };
+  /** Columns whose sum takes in an amount that could not be read: shown as unknown (empty), never as a total. */
+  unknown: Set<string>;
 }
 
 const CATEGORY_COLUMN: Record<OffsetCategory, string> = {
@@ -81,6 +83,7 @@ export class SummaryBuilder {
         lagCount: 0,
         escalated: { count: 0, amount: 0 },
         unlinkedRecoupments: { count: 0, amount: 0 },
+        unknown: new Set(),
       };
       this.payers.set(key, t);
     }
@@ -95,7 +98,13 @@ export class SummaryBuilder {
     t.claimPayments += r.totals.claimPaid;
     t.claimsPaid += r.claimsPaid;
     t.providerAdjustments += r.totals.providerAdjustments;
-    for (const a of r.providerAdjustments) t.byCategory[categorizeOffset(a.reasonCode, a.amount)] += a.amount;
+    for (const a of r.providerAdjustments) {
+      const category = categorizeOffset(a.reasonCode, a.amount);
+      t.byCategory[category] += a.amount;
+      if (a.unreadable) for (const col of ['provider_adjustments', 'net_cash_impact', CATEGORY_COLUMN[category]]) t.unknown.add(col);
+    }
+    if (r.unreadable.includes('BPR02')) t.unknown.add('paid');
+    if (r.unreadable.includes('CLP04')) for (const col of ['claim_payments', 'gross_claim_payments', 'offset_rate_percent']) t.unknown.add(col);
     if (!balanced) t.unbalanced++;
   }
 
@@ -103,8 +112,13 @@ export class SummaryBuilder {
    * Counts an offset's link. Amounts here are absolute (an unlinked 72 −45.00 and WO +45.00 are 90.00 of
    * suspense), so linked + ambiguous + unlinked = Σ |PLB|.
    */
-  addLink(r: RemittanceHead, amount: Cents, category: OffsetCategory, link: Link, offsetDate: string, escalated = false): void {
+  addLink(r: RemittanceHead, amount: Cents, category: OffsetCategory, link: Link, offsetDate: string, escalated = false, amountKnown = true): void {
     const t = this.totals(r);
+    if (!amountKnown) {
+      t.unknown.add(link.basis === 'ambiguous' ? 'ambiguous_amount' : link.basis === 'none' ? 'unlinked_amount' : 'linked_amount');
+      if (isUnlinkedRecoupment(category, link)) t.unknown.add('unlinked_recoupments_amount');
+      if (category === 'recoupment') t.unknown.add('offset_rate_percent');
+    }
     if (escalated) {
       t.escalated.count++;
       t.escalated.amount += Math.abs(amount);
@@ -154,6 +168,7 @@ export class SummaryBuilder {
           unlinked_recoupments_amount: formatCents(t.unlinkedRecoupments.amount),
         };
         for (const [cat, col] of Object.entries(CATEGORY_COLUMN)) row[col] = formatCents(t.byCategory[cat as OffsetCategory]);
+        for (const col of t.unknown) row[col] = '';
         return row;
       });
   }

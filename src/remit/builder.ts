@@ -95,7 +95,7 @@ export class RemittanceBuilder {
     r.segmentCount = end.segmentCount;
     r.closed = end.closed;
     if (!this.sawBpr) {
-      r.unreadableAmounts++;
+      r.unreadable.push('BPR02');
       this.report('REMIT_MISSING_SEGMENT', `remittance ST ${r.transactionControl} has no BPR segment: the payment amount is unknown`, undefined, r.origin);
     } else if (r.payment.date === null) {
       // the payment date is BPR16; without it the production date is the nearest thing (said, not silent)
@@ -254,8 +254,9 @@ export class RemittanceBuilder {
   balancingAmount(seg: Segment, index: number): Cents {
     const cents = this.readAmount(seg, index);
     if (cents !== null) return cents;
-    if (this.claim !== null) this.claim.unreadableAmounts++;
-    if (this.remit !== null) this.remit.unreadableAmounts++;
+    const element = designator(seg.id, index);
+    if (this.claim !== null) this.claim.unreadable.push(element);
+    if (this.remit !== null) this.remit.unreadable.push(element);
     return 0;
   }
 
@@ -453,7 +454,7 @@ const HANDLERS: Record<string, Partial<Record<LoopId, Handler>>> = {
         interest: null,
         adjustments: [],
         services: [],
-        unreadableAmounts: 0,
+        unreadable: [],
         ...b.claimParties(),
         origin: origin(seg),
       };
@@ -515,10 +516,10 @@ const HANDLERS: Record<string, Partial<Record<LoopId, Handler>>> = {
       const r = b.remittance;
       r.plbSegments++;
       const providerId = kept(seg, 1);
-      b.checkPlbProvider(seg, providerId);
       const fiscalPeriodDate = b.date(seg, 2);
       // PLB03/04 … PLB13/14: (adjustment identifier, amount) pairs; read every pair present.
       const last = seg.size - 1;
+      let read = false;
       for (let i = 3, pair = 1; i <= last; i += 2, pair++) {
         const idText = seg.raw(i);
         const amountText = seg.el(i + 1);
@@ -536,6 +537,7 @@ const HANDLERS: Record<string, Partial<Record<LoopId, Handler>>> = {
           );
           continue;
         }
+        const unreadableBefore = r.unreadable.length;
         const amount = b.balancingAmount(seg, i + 1);
         if (amount === 0 && b.version5010 && parseAmount(amountText).ok) {
           b.report('REMIT_ZERO_PLB', `PLB adjustment ${reasonCode} of 0.00 in ${designator('PLB', i + 1)} (not allowed in 5010)`, seg, undefined, designator('PLB', i + 1));
@@ -546,12 +548,16 @@ const HANDLERS: Record<string, Partial<Record<LoopId, Handler>>> = {
           reasonCode,
           reference: reference === null || reference.trim() === '' ? null : reference,
           amount,
+          ...(r.unreadable.length > unreadableBefore ? { unreadable: true as const } : {}),
           pair,
           element: designator('PLB', i),
           origin: origin(seg),
         });
         r.totals.providerAdjustments += amount;
+        read = true;
       }
+      // a PLB with no adjustment read (cut short after PLB01) says nothing about whose it is
+      if (read) b.checkPlbProvider(seg, providerId);
     },
   },
 };
@@ -592,7 +598,7 @@ function emptyRemittance(file: string, info: TransactionInfo): Remittance {
     providerAdjustments: [],
     plbSegments: 0,
     totals: { claimCharge: 0, claimPaid: 0, grossClaimPaid: 0, patientResponsibility: 0, providerAdjustments: 0, claimInterest: 0, claimAdjustments: 0 },
-    unreadableAmounts: 0,
+    unreadable: [],
     segmentCount: 0,
     closed: true,
     errors: 0,

@@ -128,10 +128,11 @@ export interface Claim {
   adjustments: Adjustment[];
   services: ServiceLine[];
   /**
-   * Balancing amounts of this claim (CLP03, CLP04, SVC02, SVC03, CAS) that could not be read: while this is
-   * above 0 the claim cannot be known to balance (issue #11: never a reassuring "balanced" on a guess).
+   * The balancing amounts of this claim (CLP03, CLP04, SVC02, SVC03, CAS03 …) that could not be read, by
+   * element: while any is, the claim cannot be known to balance and those amounts are shown as unknown
+   * (issue #11: never a reassuring "balanced" or 0.00 on a guess).
    */
-  unreadableAmounts: number;
+  unreadable: string[];
   /** Set when a second N1*PR/N1*PE appeared before this claim: the payer or payee it was read under. */
   payer?: Party;
   payee?: Party;
@@ -149,6 +150,8 @@ export interface ProviderAdjustment {
   reference: string | null;
   /** PLB04 (06 …) amount; positive = withheld from this payment (835-domain.md §1.2). */
   amount: Cents;
+  /** Set when the amount could not be read (counted as 0.00, shown as unknown). */
+  unreadable?: true;
   /** 1..6: which pair of its PLB segment (PLB03/04 is 1). */
   pair: number;
   /** Element designator of the identifier, e.g. PLB05. */
@@ -207,9 +210,9 @@ export interface Remittance {
   closed: boolean;
   /**
    * Balancing amounts anywhere in the remittance (BPR02, the claims', PLB amounts) that could not be read,
-   * plus 1 when BPR is missing: while above 0 the remittance's balance is unknown, never "balanced".
+   * by element (BPR02 also when BPR is missing): while any is, the balance is unknown, never "balanced".
    */
-  unreadableAmounts: number;
+  unreadable: string[];
   /** How many error and warning diagnostics this remittance's content produced (bad amounts, missing BPR …). */
   errors: number;
   warnings: number;

@@ -11,8 +11,10 @@ interface TableColumn {
   /** Row key, or a function of the row. */
   value: string | ((row: Row) => string);
   kind: 'text' | 'amount' | 'count';
-  /** Summed into the totals row. */
+  /** Summed into the totals row. An empty amount in such a column could not be read: shown as unknown. */
   total?: boolean;
+  /** An empty amount means unknown here too (not "not applicable"). */
+  emptyIsUnknown?: boolean;
   /** Colour for a cell. */
   tone?: (row: Row, value: string) => 'bad' | 'good' | null;
 }
@@ -25,7 +27,8 @@ const otherAdjustments = (row: Row): string => {
   let cents = 0;
   for (const k of ['penalties', 'withholding', 'other']) {
     const p = parseAmount(row[k] ?? '0');
-    if (p.ok) cents += p.cents;
+    if (!p.ok) return ''; // one of them unknown: so is their sum
+    cents += p.cents;
   }
   return formatCents(cents);
 };
@@ -91,7 +94,7 @@ const TABLES: Partial<Record<ReportName, { title: string; columns: TableColumn[]
       { label: 'Provider adj.', value: 'provider_adjustments', kind: 'amount', total: true },
       { label: 'Paid', value: 'paid', kind: 'amount', total: true },
       { label: 'Balanced', value: 'balanced', kind: 'text', tone: (_r, v) => (v === 'no' ? 'bad' : null) },
-      { label: 'Difference', value: 'difference', kind: 'amount', tone: (_r, v) => (v !== '0.00' ? 'bad' : null) },
+      { label: 'Difference', value: 'difference', kind: 'amount', emptyIsUnknown: true, tone: (_r, v) => (v !== '0.00' ? 'bad' : null) },
     ],
   },
   claims: {
@@ -148,13 +151,18 @@ function fitWidths(natural: number[], kinds: TableColumn['kind'][], width: numbe
 export function renderTable(report: ReportName, rows: readonly Row[], c: ChalkInstance, width?: number): string {
   const spec = TABLES[report]!;
   const totals = spec.columns.map(() => 0);
+  /** Total columns with a cell that is unknown (an amount that could not be read): their total is too. */
+  const unknownTotals = new Set<number>();
   const body: Array<Array<{ text: string; tone: 'bad' | 'good' | null }>> = [];
   for (const row of rows) {
     body.push(
       spec.columns.map((col, i) => {
         const raw = cellValue(col, row);
         let shown = raw;
-        if (col.kind === 'amount' && raw !== '') {
+        if (col.kind === 'amount' && raw === '' && (col.total || col.emptyIsUnknown)) {
+          shown = 'unknown';
+          if (col.total) unknownTotals.add(i);
+        } else if (col.kind === 'amount' && raw !== '') {
           const p = parseAmount(raw);
           if (p.ok) {
             shown = formatMoney(p.cents);
@@ -167,7 +175,7 @@ export function renderTable(report: ReportName, rows: readonly Row[], c: ChalkIn
   }
   const totalRow =
     rows.length > 1 && spec.columns.some((col) => col.total)
-      ? spec.columns.map((col, i) => (i === 0 ? 'Total' : !col.total ? '' : col.kind === 'amount' ? formatMoney(totals[i]!) : String(totals[i])))
+      ? spec.columns.map((col, i) => (i === 0 ? 'Total' : !col.total ? '' : unknownTotals.has(i) ? 'unknown' : col.kind === 'amount' ? formatMoney(totals[i]!) : String(totals[i])))
       : null;
   const natural = spec.columns.map((col, i) => Math.max(col.label.length, ...body.map((r) => r[i]!.text.length), totalRow ? totalRow[i]!.length : 0) + 2);
   const fitted = width !== undefined ? fitWidths(natural, spec.columns.map((col) => col.kind), width) : null;

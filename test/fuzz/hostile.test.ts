@@ -25,7 +25,10 @@ const cents = (s: string | undefined): number => {
   if (!p.ok) throw new Error(`not an amount in a report: ${JSON.stringify(s)}`);
   return p.cents;
 };
-const sum = (rows: readonly Row[] | undefined, key: string): number => (rows ?? []).reduce((t, r) => t + cents(r[key]), 0);
+/** The sum of a column, or null when a cell in it is unknown (an amount that could not be read): a total
+ * over an unknown amount must itself be unknown, on both sides of every comparison below. */
+const sum = (rows: readonly Row[] | undefined, key: string): number | null =>
+  (rows ?? []).some((r) => r[key] === '') ? null : (rows ?? []).reduce((t, r) => t + cents(r[key]), 0);
 const count = (rows: readonly Row[] | undefined, key: string): number => (rows ?? []).reduce((t, r) => t + Number(r[key]), 0);
 
 /** What must hold for any input, however damaged. */

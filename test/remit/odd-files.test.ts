@@ -20,20 +20,20 @@ describe('unreadable amounts make a balance unknown (§2)', () => {
       ['REMIT_BAD_AMOUNT', 9, 'CLP04'],
       ['REMIT_BAD_AMOUNT', 10, 'CAS03'],
     ]);
-    expect(rem.claims.map((c) => c.unreadableAmounts)).toEqual([2, 0]);
-    expect(rem.unreadableAmounts).toBe(2);
+    expect(rem.claims.map((c) => c.unreadable)).toEqual([['CLP04', 'CAS03'], []]);
+    expect(rem.unreadable).toEqual(['CLP04', 'CAS03']);
   });
 
   it('an unreadable CLP05 (not in the balancing equations) does not', () => {
     const r = remit(['LX*1', 'CLP*A1*1*100*100*ZZ*12*I1']);
     expect(codes(r.diagnostics)).toEqual(['REMIT_BAD_AMOUNT']);
-    expect(r.remittances[0]!.unreadableAmounts).toBe(0);
-    expect(r.remittances[0]!.claims[0]!.unreadableAmounts).toBe(0);
+    expect(r.remittances[0]!.unreadable).toEqual([]);
+    expect(r.remittances[0]!.claims[0]!.unreadable).toEqual([]);
   });
 
   it('a missing BPR makes the payment unknown', () => {
     const r = remit(['LX*1', 'CLP*A1*1*100*100*0*12*I1'], ['ST*835*0001', 'TRN*1*T1*1999999999', 'N1*PR*PAYER']);
-    expect(r.remittances[0]!.unreadableAmounts).toBe(1);
+    expect(r.remittances[0]!.unreadable).toEqual(['BPR02']);
   });
 
   it('messages about bad amounts and dates never quote the element (it may hold patient data)', () => {
@@ -96,6 +96,11 @@ describe('odd files are said to be odd (§7)', () => {
     const r = remit(['PLB*5555555555*20241231*WO:REF1*10']);
     expect(r.diagnostics.map((d) => [d.code, d.element, d.segment])).toEqual([['PLB_OTHER_PROVIDER', 'PLB01', 8]]);
     expect(r.remittances[0]!.totals.providerAdjustments).toBe(1000);
+  });
+
+  it('a PLB cut short after PLB01 says nothing about whose it is', () => {
+    const r = remit(['PLB*12345']);
+    expect(codes(r.diagnostics)).toEqual([]);
   });
 
   it('a PLB01 matching a payee REF (not N104) is the payee', () => {
