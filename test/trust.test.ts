@@ -92,6 +92,23 @@ describe('a balance is unknown when an amount could not be read (§2)', () => {
     expect(r.reports.payments!.map((p) => [p.balanced, p.paid])).toEqual([['unknown', '90.00']]);
   });
 
+  it('an unreadable CAS amount: its adjustment row, the claim\'s adjustment sum and its balance are unknown', async () => {
+    const dir = tmp();
+    const file = join(dir, 'badcas.835');
+    writeFileSync(file, readFileSync(join(DEMO, '01-acme-2024-01-05.835'), 'latin1').replace('CAS*CO*45*20~', 'CAS*CO*45*2O~'));
+    const r = await scan([file], { reports: ['claims', 'adjustments'] });
+    expect(r.reports.adjustments!.map((a) => [a.pcn, a.reason_code, a.amount])).toEqual([
+      ['MFC1001', '45', ''],
+      ['MFC1001', '2', '30.00'],
+      ['MFC1003', '45', '155.00'],
+    ]);
+    expect(r.reports.claims!.map((c) => [c.pcn, c.service_adjustments, c.balanced])).toEqual([
+      ['MFC1001', '', 'unknown'],
+      ['MFC1002', '0.00', 'yes'],
+      ['MFC1003', '155.00', 'yes'],
+    ]);
+  });
+
   it('an 835 with no BPR is not reported balanced', async () => {
     const dir = tmp();
     const file = join(dir, 'nobpr.835');

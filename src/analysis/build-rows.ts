@@ -136,6 +136,8 @@ export function claimRow(r: Remittance, c: Claim, balanced: BalanceState, correc
   for (const a of c.adjustments) claimCas += a.amount;
   let serviceCas = 0;
   for (const s of c.services) for (const a of s.adjustments) serviceCas += a.amount;
+  const claimCasKnown = !c.adjustments.some((a) => a.unreadable);
+  const serviceCasKnown = !c.services.some((s) => s.adjustments.some((a) => a.unreadable));
   return {
     file: r.file,
     trace_number: r.trace.number,
@@ -151,8 +153,8 @@ export function claimRow(r: Remittance, c: Claim, balanced: BalanceState, correc
     patient_name: patientName(c),
     member_id: c.memberId,
     service_date: claimServiceDate(c),
-    claim_adjustments: formatCents(claimCas),
-    service_adjustments: formatCents(serviceCas),
+    claim_adjustments: claimCasKnown ? formatCents(claimCas) : '',
+    service_adjustments: serviceCasKnown ? formatCents(serviceCas) : '',
     interest: money(c.interest),
     reversal: yesNo(c.statusCode === '22'),
     corrects_icn: correctsIcn,
@@ -178,7 +180,7 @@ export function adjustmentRows(r: Remittance, c: Claim, carc: ReadonlyMap<string
       group: CAS_GROUPS[a.group] ?? 'Unknown group',
       reason_code: a.reason,
       reason: carc?.get(a.reason) ?? '',
-      amount: formatCents(a.amount),
+      amount: a.unreadable ? '' : formatCents(a.amount),
       quantity: a.quantity,
       reversal,
     });

@@ -242,22 +242,23 @@ export class RemittanceBuilder {
     this.sawTrn = true;
   }
 
-  /** Required amount: invalid or missing text is an error and counts as 0. */
-  amount(seg: Segment, index: number): Cents {
-    return this.readAmount(seg, index) ?? 0;
-  }
-
   /**
-   * An amount the balancing equations use (BPR02, CLP03/04, SVC02/03, CAS, PLB): when it cannot be read it
-   * counts as 0 *and* makes its claim and remittance's balance unknown (issue #11 §2).
+   * An amount the balancing equations use (BPR02, CLP03/04, SVC02/03, CAS, PLB). When it cannot be read it
+   * counts as 0 in the totals *and* its element is recorded on the claim and the remittance, so their
+   * balance is unknown and the amount is shown as unknown (issue #11 §2). Null when unreadable.
    */
-  balancingAmount(seg: Segment, index: number): Cents {
+  readBalancing(seg: Segment, index: number): Cents | null {
     const cents = this.readAmount(seg, index);
     if (cents !== null) return cents;
     const element = designator(seg.id, index);
     if (this.claim !== null) this.claim.unreadable.push(element);
     if (this.remit !== null) this.remit.unreadable.push(element);
-    return 0;
+    return null;
+  }
+
+  /** readBalancing, with an unreadable amount counted as 0 (the element is recorded). */
+  balancingAmount(seg: Segment, index: number): Cents {
+    return this.readBalancing(seg, index) ?? 0;
   }
 
   /** The amount in cents, or null after reporting why it could not be read. The text stays out of the message (PHI). */
@@ -266,20 +267,20 @@ export class RemittanceBuilder {
     if (inPlace !== null) return inPlace;
     const text = seg.el(index);
     if (text === '') {
-      this.report('REMIT_BAD_AMOUNT', `${designator(seg.id, index)} is empty; an amount is required (counted as 0.00)`, seg, undefined, designator(seg.id, index));
+      this.report('REMIT_BAD_AMOUNT', `${designator(seg.id, index)} is empty; an amount is required (reported as unknown)`, seg, undefined, designator(seg.id, index));
       return null;
     }
     const parsed = parseAmount(text);
     if (parsed.ok) return parsed.cents;
-    this.report('REMIT_BAD_AMOUNT', `${designator(seg.id, index)} is not a valid amount (${parsed.reason}); counted as 0.00`, seg, undefined, designator(seg.id, index));
+    this.report('REMIT_BAD_AMOUNT', `${designator(seg.id, index)} is not a valid amount (${parsed.reason}); reported as unknown`, seg, undefined, designator(seg.id, index));
     return null;
   }
 
-  /** Optional amount: absent → null, invalid → error + null. */
+  /** An amount outside the balancing equations (CLP05, AMT): absent → null, invalid → error + null (shown empty). */
   optionalAmount(seg: Segment, index: number): Cents | null {
     const text = seg.el(index);
     if (text === '') return null;
-    return this.amount(seg, index);
+    return this.readAmount(seg, index);
   }
 
   date(seg: Segment, index: number): string | null {
@@ -334,7 +335,8 @@ function readCas(b: RemittanceBuilder, seg: Segment, into: Adjustment[]): void {
     const reason = el(seg, ri);
     const amountText = el(seg, ri + 1);
     if (reason === '' && amountText === '') continue;
-    into.push({ group, reason, amount: b.balancingAmount(seg, ri + 1), quantity: el(seg, ri + 2), triplet: t + 1, origin: origin(seg) });
+    const amount = b.readBalancing(seg, ri + 1);
+    into.push({ group, reason, amount: amount ?? 0, ...(amount === null ? { unreadable: true as const } : {}), quantity: el(seg, ri + 2), triplet: t + 1, origin: origin(seg) });
   }
 }
 
@@ -485,10 +487,10 @@ const HANDLERS: Record<string, Partial<Record<LoopId, Handler>>> = {
   },
   AMT: {
     '2100': (b, seg) => {
-      if (el(seg, 1) === 'I') b.currentClaim!.interest = b.amount(seg, 2);
+      if (el(seg, 1) === 'I') b.currentClaim!.interest = b.optionalAmount(seg, 2);
     },
     '2110': (b, seg) => {
-      if (el(seg, 1) === 'B6') b.currentService!.allowed = b.amount(seg, 2);
+      if (el(seg, 1) === 'B6') b.currentService!.allowed = b.optionalAmount(seg, 2);
     },
   },
   SVC: {
@@ -519,7 +521,7 @@ const HANDLERS: Record<string, Partial<Record<LoopId, Handler>>> = {
       const fiscalPeriodDate = b.date(seg, 2);
       // PLB03/04 … PLB13/14: (adjustment identifier, amount) pairs; read every pair present.
       const last = seg.size - 1;
-      let read = false;
+      let anyRead = false;
       for (let i = 3, pair = 1; i <= last; i += 2, pair++) {
         const idText = seg.raw(i);
         const amountText = seg.el(i + 1);
@@ -537,8 +539,8 @@ const HANDLERS: Record<string, Partial<Record<LoopId, Handler>>> = {
           );
           continue;
         }
-        const unreadableBefore = r.unreadable.length;
-        const amount = b.balancingAmount(seg, i + 1);
+        const read = b.readBalancing(seg, i + 1);
+        const amount = read ?? 0;
         if (amount === 0 && b.version5010 && parseAmount(amountText).ok) {
           b.report('REMIT_ZERO_PLB', `PLB adjustment ${reasonCode} of 0.00 in ${designator('PLB', i + 1)} (not allowed in 5010)`, seg, undefined, designator('PLB', i + 1));
         }
@@ -548,16 +550,16 @@ const HANDLERS: Record<string, Partial<Record<LoopId, Handler>>> = {
           reasonCode,
           reference: reference === null || reference.trim() === '' ? null : reference,
           amount,
-          ...(r.unreadable.length > unreadableBefore ? { unreadable: true as const } : {}),
+          ...(read === null ? { unreadable: true as const } : {}),
           pair,
           element: designator('PLB', i),
           origin: origin(seg),
         });
         r.totals.providerAdjustments += amount;
-        read = true;
+        anyRead = true;
       }
       // a PLB with no adjustment read (cut short after PLB01) says nothing about whose it is
-      if (read) b.checkPlbProvider(seg, providerId);
+      if (anyRead) b.checkPlbProvider(seg, providerId);
     },
   },
 };

@@ -56,6 +56,8 @@ export interface Adjustment {
   reason: string;
   /** CAS03/06/… amount; positive decreases the payment (835-domain.md §1.2). */
   amount: Cents;
+  /** Set when the amount could not be read (counted as 0.00, shown as unknown). */
+  unreadable?: true;
   /** CAS04/07/… quantity, as written (not money). */
   quantity: string;
   /** 1..6: which triplet of the CAS segment. */

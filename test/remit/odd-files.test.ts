@@ -22,11 +22,13 @@ describe('unreadable amounts make a balance unknown (§2)', () => {
     ]);
     expect(rem.claims.map((c) => c.unreadable)).toEqual([['CLP04', 'CAS03'], []]);
     expect(rem.unreadable).toEqual(['CLP04', 'CAS03']);
+    expect(rem.claims[0]!.adjustments).toEqual([expect.objectContaining({ reason: '45', amount: 0, unreadable: true })]);
   });
 
-  it('an unreadable CLP05 (not in the balancing equations) does not', () => {
-    const r = remit(['LX*1', 'CLP*A1*1*100*100*ZZ*12*I1']);
-    expect(codes(r.diagnostics)).toEqual(['REMIT_BAD_AMOUNT']);
+  it('an unreadable CLP05 or AMT (not in the balancing equations) does not, and is null rather than 0.00', () => {
+    const r = remit(['LX*1', 'CLP*A1*1*100*100*ZZ*12*I1', 'AMT*I*1.2.3']);
+    expect(codes(r.diagnostics)).toEqual(['REMIT_BAD_AMOUNT', 'REMIT_BAD_AMOUNT']);
+    expect(r.remittances[0]!.claims[0]).toMatchObject({ patientResponsibility: null, interest: null });
     expect(r.remittances[0]!.unreadable).toEqual([]);
     expect(r.remittances[0]!.claims[0]!.unreadable).toEqual([]);
   });
