@@ -8,7 +8,7 @@ import { ccyymmdd, isCalendarDate } from '../x12/dates.js';
 import { separatorAfterCode } from '../x12/delimiters.js';
 import { ownString, type Segment } from '../x12/tokenizer.js';
 import { findOpener, LOOP_OPENERS, type LoopId } from './loops.js';
-import type { Adjustment, Claim, Party, Remittance, ServiceLine } from './model.js';
+import type { Adjustment, Claim, Party, ProviderAdjustment, Remittance, ServiceLine } from './model.js';
 import { amountCents, type Cents, parseAmount } from './money.js';
 
 export interface BuilderOptions {
@@ -95,7 +95,7 @@ export class RemittanceBuilder {
     r.segmentCount = end.segmentCount;
     r.closed = end.closed;
     if (!this.sawBpr) {
-      r.unreadable.push('BPR02');
+      r.unreadable = [...r.unreadable, 'BPR02'];
       this.report('REMIT_MISSING_SEGMENT', `remittance ST ${r.transactionControl} has no BPR segment: the payment amount is unknown`, undefined, r.origin);
     } else if (r.payment.date === null) {
       // the payment date is BPR16; without it the production date is the nearest thing (said, not silent)
@@ -211,9 +211,10 @@ export class RemittanceBuilder {
     this.options.onDiagnostic?.({ ...d, excerpt: excerptOf(seg) });
   }
 
-  /** The payer / payee a new claim is read under, when it differs from the remittance's. */
-  claimParties(): { payer?: Party; payee?: Party } {
-    return { ...(this.claimPayer ? { payer: this.claimPayer } : {}), ...(this.claimPayee ? { payee: this.claimPayee } : {}) };
+  /** Gives a new claim the payer / payee it is read under, when that differs from the remittance's. */
+  assignParties(c: Claim): void {
+    if (this.claimPayer !== null) c.payer = this.claimPayer;
+    if (this.claimPayee !== null) c.payee = this.claimPayee;
   }
 
   /** REF in 1000A/1000B: the additional id of the party being read (the second one's, after a repeat). */
@@ -251,8 +252,9 @@ export class RemittanceBuilder {
     const cents = this.readAmount(seg, index);
     if (cents !== null) return cents;
     const element = designator(seg.id, index);
-    if (this.claim !== null) this.claim.unreadable.push(element);
-    if (this.remit !== null) this.remit.unreadable.push(element);
+    // nearly every claim has none: they all share one empty list, replaced on the first entry
+    if (this.claim !== null) this.claim.unreadable = [...this.claim.unreadable, element];
+    if (this.remit !== null) this.remit.unreadable = [...this.remit.unreadable, element];
     return null;
   }
 
@@ -336,7 +338,9 @@ function readCas(b: RemittanceBuilder, seg: Segment, into: Adjustment[]): void {
     const amountText = el(seg, ri + 1);
     if (reason === '' && amountText === '') continue;
     const amount = b.readBalancing(seg, ri + 1);
-    into.push({ group, reason, amount: amount ?? 0, ...(amount === null ? { unreadable: true as const } : {}), quantity: el(seg, ri + 2), triplet: t + 1, origin: origin(seg) });
+    const adjustment: Adjustment = { group, reason, amount: amount ?? 0, quantity: el(seg, ri + 2), triplet: t + 1, origin: origin(seg) };
+    if (amount === null) adjustment.unreadable = true;
+    into.push(adjustment);
   }
 }
 
@@ -456,12 +460,12 @@ const HANDLERS: Record<string, Partial<Record<LoopId, Handler>>> = {
         interest: null,
         adjustments: [],
         services: [],
-        unreadable: [],
-        ...b.claimParties(),
+        unreadable: NONE,
         origin: origin(seg),
       };
       // read once the claim is open, so an unreadable CLP03/CLP04 counts against it
       const c = b.currentClaim!;
+      b.assignParties(c);
       c.charge = b.balancingAmount(seg, 3);
       c.paid = b.balancingAmount(seg, 4);
     },
@@ -544,17 +548,18 @@ const HANDLERS: Record<string, Partial<Record<LoopId, Handler>>> = {
         if (amount === 0 && b.version5010 && parseAmount(amountText).ok) {
           b.report('REMIT_ZERO_PLB', `PLB adjustment ${reasonCode} of 0.00 in ${designator('PLB', i + 1)} (not allowed in 5010)`, seg, undefined, designator('PLB', i + 1));
         }
-        r.providerAdjustments.push({
+        const adjustment: ProviderAdjustment = {
           providerId,
           fiscalPeriodDate,
           reasonCode,
           reference: reference === null || reference.trim() === '' ? null : reference,
           amount,
-          ...(read === null ? { unreadable: true as const } : {}),
           pair,
           element: designator('PLB', i),
           origin: origin(seg),
-        });
+        };
+        if (read === null) adjustment.unreadable = true;
+        r.providerAdjustments.push(adjustment);
         r.totals.providerAdjustments += amount;
         anyRead = true;
       }
@@ -567,6 +572,8 @@ const HANDLERS: Record<string, Partial<Record<LoopId, Handler>>> = {
 /** HANDLERS as maps, for one lookup per segment. */
 const HANDLER_MAP = new Map(Object.entries(HANDLERS).map(([id, byLoop]) => [id, new Map(Object.entries(byLoop) as Array<[LoopId, Handler]>)]));
 const OPENER_IDS = new Set(LOOP_OPENERS.map((o) => o.segment));
+/** The empty `unreadable` list every claim and remittance starts with (frozen: entries replace it). */
+const NONE: readonly string[] = Object.freeze([]);
 /** Every segment id the 835 (4010 and 5010) defines inside ST…SE; anything else is said, not dropped silently. */
 const KNOWN_835_SEGMENTS = new Set(['ST', 'SE', 'BPR', 'TRN', 'CUR', 'REF', 'DTM', 'N1', 'N2', 'N3', 'N4', 'PER', 'RDM', 'LX', 'TS3', 'TS2', 'CLP', 'CAS', 'NM1', 'MIA', 'MOA', 'AMT', 'QTY', 'SVC', 'LQ', 'PLB']);
 
@@ -600,7 +607,7 @@ function emptyRemittance(file: string, info: TransactionInfo): Remittance {
     providerAdjustments: [],
     plbSegments: 0,
     totals: { claimCharge: 0, claimPaid: 0, grossClaimPaid: 0, patientResponsibility: 0, providerAdjustments: 0, claimInterest: 0, claimAdjustments: 0 },
-    unreadable: [],
+    unreadable: NONE,
     segmentCount: 0,
     closed: true,
     errors: 0,

@@ -134,7 +134,7 @@ export interface Claim {
    * element: while any is, the claim cannot be known to balance and those amounts are shown as unknown
    * (issue #11: never a reassuring "balanced" or 0.00 on a guess).
    */
-  unreadable: string[];
+  unreadable: readonly string[];
   /** Set when a second N1*PR/N1*PE appeared before this claim: the payer or payee it was read under. */
   payer?: Party;
   payee?: Party;
@@ -214,7 +214,7 @@ export interface Remittance {
    * Balancing amounts anywhere in the remittance (BPR02, the claims', PLB amounts) that could not be read,
    * by element (BPR02 also when BPR is missing): while any is, the balance is unknown, never "balanced".
    */
-  unreadable: string[];
+  unreadable: readonly string[];
   /** How many error and warning diagnostics this remittance's content produced (bad amounts, missing BPR …). */
   errors: number;
   warnings: number;
