@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // npm run bench: generates (once, cached in bench-data/) a >= 200 MB realistic 835, a 1 GB one and a
-// folder of 10,000 small ERAs with recoup's own generator, then times recoup end to end (median of
+// folder of 10,000 small ERAs with the test generator (test/support/synth.ts), then times recoup end to end (median of
 // several runs), x12-parser tokenizing the same file, peak RSS, the claim index and the ledger.
 // Options: --quick (skip the 1 GB file), --runs N (default 3), --generate-only.
 
@@ -9,7 +9,8 @@ import { createWriteStream, existsSync, mkdirSync, readdirSync, rmSync, statSync
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generateScenarioSet, renderFile } from '../dist/synth/generate.js';
+// the generator is test support (test/support/synth.ts), compiled by `npm run bench` into .tmp/, never shipped
+import { generateScenarioSet, renderFile } from '../.tmp/support-build/test/support/synth.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DATA = join(ROOT, 'bench-data');
@@ -111,7 +112,7 @@ if (!quick) {
 
 // claim index bytes per claim, and the ledger: one in-process scan, one ingest
 const indexProbe = execFileSync(process.execPath, ['--input-type=module', '-e', `
-  import { Scanner } from '${join(ROOT, 'dist', 'scan.js')}';
+  import { Scanner } from '${join(ROOT, 'dist', 'scan', 'scanner.js')}';
   const s = new Scanner({ reports: ['summary'], onRow() {}, onDiagnostic() {} });
   await s.scanFile(process.argv[1]);
   console.log(JSON.stringify({ claims: s.stats.claims, indexBytes: s.indexBytes }));`, big], { encoding: 'utf8' });

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DIAGNOSTIC_CODES } from '../src/diagnostics.js';
+import { DIAGNOSTIC_CODES } from '../src/diagnostics/diagnostics.js';
 import { corpusDir, corpusFiles, fixtureFiles, read, record } from './helpers.js';
 
 interface Provenance {
@@ -119,7 +119,7 @@ describe('chunk invariance: whole, 1-byte chunks and random splits give identica
 
 describe('balance check on the corpus (TR3 §1.10.2.1)', () => {
   it('finds exactly the remittances whose Σ CLP04 − Σ PLB ≠ BPR02, each checked by hand; unreadable ones are unknown', async () => {
-    const { scan } = await import('../src/scan.js');
+    const { scan } = await import('../src/scan/scan.js');
     // each file is its own run: the corpus holds many copies of the same sample payment from different projects
     const unbalanced: string[][] = [];
     const unknown: string[][] = [];

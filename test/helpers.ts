@@ -4,8 +4,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Diagnostic } from '../src/diagnostics.js';
-import { parseBuffer } from '../src/read.js';
+import type { Diagnostic } from '../src/diagnostics/diagnostics.js';
+import { parseBuffer } from '../src/input/parse.js';
 import type { Remittance } from '../src/remit/model.js';
 import { SegmentTokenizer, type Segment } from '../src/x12/tokenizer.js';
 

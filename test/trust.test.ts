@@ -7,8 +7,8 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Ledger } from '../src/ledger/ledger.js';
-import { scan } from '../src/scan.js';
+import { SqliteLedger as Ledger } from '../src/store/sqlite.js';
+import { scan } from '../src/scan/scan.js';
 import { ROOT } from './helpers.js';
 
 const DEMO = join(ROOT, 'fixtures', 'demo');
@@ -250,9 +250,11 @@ describe('the same remittance read twice is counted once (§3)', () => {
     const id2 = l.insertRemittance(1, { ...reissue, file: 'b.835', payerName: 'PAYER', transactionControl: '0001' });
     expect(l.settleRemittance(id2, reissue, 'y')).toBe(true);
     expect(l.counts().remittances).toBe(2);
-    expect(l.database.pragma('user_version', { simple: true })).toBe(2);
-    expect(l.database.pragma('foreign_key_check')).toEqual([]);
     l.close();
+    const sql = new Database(path);
+    expect(sql.pragma('user_version', { simple: true })).toBe(2);
+    expect(sql.pragma('foreign_key_check')).toEqual([]);
+    sql.close();
   });
 });
 

@@ -3,7 +3,7 @@
 import type { Adjustment, Claim, ProviderAdjustment, Remittance } from '../remit/model.js';
 import { type Cents, formatCents } from '../remit/money.js';
 import { CAS_GROUPS, CLAIM_STATUSES, categorizeOffset, type OffsetCategory, PLB_REASONS } from './codes.js';
-import type { BalanceState } from './balance.js';
+import type { BalanceState } from './balance-checks.js';
 import type { Link } from './link.js';
 import type { Row } from './rows.js';
 

@@ -1,10 +1,7 @@
 // Code lists recoup explains in its own words: the 41 PLB adjustment reason codes of 5010 (PLB03-1,
 // 835-domain.md §2), CAS group codes, CLP02 claim statuses — and the category of a PLB offset, which
 // depends on code *and* sign. X12's CARC/RARC text is copyrighted (§5): we ship codes only, and read a
-// user's licensed list with --carc-file.
-
-import { readFile } from 'node:fs/promises';
-import { RecoupError } from '../diagnostics.js';
+// user's licensed list with --carc-file (src/input/carc-file.ts).
 
 /** Our one-line paraphrases of the 5010 PLB03-1 reason codes (element 426). */
 export const PLB_REASONS: Readonly<Record<string, string>> = {
@@ -114,46 +111,4 @@ export function categorizeOffset(code: string, amountCents: number): OffsetCateg
 
 export function isKnownPlbCode(code: string): boolean {
   return Object.prototype.hasOwnProperty.call(PLB_REASONS, code);
-}
-
-/** Reads a user's CARC list: CSV with columns code,description (a header row is optional). */
-export async function loadCarcFile(path: string): Promise<Map<string, string>> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    throw new RecoupError('USAGE', `cannot read --carc-file ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, { exitCode: 2 });
-  }
-  const map = new Map<string, string>();
-  for (const line of text.split(/\r?\n/)) {
-    if (line.trim() === '') continue;
-    const [code, description] = splitCsvLine(line);
-    if (code === undefined || description === undefined) continue;
-    if (/^code$/i.test(code.trim())) continue;
-    map.set(code.trim(), description.trim());
-  }
-  if (map.size === 0) throw new RecoupError('USAGE', `--carc-file ${path} holds no code,description rows`, { exitCode: 2 });
-  return map;
-}
-
-function splitCsvLine(line: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i]!;
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cur += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      out.push(cur);
-      cur = '';
-    } else cur += ch;
-  }
-  out.push(cur);
-  return out.length > 2 ? [out[0]!, out.slice(1).join(',')] : out;
 }

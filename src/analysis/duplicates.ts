@@ -2,7 +2,7 @@
 // REMIT_TRACE_REUSED) and the ledger (LEDGER_REMITTANCE_KNOWN) both use. Clearinghouses re-send ERAs; a re-sent ERA must not double
 // a total, and a reissue under the same trace number must not be merged into the first silently.
 
-import { type Diagnostic, makeDiagnostic } from '../diagnostics.js';
+import { type Diagnostic, makeDiagnostic } from '../diagnostics/diagnostics.js';
 import type { Claim, Remittance } from '../remit/model.js';
 import type { Cents } from '../remit/money.js';
 import { paymentDate, payerId } from './build-rows.js';

@@ -1,9 +1,10 @@
-// Links each PLB offset to the claim it came from. Candidates are every claim seen in the run (later
-// also the ledger), keyed by CLP07, CLP01 and REF*F8, and every remittance keyed by TRN02.
+// Links each PLB offset to the claim it came from. Candidates come from a ClaimSource (the run's compact
+// index, or the ledger with every earlier run), keyed by CLP07, CLP01 and REF*F8, and remittances by TRN02.
 // A wrong link is worse than no link: several distinct claims → `ambiguous`, never a guess; a claim of
 // another payer is linked only on a unique exact match of a long identifier, and flagged cross_payer.
 
 import type { Cents } from '../remit/money.js';
+import { isCollection, isDeferral } from './deferrals.js';
 import { referenceKeys, type ReferenceKey } from './references.js';
 
 export type LinkBasis = 'icn' | 'pcn' | 'icn_suffix' | 'medicare_layout' | 'original_reference' | 'deferred_pair' | 'trace_number' | 'ambiguous' | 'none';
@@ -73,51 +74,6 @@ export const MAX_CANDIDATES = 50;
 
 /** Identifiers shorter than this are too common to link across payers. */
 const LONG_IDENTIFIER = 8;
-
-export class ClaimIndex implements ClaimStore {
-  private seq = 0;
-  private readonly byIcn = new Map<string, ClaimRef[]>();
-  private readonly byPcn = new Map<string, ClaimRef[]>();
-  private readonly byF8 = new Map<string, ClaimRef[]>();
-  private readonly byTrace = new Map<string, RemittanceRef[]>();
-
-  private readonly all: ClaimRef[] = [];
-
-  addClaim(claim: Omit<ClaimRef, 'seq'>): void {
-    const ref: ClaimRef = { ...claim, seq: this.seq++ };
-    this.all.push(ref);
-    push(this.byIcn, ref.icn, ref);
-    push(this.byPcn, ref.pcn, ref);
-    push(this.byF8, ref.originalReference, ref);
-  }
-
-  addRemittance(r: RemittanceRef): void {
-    push(this.byTrace, r.traceNumber, r);
-  }
-
-  get claimCount(): number {
-    return this.seq;
-  }
-
-  claimsByIcn(icn: string): ClaimRef[] {
-    return this.byIcn.get(icn) ?? [];
-  }
-  claimsByPcn(pcn: string): ClaimRef[] {
-    return this.byPcn.get(pcn) ?? [];
-  }
-  claimsByOriginalReference(reference: string): ClaimRef[] {
-    return this.byF8.get(reference) ?? [];
-  }
-  remittancesByTrace(trace: string): RemittanceRef[] {
-    return this.byTrace.get(trace) ?? [];
-  }
-  hasClaimIcn(icn: string): boolean {
-    return this.byIcn.has(icn);
-  }
-  claimBySeq(seq: number): ClaimRef | null {
-    return this.all[seq] ?? null;
-  }
-}
 
 /** The matching rules over any ClaimSource. */
 export class Linker {
@@ -227,7 +183,8 @@ function none(note: string): Link {
   return { basis: 'none', claim: null, remittance: null, crossPayer: false, note };
 }
 
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+/** Adds a value to a key's list (an empty key is not a key). */
+export function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   if (key === '' || key === undefined) return;
   const list = map.get(key);
   if (list) list.push(value);
@@ -301,10 +258,8 @@ export function linkOffsetTable(
     const o = offsetAt(i);
     const l = linker.linkDirect(o);
     table.set(i, l);
-    const isDeferral = (o.reasonCode === 'WO' || o.reasonCode === 'FB') && o.amount < 0;
-    if (isDeferral && o.reference && (l.claim || l.remittance)) deferrals.set(`${o.payerKey}\u0000${o.reference.trim()}`, l);
-    const isCollection = (o.reasonCode === 'WO' || o.reasonCode === 'FB') && o.amount > 0;
-    if (isCollection && (l.basis === 'none' || l.basis === 'ambiguous') && o.reference) unresolved.push(i);
+    if (isDeferral(o.reasonCode, o.amount) && o.reference && (l.claim || l.remittance)) deferrals.set(`${o.payerKey}\u0000${o.reference.trim()}`, l);
+    if (isCollection(o.reasonCode, o.amount) && (l.basis === 'none' || l.basis === 'ambiguous') && o.reference) unresolved.push(i);
   }
   for (const i of unresolved) {
     // a collection that finds nothing, or several claims, is the collection of the earlier deferral with the

@@ -5,7 +5,7 @@ import type { Remittance } from '../remit/model.js';
 import { type Cents, formatCents } from '../remit/money.js';
 import { categorizeOffset, type OffsetCategory } from './codes.js';
 import { payerId, type RemittanceHead } from './build-rows.js';
-import { daysBetween } from './balances.js';
+import { daysBetween } from './deferrals.js';
 import type { Link } from './link.js';
 import type { Row } from './rows.js';
 

@@ -2,11 +2,12 @@
 // from the user's licensed list (--carc-file). A code can mean different things in different places
 // (CR, OA, PI are both PLB reasons and CAS groups; 50 is a PLB reason and a CARC): all are shown.
 
-import { z } from 'zod';
-import { CAS_GROUPS, CLAIM_STATUSES, categorizeOffset, loadCarcFile, PLB_REASONS } from '../analysis/codes.js';
-import { type CliIO, type FlagNames, parseCliOptions, writeOut } from './io.js';
-
-const schema = z.object({ carcFile: z.string().min(1, 'needs a value').optional(), color: z.boolean().optional() });
+import { CAS_GROUPS, CLAIM_STATUSES, categorizeOffset, PLB_REASONS } from '../analysis/codes.js';
+import { loadCarcFile } from '../input/carc-file.js';
+import { writeOut } from '../report/output.js';
+import type { Outcome } from './exit.js';
+import type { CliIO } from './io.js';
+import { codesOptionsSchema, type FlagNames, parseCliOptions } from './options.js';
 
 function plbLine(code: string, text: string): string {
   const pos = categorizeOffset(code, 1);
@@ -15,8 +16,8 @@ function plbLine(code: string, text: string): string {
   return `  ${code.padEnd(4)} ${text}  [${cat}]`;
 }
 
-export async function runCodes(code: string | undefined, raw: unknown, io: CliIO, flags?: FlagNames): Promise<number> {
-  const opts = parseCliOptions(schema, raw, flags);
+export async function runCodes(code: string | undefined, raw: unknown, io: CliIO, flags?: FlagNames): Promise<Outcome> {
+  const opts = parseCliOptions(codesOptionsSchema, raw, flags);
   const carc = opts.carcFile ? await loadCarcFile(opts.carcFile) : undefined;
   const out: string[] = [];
   if (code === undefined) {
@@ -28,7 +29,7 @@ export async function runCodes(code: string | undefined, raw: unknown, io: CliIO
     for (const [c, t] of Object.entries(CLAIM_STATUSES)) out.push(`  ${c.padEnd(4)} ${t}`);
     out.push('', carc ? `CARC (from your list): ${carc.size} codes; run recoup codes <code> --carc-file … to look one up` : 'CARC descriptions are X12 copyright: give --carc-file <csv> (code,description) from your licensed list to look them up.');
     await writeOut(io.stdout, out.join('\n') + '\n');
-    return 0;
+    return 'ok';
   }
   const q = code.trim().toUpperCase();
   if (PLB_REASONS[q]) out.push(`PLB reason code ${plbLine(q, PLB_REASONS[q]!).trimStart()}`);
@@ -37,8 +38,8 @@ export async function runCodes(code: string | undefined, raw: unknown, io: CliIO
   if (carc?.has(q)) out.push(`CARC ${q}  ${carc.get(q)}`);
   if (out.length === 0) {
     io.stderr.write(`recoup: ${JSON.stringify(code)} is not a PLB reason code, CAS group code or claim status${carc ? ', nor in your CARC list' : ' (for CARCs give --carc-file)'}\n`);
-    return 1;
+    return 'not_found';
   }
   await writeOut(io.stdout, out.join('\n') + '\n');
-  return 0;
+  return 'ok';
 }

@@ -1,37 +1,24 @@
-// The recoup command line: commander program, option validation with zod, and the only place exit codes
-// are decided (0 ok, 1 the reports are incomplete: an input could not be read or had an error-level
-// diagnostic, or an output could not be written; 2 usage error; 3 --fail-on met).
+// The recoup command line: the commander program (flags, help), each command's run, and where a run's
+// Outcome or RecoupError becomes its exit code (through the one table in exit.ts: 0 ok, 1 the reports are
+// incomplete or an output could not be written, 2 usage error, 3 --fail-on met, 70 internal error).
 
 import { Command, CommanderError, Option } from 'commander';
-import { z } from 'zod';
-import { RecoupError } from '../diagnostics.js';
-import { inspectFile, type InspectFile } from '../inspect.js';
-import { expandInputs } from '../inputs.js';
-import { formatDiagnostic } from '../report/diagnostics.js';
-import { renderInspectText } from '../report/inspect.js';
-import { type CliIO, flagNames, makeChalk, parseCliOptions, processIO, writeOut } from './io.js';
-import { VERSION } from '../version.js';
-import { FORMATS, runScan } from './scan-command.js';
-import { runTrace } from './trace-command.js';
+import type { ErrorCode } from '../diagnostics/errors.js';
+import { RecoupError } from '../diagnostics/errors.js';
 import { runCodes } from './codes-command.js';
-
-export const EXIT = { ok: 0, input: 1, usage: 2, failOn: 3 } as const;
-
-const inspectOptionsSchema = z.object({
-  format: z.enum(['text', 'json']),
-  color: z.boolean(),
-  quiet: z.boolean().optional(),
-});
-
-function usageError(message: string): RecoupError {
-  return new RecoupError('USAGE', message, { exitCode: EXIT.usage });
-}
+import { EXIT, exitForError, exitForOutcome, type Outcome } from './exit.js';
+import { runInspect } from './inspect-command.js';
+import { type CliIO, processIO } from './io.js';
+import { flagNames, FORMATS } from './options.js';
+import { runScan } from './scan-command.js';
+import { runTrace } from './trace-command.js';
+import { VERSION } from './version.js';
 
 function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
 
-export function createProgram(io: CliIO, setExit: (code: number) => void): Command {
+export function createProgram(io: CliIO, setOutcome: (outcome: Outcome) => void): Command {
   const program = new Command();
   program
     .name('recoup')
@@ -108,7 +95,7 @@ Examples:
   recoup scan inbox/ --json --report all | jq '.offsets[] | select(.category == "recoupment")'`,
     )
     .action(async (paths: string[], raw: unknown, cmd: Command) => {
-      setExit(await runScan(paths, raw, io, flagNames(cmd)));
+      setOutcome(await runScan(paths, raw, io, flagNames(cmd)));
     });
 
   program
@@ -126,7 +113,7 @@ Examples:
   recoup trace 2224001000102 --ledger ~/recoup.db --format json > appeal-MFC1002.json`,
     )
     .action(async (id: string, raw: unknown, cmd: Command) => {
-      setExit(await runTrace(id, raw, io, flagNames(cmd)));
+      setOutcome(await runTrace(id, raw, io, flagNames(cmd)));
     });
 
   program
@@ -144,7 +131,7 @@ Examples:
   recoup codes`,
     )
     .action(async (code: string | undefined, raw: unknown, cmd: Command) => {
-      setExit(await runCodes(code, raw, io, flagNames(cmd)));
+      setOutcome(await runCodes(code, raw, io, flagNames(cmd)));
     });
 
   program
@@ -168,63 +155,56 @@ Examples:
   recoup inspect --format json era.835 | jq '.[0].interchanges[0].groups'`,
     )
     .action(async (paths: string[], raw: unknown, cmd: Command) => {
-      const opts = parseCliOptions(inspectOptionsSchema, raw, flagNames(cmd));
-      const list = paths.length > 0 ? paths : io.stdinIsTTY ? [] : ['-'];
-      if (list.length === 0) throw usageError('no input: give one or more files or directories, or pipe a file into standard input');
-      const { inputs, diagnostics } = await expandInputs(list);
-      const chalkOut = makeChalk(opts.color, io.stdoutIsTTY, io.env);
-      const chalkErr = makeChalk(opts.color, io.stderrIsTTY, io.env);
-      let worst: number = EXIT.ok;
-      for (const d of diagnostics) {
-        io.stderr.write(formatDiagnostic(d, chalkErr) + '\n');
-        worst = EXIT.input;
-      }
-      const results: InspectFile[] = [];
-      for (const input of inputs) {
-        const r = await inspectFile(input, { stdin: io.stdin });
-        // an unreadable file, or any error-level diagnostic in one: what is shown is incomplete
-        if (!r.readable || r.diagnostics.some((d) => d.severity === 'error')) worst = EXIT.input;
-        results.push(r);
-        if (opts.format === 'text' && !(opts.quiet && r.diagnostics.length === 0)) await writeOut(io.stdout, renderInspectText([r], chalkOut) + '\n');
-      }
-      if (opts.format === 'json') await writeOut(io.stdout, JSON.stringify(results, null, 2) + '\n');
-      setExit(worst);
+      setOutcome(await runInspect(paths, raw, io, flagNames(cmd)));
     });
 
   return program;
 }
 
-/** Runs the CLI; resolves to the exit code. Never throws for bad input or usage. */
-export async function run(argv: readonly string[], ioOverrides: Partial<CliIO> = {}): Promise<number> {
+/** What a CLI run came to: its exit code, and the code of the error that stopped it, if one did. */
+export interface CliResult {
+  exitCode: number;
+  /** USAGE for anything commander or an option schema rejects; the RecoupError's code otherwise. */
+  code?: ErrorCode;
+}
+
+/** Runs the CLI in this process (tests pass their own streams). Never throws for bad input or usage. */
+export async function runCli(argv: readonly string[], ioOverrides: Partial<CliIO> = {}): Promise<CliResult> {
   const io = { ...processIO(), ...ioOverrides };
   guardOutput(io);
-  let code: number = EXIT.ok;
-  const program = createProgram(io, (c) => {
-    code = c;
+  let outcome: Outcome = 'ok';
+  const program = createProgram(io, (o) => {
+    outcome = o;
   });
   try {
     await program.parseAsync([...argv]);
-    return code;
+    return { exitCode: exitForOutcome(outcome) };
   } catch (err) {
     if (err instanceof CommanderError) {
       // help and version exit 0; everything else commander rejects is a usage error
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
-      return EXIT.usage;
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return { exitCode: EXIT.ok };
+      return { exitCode: exitForError('USAGE'), code: 'USAGE' };
     }
     if (err instanceof RecoupError) {
       // a usage mistake reads as a sentence; anything else carries its stable code, as diagnostics do
       io.stderr.write(err.code === 'USAGE' ? `recoup: ${err.message}\n` : `recoup: error ${err.code}: ${err.message}\n`);
-      return err.exitCode;
+      return { exitCode: exitForError(err), code: err.code };
     }
     io.stderr.write(`recoup: internal error: ${(err as Error)?.message ?? String(err)}\n(please report this; run with RECOUP_DEBUG=1 for details)\n`);
     if (io.env.RECOUP_DEBUG) io.stderr.write(`${(err as Error)?.stack ?? ''}\n`);
-    return 70;
+    return { exitCode: EXIT.internal };
   }
+}
+
+/** Runs the CLI; resolves to the exit code (bin/recoup.js). */
+export async function run(argv: readonly string[], ioOverrides: Partial<CliIO> = {}): Promise<number> {
+  return (await runCli(argv, ioOverrides)).exitCode;
 }
 
 /**
  * A reader that stops early (`recoup … | head`) closes our stdout: end quietly. Any other write failure
- * (disk full) is a clear one-line error and a non-zero exit, never a stack trace.
+ * (disk full) is a clear one-line error and a non-zero exit, never a stack trace. The stream fails outside
+ * any command's control flow, so this is the one exit taken directly — with the codes of the table.
  */
 function guardOutput(io: CliIO): void {
   const stream = io.stdout as NodeJS.WritableStream & { __recoupGuarded?: boolean };
@@ -233,6 +213,6 @@ function guardOutput(io: CliIO): void {
   stream.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') process.exit(EXIT.ok);
     io.stderr.write(`recoup: error IO_OUTPUT: cannot write the output: ${err.code ?? err.message}\n`);
-    process.exit(EXIT.input);
+    process.exit(exitForError('IO_OUTPUT'));
   });
 }

@@ -2,7 +2,7 @@
 // Claims can be streamed out as each closes (onClaim) so a remittance with a million claims stays flat.
 // Never throws on content: bad amounts, dates and misplaced segments become positioned diagnostics.
 
-import { type Diagnostic, type DiagnosticCode, makeDiagnostic } from '../diagnostics.js';
+import { type Diagnostic, type DiagnosticCode, makeDiagnostic } from '../diagnostics/diagnostics.js';
 import type { TransactionEnd, TransactionInfo } from '../x12/envelope.js';
 import { ccyymmdd, isCalendarDate } from '../x12/dates.js';
 import { separatorAfterCode } from '../x12/delimiters.js';

@@ -6,6 +6,7 @@
 import { stringify as stringifySync } from 'csv-stringify/sync';
 import type { Writable } from 'node:stream';
 import { COLUMNS, type ReportName, type Row } from '../analysis/rows.js';
+import { BlockWriter } from './output.js';
 
 const FORMULA_START = /^[=+\-@\t\r]/;
 
@@ -14,20 +15,19 @@ export function neutralizeCell(value: string): string {
 }
 
 /**
- * Rows are turned into CSV a batch at a time and written in blocks of about 64 KiB: one write per row
- * was the largest cost of a claims report. `needsDrain` tells the scan to wait before reading more.
+ * Rows are turned into CSV a batch at a time and written in blocks of about 64 KiB (BlockWriter): one
+ * write per row was the largest cost of a claims report. `needsDrain` tells the scan to wait before reading more.
  */
 export class CsvReportWriter {
-  private readonly out: Writable;
+  private readonly out: BlockWriter;
   private readonly keys: string[];
   private readonly textKeys: boolean[];
   private batch: string[][] = [];
-  private pending = '';
   private header = true;
 
   constructor(report: ReportName, out: Writable) {
     const cols = COLUMNS[report];
-    this.out = out;
+    this.out = new BlockWriter(out);
     this.keys = cols.map((c) => c.key);
     this.textKeys = cols.map((c) => c.kind === 'text' || c.kind === 'code');
   }
@@ -39,40 +39,30 @@ export class CsvReportWriter {
       values[i] = this.textKeys[i] ? neutralizeCell(v) : v;
     }
     this.batch.push(values);
-    if (this.batch.length >= BATCH_ROWS) this.flushBatch(false);
+    if (this.batch.length >= BATCH_ROWS) this.flushBatch();
   }
 
   /** True when the output has more queued than it wants: the caller should await `drained()`. */
   get needsDrain(): boolean {
-    return this.out.writableNeedDrain;
+    return this.out.needsDrain;
   }
 
   drained(): Promise<void> {
-    return waitForDrain(this.out);
+    return this.out.drained();
   }
 
   /** Writes what is left (the header alone for a report with no rows); resolves when the output took it. */
   end(): Promise<void> {
-    this.flushBatch(true);
-    const text = this.pending;
-    this.pending = '';
-    return new Promise((resolve, reject) => {
-      this.out.write(text, (err) => (err ? reject(err) : resolve()));
-    });
+    this.flushBatch();
+    return this.out.end();
   }
 
-  /** Stringifies the batch; writes once a block is full (at the end, `end` writes the rest). */
-  private flushBatch(force: boolean): void {
-    if (this.batch.length > 0 || this.header) {
-      if (this.header) this.pending += stringifySync([], { header: true, columns: this.keys });
-      this.header = false;
-      for (const values of this.batch) this.pending += csvLine(values);
-      this.batch = [];
-    }
-    if (!force && this.pending.length >= WRITE_BYTES) {
-      this.out.write(this.pending);
-      this.pending = '';
-    }
+  /** Stringifies the batch into the block writer. */
+  private flushBatch(): void {
+    if (this.header) this.out.add(stringifySync([], { header: true, columns: this.keys }));
+    this.header = false;
+    for (const values of this.batch) this.out.add(csvLine(values));
+    this.batch = [];
   }
 }
 
@@ -95,26 +85,3 @@ export function csvLine(values: string[]): string {
 }
 
 const BATCH_ROWS = 256;
-const WRITE_BYTES = 64 * 1024;
-
-/** Resolves on 'drain' (or when the stream closes); rejects on its error, so a failed output never hangs. */
-export function waitForDrain(stream: Writable): Promise<void> {
-  if (!stream.writableNeedDrain) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const done = (): void => {
-      stream.off('drain', done);
-      stream.off('close', done);
-      stream.off('error', fail);
-      resolve();
-    };
-    const fail = (err: Error): void => {
-      stream.off('drain', done);
-      stream.off('close', done);
-      stream.off('error', fail);
-      reject(err);
-    };
-    stream.on('drain', done);
-    stream.on('close', done);
-    stream.on('error', fail);
-  });
-}

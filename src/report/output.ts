@@ -1,6 +1,7 @@
 // Where report text goes: stdout, or a file written beside its destination and renamed into place when
 // complete, so a crash never leaves a half-written report that looks finished. Files are created 0600
 // (reports can hold patient data). A device or pipe given as the destination is written directly.
+// Also the stream helpers every writer shares: writing with back-pressure, and writing in blocks.
 
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { rename, stat, unlink } from 'node:fs/promises';
@@ -80,4 +81,71 @@ function closeStream(ws: WriteStream, failure: { error: Error | null }): Promise
     ws.once('error', reject);
     ws.end(() => (failure.error ? reject(failure.error) : resolve()));
   });
+}
+
+/** Writes text and resolves once the stream has taken it (respects back-pressure). */
+export function writeOut(stream: Writable, text: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const ok = stream.write(text, (err) => {
+      if (err) reject(err);
+    });
+    if (ok) resolve();
+    else stream.once('drain', resolve);
+  });
+}
+
+/** Resolves on 'drain' (or when the stream closes); rejects on its error, so a failed output never hangs. */
+export function waitForDrain(stream: Writable): Promise<void> {
+  if (!stream.writableNeedDrain) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const done = (): void => {
+      stream.off('drain', done);
+      stream.off('close', done);
+      stream.off('error', fail);
+      resolve();
+    };
+    const fail = (err: Error): void => {
+      stream.off('drain', done);
+      stream.off('close', done);
+      stream.off('error', fail);
+      reject(err);
+    };
+    stream.on('drain', done);
+    stream.on('close', done);
+    stream.on('error', fail);
+  });
+}
+
+/** Bytes of text gathered before one write: one write per row was the largest cost of a claims report. */
+const BLOCK_BYTES = 64 * 1024;
+
+/** Gathers text and writes it to a stream in blocks of about 64 KiB. */
+export class BlockWriter {
+  private pending = '';
+  constructor(private readonly out: Writable) {}
+
+  add(text: string): void {
+    this.pending += text;
+    if (this.pending.length >= BLOCK_BYTES) {
+      this.out.write(this.pending);
+      this.pending = '';
+    }
+  }
+
+  get needsDrain(): boolean {
+    return this.out.writableNeedDrain;
+  }
+
+  drained(): Promise<void> {
+    return waitForDrain(this.out);
+  }
+
+  /** Writes what is left; resolves when the stream has taken it, rejects when the write fails. */
+  end(): Promise<void> {
+    const text = this.pending;
+    this.pending = '';
+    return new Promise((resolve, reject) => {
+      this.out.write(text, (err) => (err ? reject(err) : resolve()));
+    });
+  }
 }

@@ -2,7 +2,7 @@
 // and count right. Every envelope problem is a diagnostic, never a throw. Knows nothing of 835 meaning;
 // it only passes the segments of accepted transaction sets (by ST01) on to the sink.
 
-import { type Diagnostic, type DiagnosticCode, makeDiagnostic, type Severity } from '../diagnostics.js';
+import { type Diagnostic, type DiagnosticCode, makeDiagnostic, type Severity } from '../diagnostics/diagnostics.js';
 import { type Delimiters, showDelimiter } from './delimiters.js';
 import type { Segment } from './tokenizer.js';
 import { ccyymmdd } from './dates.js';

@@ -2,7 +2,7 @@
 // Scans bytes for the segment terminator (Buffer.indexOf), decodes only finished segments, and keeps the
 // absolute byte offset and ordinal of every segment. Delimiters are re-read at every ISA. Knows nothing of 835.
 
-import { type Diagnostic, type DiagnosticCode, makeDiagnostic } from '../diagnostics.js';
+import { type Diagnostic, type DiagnosticCode, makeDiagnostic } from '../diagnostics/diagnostics.js';
 import { isAscii } from 'node:buffer';
 import { Byte, DEFAULT_DELIMITERS, type Delimiters, isAlphaNumeric, isWhitespace, readIsa, separatorAfterCode, startsIsa } from './delimiters.js';
 

@@ -5,8 +5,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { scan } from '../../src/scan.js';
-import { generateScenarioSet, renderFile, type SynthPlb } from '../../src/synth/generate.js';
+import { scan } from '../../src/scan/scan.js';
+import { generateScenarioSet, renderFile, type SynthPlb } from '../support/synth.js';
 
 async function measure(seed: number, stories: number) {
   const files = generateScenarioSet({ seed, stories, fillerClaims: 3 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ClaimIndex, type ClaimRef, linkOffsets, MAX_CANDIDATES } from '../../src/analysis/link.js';
+import { type ClaimRef, linkOffsets, MAX_CANDIDATES } from '../../src/analysis/link.js';
+import { ClaimIndex } from '../support/memory-claims.js';
 import { referenceKeys } from '../../src/analysis/references.js';
 
 function claim(over: Partial<Omit<ClaimRef, 'seq'>>): Omit<ClaimRef, 'seq'> {

@@ -7,7 +7,7 @@ import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rea
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateScenarioSet, renderFile } from '../../src/synth/generate.js';
+import { generateScenarioSet, renderFile } from '../support/synth.js';
 import { ROOT } from '../helpers.js';
 import { recoup, type RunResult } from './helpers.js';
 

@@ -5,9 +5,9 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createProgram } from '../../src/cli/main.js';
-import { flagFor, flagNames, parseCliOptions } from '../../src/cli/io.js';
-import { scanOptionsSchema } from '../../src/cli/scan-command.js';
-import { RecoupError } from '../../src/diagnostics.js';
+import { exitForError } from '../../src/cli/exit.js';
+import { flagFor, flagNames, parseCliOptions, scanFlagsSchema } from '../../src/cli/options.js';
+import { RecoupError } from '../../src/diagnostics/errors.js';
 
 function program() {
   const out = new PassThrough();
@@ -27,7 +27,7 @@ describe('zod issue path → the flag the user typed', () => {
   it('every key of the scan schema is an option of `recoup scan`, shown as typed', () => {
     const scan = program().commands.find((c) => c.name() === 'scan')!;
     const flags = flagNames(scan);
-    const keys = Object.keys(scanOptionsSchema.shape);
+    const keys = Object.keys(scanFlagsSchema.shape);
     expect(keys.length).toBeGreaterThan(10);
     for (const key of keys) expect(scan.options.map((o) => o.long), key).toContain(flagFor(key, flags));
     expect(flagFor('asOf', flags)).toBe('--as-of');
@@ -53,7 +53,7 @@ describe('zod issue path → the flag the user typed', () => {
     }
     expect(caught).toBeInstanceOf(RecoupError);
     expect((caught as RecoupError).code).toBe('USAGE');
-    expect((caught as RecoupError).exitCode).toBe(2);
+    expect(exitForError(caught as RecoupError)).toBe(2);
     expect((caught as RecoupError).message).toBe('--as-of: four digits');
     expect(parseCliOptions(schema, { asOf: '2024' })).toEqual({ asOf: '2024' });
   });

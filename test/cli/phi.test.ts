@@ -4,11 +4,11 @@
 
 import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
-import type { Diagnostic } from '../../src/diagnostics.js';
-import { inspectFile } from '../../src/inspect.js';
-import { formatDiagnostic } from '../../src/report/diagnostics.js';
-import { renderInspectText } from '../../src/report/inspect.js';
-import { scan } from '../../src/scan.js';
+import type { Diagnostic } from '../../src/diagnostics/diagnostics.js';
+import { inspectFile } from '../../src/input/inspect.js';
+import { formatDiagnostic } from '../../src/report/diagnostic-lines.js';
+import { renderInspectText } from '../../src/report/inspect-text.js';
+import { scan } from '../../src/scan/scan.js';
 import { corpusFiles, fixtureFiles, read, record } from '../helpers.js';
 import { recoup } from './helpers.js';
 

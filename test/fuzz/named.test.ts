@@ -5,9 +5,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DIAGNOSTIC_CODES } from '../../src/diagnostics.js';
+import { DIAGNOSTIC_CODES } from '../../src/diagnostics/diagnostics.js';
 import { formatCents } from '../../src/remit/money.js';
-import { scan } from '../../src/scan.js';
+import { scan } from '../../src/scan/scan.js';
 import { corpusDir, read, record, ROOT } from '../helpers.js';
 import { segmentRanges } from './mutate.js';
 
@@ -126,7 +126,7 @@ describe('partly valid files: every good remittance is reported, the run says wh
 
 describe('memory stays flat (a child process with --expose-gc, on the built code)', () => {
   const probe = `
-    import { RemittanceParser } from ${JSON.stringify(join(ROOT, 'dist/read.js'))};
+    import { RemittanceParser } from ${JSON.stringify(join(ROOT, 'dist/input/parse.js'))};
     const mode = process.argv[1];
     const heap = () => { global.gc(); return process.memoryUsage().heapUsed; };
     let claims = 0, diags = [];

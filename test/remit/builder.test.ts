@@ -157,7 +157,7 @@ describe('claims and service lines', () => {
   });
 
   it('claims can be streamed without being kept', async () => {
-    const { parseBuffer } = await import('../../src/read.js');
+    const { parseBuffer } = await import('../../src/input/parse.js');
     const seen: string[] = [];
     let kept = -1;
     parseBuffer('x', Buffer.from(wrap835(tiny835())), { claim: (c, rem) => seen.push(`${c.patientControlNumber}@${rem.trace.number}`), remittance: (rem) => (kept = rem.claims.length) }, { keepClaims: false });

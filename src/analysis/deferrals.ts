@@ -21,12 +21,19 @@ export interface BalanceOffset {
   linkedPatient: string;
 }
 
-export function isDeferral(o: { code: string; amount: Cents }): boolean {
-  return (o.code === 'WO' || o.code === 'FB') && o.amount < 0;
+/** The PLB reasons that defer and later collect a recoupment (835-domain.md §3.1 option 3). The ledger's SQL uses the same list. */
+export const DEFERRAL_CODES = ['WO', 'FB'] as const;
+
+const isDeferralCode = (code: string): boolean => code === 'WO' || code === 'FB';
+
+/** A deferral: a WO or FB with a negative amount — money returned now, to be taken again later. */
+export function isDeferral(code: string, amount: Cents): boolean {
+  return isDeferralCode(code) && amount < 0;
 }
 
-export function isCollection(o: { code: string; amount: Cents }): boolean {
-  return (o.code === 'WO' || o.code === 'FB') && o.amount > 0;
+/** A collection: a WO or FB with a positive amount — money taken back, perhaps against an earlier deferral. */
+export function isCollection(code: string, amount: Cents): boolean {
+  return isDeferralCode(code) && amount > 0;
 }
 
 /** Whole days from a to b (YYYY-MM-DD), or null when either is missing. */
@@ -49,11 +56,11 @@ export function computeBalances(offsets: readonly BalanceOffset[], asOf: string)
   const deferrals: OpenDeferral[] = [];
   const claimKey = (o: BalanceOffset): string => (o.linkedPcn || o.linkedIcn ? `${o.linkedPcn}\u0000${o.linkedIcn}` : '');
   for (const o of offsets) {
-    if (isDeferral(o)) {
+    if (isDeferral(o.code, o.amount)) {
       deferrals.push({ offset: o, open: -o.amount, collected: 0, lastCollected: '' });
       continue;
     }
-    if (!isCollection(o)) continue;
+    if (!isCollection(o.code, o.amount)) continue;
     let left = o.amount;
     const ref = o.reference?.trim() ?? '';
     for (const d of deferrals) {

@@ -2,7 +2,7 @@
 // (issue #6). Deterministic for a seed. Every remittance balances; every PLB pair carries the link a
 // correct tool must find (a claim, a remittance, or none). Patient names are invented.
 
-import { formatCents, type Cents } from '../remit/money.js';
+import { formatCents, type Cents } from '../../src/remit/money.js';
 
 export interface SynthClaim {
   pcn: string;

@@ -1,9 +1,9 @@
 // Renders `recoup inspect` results as indented text for a terminal. JSON output is the InspectFile data as is.
 
 import type { ChalkInstance } from 'chalk';
-import type { InspectFile } from '../inspect.js';
+import type { InspectFile } from '../input/inspect.js';
 import { showDelimiter } from '../x12/delimiters.js';
-import { formatDiagnostic } from './diagnostics.js';
+import { formatDiagnostic } from './diagnostic-lines.js';
 
 export function renderInspectText(files: readonly InspectFile[], c: ChalkInstance): string {
   const out: string[] = [];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type BalanceOffset, computeBalances, daysBetween } from '../../src/analysis/balances.js';
+import { type BalanceOffset, computeBalances, daysBetween } from '../../src/analysis/deferrals.js';
 
 const o = (over: Partial<BalanceOffset>): BalanceOffset => ({
   payerKey: 'P1',

@@ -2,7 +2,7 @@
 // interest checks. Pure functions over the model; each failure is a diagnostic naming the claim or
 // service and the difference in dollars.
 
-import { type Diagnostic, type DiagnosticCode, makeDiagnostic } from '../diagnostics.js';
+import { type Diagnostic, type DiagnosticCode, makeDiagnostic } from '../diagnostics/diagnostics.js';
 import type { Claim, Remittance } from '../remit/model.js';
 import { type Cents, formatCents } from '../remit/money.js';
 

@@ -2,10 +2,10 @@
 // same balance checks `recoup scan` makes — gathered from parse events without keeping claims, so it
 // stays flat on large files.
 
-import { checkClaimBalance, checkRemittanceBalance } from './analysis/balance.js';
-import type { Diagnostic } from './diagnostics.js';
-import { formatCents } from './remit/money.js';
-import { parseFile, type ParseOptions } from './read.js';
+import { checkClaimBalance, checkRemittanceBalance } from '../analysis/balance-checks.js';
+import type { Diagnostic } from '../diagnostics/diagnostics.js';
+import { formatCents } from '../remit/money.js';
+import { parseFile, type ParseOptions } from './parse.js';
 import type { Readable } from 'node:stream';
 
 export interface InspectTransaction {

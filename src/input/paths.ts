@@ -3,8 +3,8 @@
 
 import { open, readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Diagnostic, makeDiagnostic } from './diagnostics.js';
-import { ioDiagnostic } from './read.js';
+import { type Diagnostic, makeDiagnostic } from '../diagnostics/diagnostics.js';
+import { ioDiagnostic } from './parse.js';
 
 /** Text near the start of a file that says it is X12: an ISA, or a bare ST of a transaction set. */
 const X12_START = /(?<![A-Za-z0-9])(?:ISA([^A-Za-z0-9\s])\d\d\1|ST([^A-Za-z0-9\s])\d{3}\2)/i;

@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { linkOffsetTable, MAX_CANDIDATES } from '../src/analysis/link.js';
-import { CompactClaimIndex, readClaimAt } from '../src/claim-index.js';
-import { DEFAULT_DELIMITERS } from '../src/x12/delimiters.js';
+import { linkOffsetTable, MAX_CANDIDATES } from '../../src/analysis/link.js';
+import { CompactClaimIndex, readClaimAt } from '../../src/claim-index/compact-index.js';
+import { DEFAULT_DELIMITERS } from '../../src/x12/delimiters.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'recoup-index-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -6,9 +6,9 @@
 // Claims read from standard input cannot be read back: their details are kept in memory instead.
 
 import { closeSync, openSync, readSync } from 'node:fs';
-import { MAX_CANDIDATES, type ClaimRef, type ClaimStore, type RemittanceRef } from './analysis/link.js';
-import type { Delimiters } from './x12/delimiters.js';
-import { parseAmount } from './remit/money.js';
+import { MAX_CANDIDATES, type ClaimRef, type ClaimStore, type RemittanceRef } from '../analysis/link.js';
+import type { Delimiters } from '../x12/delimiters.js';
+import { parseAmount } from '../remit/money.js';
 
 /** FNV-1a over UTF-16 code units; keys are short identifiers. */
 function hash32(s: string, seed: number): number {

@@ -1,5 +1,6 @@
-// Diagnostics and errors: the stable codes every layer reports with, and where in a file a finding is.
-// Diagnostics are data (collected, printed by a reporter); RecoupError is for failures that stop a file or a run.
+// Diagnostics: the stable codes every layer reports findings in the data with, and where in a file a
+// finding is. Diagnostics are data (collected, printed by a reporter); failures that stop a run are
+// RecoupErrors (./errors.ts).
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -83,20 +84,6 @@ export interface Diagnostic extends Position {
 
 export function makeDiagnostic(code: DiagnosticCode, message: string, position: Position = {}, severity?: Severity): Diagnostic {
   return { code, severity: severity ?? DIAGNOSTIC_CODES[code].severity, message, ...position };
-}
-
-/** A failure that stops the current file (or, for usage errors, the run). Carries a stable code. */
-export class RecoupError extends Error {
-  readonly code: string;
-  readonly exitCode: number;
-  readonly position: Position;
-  constructor(code: string, message: string, options: { exitCode?: number; position?: Position; cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'RecoupError';
-    this.code = code;
-    this.exitCode = options.exitCode ?? 1;
-    this.position = options.position ?? {};
-  }
 }
 
 /** Formats a position the way every message in recoup names a place: `era.835 segment 57 (byte 2140) CLP04`. */

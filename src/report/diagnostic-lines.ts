@@ -2,7 +2,7 @@
 // which may hold patient data — only codes, segment ids and positions.
 
 import type { ChalkInstance } from 'chalk';
-import type { Diagnostic } from '../diagnostics.js';
+import type { Diagnostic } from '../diagnostics/diagnostics.js';
 
 /** `era.835: segment 57 SE (byte 2140) SE01: warning X12_COUNT_MISMATCH: SE01 says "30" …` */
 export function formatDiagnostic(d: Diagnostic, color?: ChalkInstance, verbose = false): string {

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseAmount } from '../src/remit/money.js';
-import { scan } from '../src/scan.js';
-import { ROOT } from './helpers.js';
+import { parseAmount } from '../../src/remit/money.js';
+import { scan } from '../../src/scan/scan.js';
+import { ROOT } from '../helpers.js';
 
 const cases = (name: string): string => join(ROOT, 'fixtures', 'cases', name);
 const pick = (rows: Record<string, string>[] | undefined, keys: string[]): string[][] => (rows ?? []).map((r) => keys.map((k) => r[k]!));

@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { ReportName, Row } from '../../src/analysis/rows.js';
-import type { Diagnostic } from '../../src/diagnostics.js';
-import { Ledger, SCHEMA_VERSION } from '../../src/ledger/ledger.js';
-import { Scanner } from '../../src/scan.js';
-import { generateScenarioSet, renderFile, rng } from '../../src/synth/generate.js';
+import type { Diagnostic } from '../../src/diagnostics/diagnostics.js';
+import { SqliteLedger as Ledger, SCHEMA_VERSION } from '../../src/store/sqlite.js';
+import { Scanner } from '../../src/scan/scanner.js';
+import { generateScenarioSet, renderFile, rng } from '../support/synth.js';
 import { recoup } from '../cli/helpers.js';
 import { ROOT } from '../helpers.js';
 
@@ -166,15 +166,18 @@ describe('crash safety and concurrency (real processes)', () => {
   writeFileSync(big, files.map((f, i) => renderFile(f, i + 1)).join(''));
 
   it('SIGKILL at exact claims of a 4-file run (first, end of a file, half-way, last): earlier files fully recorded, the killed one not at all, a re-run records it once', () => {
-    // RECOUP_TEST_KILL_AFTER_CLAIMS=N (src/ledger/ledger.ts) makes recoup SIGKILL itself right after the
+    // RECOUP_TEST_KILL_AFTER_CLAIMS=N (src/store/sqlite.ts) makes recoup SIGKILL itself right after the
     // N-th claim of the run is inserted, inside that file's transaction: no timing involved.
     const inputs = [demo(0), demo(1), big, demo(3)];
     const scanArgs = (db: string): string[] => [join(ROOT, 'bin', 'recoup.js'), 'scan', ...inputs, '--ledger', db, '-q', '--csv'];
     const recorded = (db: string): { counts: ReturnType<Ledger['counts']>; paths: string[] } => {
       const l = Ledger.open(db);
-      const out = { counts: l.counts(), paths: (l.database.prepare('SELECT path FROM files ORDER BY id').all() as { path: string }[]).map((r) => r.path) };
+      const counts = l.counts();
       l.close();
-      return out;
+      const sql = new Database(db, { readonly: true });
+      const paths = (sql.prepare('SELECT path FROM files ORDER BY id').all() as { path: string }[]).map((r) => r.path);
+      sql.close();
+      return { counts, paths };
     };
     // what the ledger holds after the first k files: one file per run into a reference ledger
     const reference = join(dir, 'exact-reference.db');

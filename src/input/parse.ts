@@ -5,11 +5,11 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { type Diagnostic, makeDiagnostic } from './diagnostics.js';
-import { RemittanceBuilder } from './remit/builder.js';
-import type { Claim, Remittance } from './remit/model.js';
-import { EnvelopeReader, type GroupInfo, type InterchangeInfo, type TransactionInfo } from './x12/envelope.js';
-import { SegmentTokenizer } from './x12/tokenizer.js';
+import { type Diagnostic, makeDiagnostic } from '../diagnostics/diagnostics.js';
+import { RemittanceBuilder } from '../remit/builder.js';
+import type { Claim, Remittance } from '../remit/model.js';
+import { EnvelopeReader, type GroupInfo, type InterchangeInfo, type TransactionInfo } from '../x12/envelope.js';
+import { SegmentTokenizer } from '../x12/tokenizer.js';
 
 export interface ParseHandlers {
   interchangeStart?(info: InterchangeInfo): void;

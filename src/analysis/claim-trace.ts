@@ -1,0 +1,144 @@
+// `recoup trace <pcn|icn>`: the life of one claim — original payment, reversals and corrections, every
+// offset linked to it, interest, and what is still outstanding — built from the claim family and offsets
+// the ledger returns (no SQL here). The financial summary an appeal packet needs.
+
+import { computeBalances } from './deferrals.js';
+import { categorizeOffset } from './codes.js';
+import type { Row } from './rows.js';
+import { type Cents, formatCents, parseAmount } from '../remit/money.js';
+
+export const TRACE_COLUMNS = ['date', 'event', 'trace_number', 'file', 'pcn', 'icn', 'status_code', 'reason_code', 'category', 'reference', 'amount', 'interest', 'note'] as const;
+
+export interface ClaimTrace {
+  query: string;
+  found: boolean;
+  patient: string;
+  events: Row[];
+  totals: Row;
+}
+
+/** A claim of the ledger as `recoup trace` reads it: its columns and its remittance's trace, date and file. */
+export interface TraceClaim {
+  id: number;
+  pcn: string;
+  icn: string;
+  originalReference: string;
+  statusCode: string;
+  patient: string;
+  paid: Cents;
+  interest: Cents | null;
+  traceNumber: string;
+  paymentDate: string;
+  file: string;
+}
+
+/** An offset linked to a claim of a traced family, with its remittance. */
+export interface TraceOffset {
+  id: number;
+  reasonCode: string;
+  reference: string | null;
+  amount: Cents;
+  linkBasis: string;
+  linkNote: string | null;
+  traceNumber: string;
+  paymentDate: string;
+  file: string;
+  payerKey: string;
+  payerName: string;
+}
+
+/** The claims and offsets a trace is built from, as the ledger gives them (src/store/store.ts). */
+export interface TraceSource {
+  claimFamily(query: string): TraceClaim[];
+  offsetsLinkedTo(claimIds: readonly number[]): TraceOffset[];
+}
+
+export function traceClaim(ledger: TraceSource, query: string, today: string): ClaimTrace {
+  const claims = ledger.claimFamily(query).sort((a, b) => (a.paymentDate < b.paymentDate ? -1 : a.paymentDate > b.paymentDate ? 1 : a.id - b.id));
+  if (claims.length === 0) return { query, found: false, patient: '', events: [], totals: {} };
+  const offsets = ledger.offsetsLinkedTo(claims.map((c) => c.id));
+
+  const events: Row[] = [];
+  let sawPayment = false;
+  let paid = 0;
+  let interest = 0;
+  for (const c of claims) {
+    const event = c.statusCode === '22' ? 'reversal' : sawPayment || c.originalReference ? 'correction' : 'payment';
+    if (c.statusCode !== '22') sawPayment = true;
+    paid += c.paid;
+    interest += c.interest ?? 0;
+    events.push({
+      date: c.paymentDate,
+      event,
+      trace_number: c.traceNumber,
+      file: c.file,
+      pcn: c.pcn,
+      icn: c.icn,
+      status_code: c.statusCode,
+      reason_code: '',
+      category: '',
+      reference: c.originalReference ? `REF*F8 ${c.originalReference}` : '',
+      amount: formatCents(c.paid),
+      interest: c.interest === null ? '' : formatCents(c.interest),
+      note: '',
+    });
+  }
+  let recouped = 0;
+  let refunds = 0;
+  for (const o of offsets) {
+    const category = categorizeOffset(o.reasonCode, o.amount);
+    if (category === 'recoupment') recouped += o.amount;
+    if (category === 'refund_acknowledged') refunds += o.amount;
+    events.push({
+      date: o.paymentDate,
+      event: 'offset',
+      trace_number: o.traceNumber,
+      file: o.file,
+      pcn: '',
+      icn: '',
+      status_code: '',
+      reason_code: o.reasonCode,
+      category,
+      reference: o.reference ?? '',
+      amount: formatCents(o.amount),
+      interest: '',
+      note: `linked by ${o.linkBasis}${o.linkNote ? `; ${o.linkNote}` : ''}`,
+    });
+  }
+  events.sort((a, b) => (a.date! < b.date! ? -1 : a.date! > b.date! ? 1 : 0));
+  const balances = computeBalances(
+    offsets.map((o) => ({
+      payerKey: o.payerKey,
+      payerName: o.payerName,
+      date: o.paymentDate,
+      trace: o.traceNumber,
+      file: o.file,
+      code: o.reasonCode,
+      reference: o.reference,
+      amount: o.amount,
+      linkBasis: o.linkBasis,
+      linkedPcn: claims[0]!.pcn,
+      linkedIcn: claims[0]!.icn,
+      linkedPatient: '',
+    })),
+    today,
+  );
+  let outstanding = 0;
+  for (const b of balances) {
+    const p = parseAmount(b.outstanding!);
+    if (p.ok) outstanding += p.cents;
+  }
+  return {
+    query,
+    found: true,
+    patient: claims.find((c) => c.patient)?.patient ?? '',
+    events,
+    totals: {
+      net_claim_payments: formatCents(paid),
+      recouped: formatCents(recouped),
+      refunds_acknowledged: formatCents(refunds),
+      interest: formatCents(interest),
+      deferred_outstanding: formatCents(outstanding),
+    },
+  };
+}

@@ -1,0 +1,170 @@
+// Every command's options: commander declares the flags (main.ts), one zod schema per command turns what
+// commander parsed into typed options (report names, --fail-on conditions, amounts in cents, dates).
+// Every invalid value is one usage error in one format, `<flag as typed>: <what is wrong>`.
+
+import { z } from 'zod';
+import { REPORT_NAMES, type ReportName } from '../analysis/rows.js';
+import { usageError } from '../diagnostics/errors.js';
+import { type Cents, parseAmount } from '../remit/money.js';
+import { isCalendarDate } from '../x12/dates.js';
+
+export const FORMATS = ['table', 'csv', 'json', 'ndjson'] as const;
+export type Format = (typeof FORMATS)[number];
+
+export const FAIL_ON = ['unbalanced', 'unlinked', 'escalated', 'warnings'] as const;
+export type FailOn = (typeof FAIL_ON)[number];
+
+/** The reports each format gives when --report is not used. */
+export const DEFAULT_REPORTS: Readonly<Record<Format, readonly ReportName[]>> = {
+  table: ['summary', 'offsets'],
+  csv: ['offsets'],
+  json: ['summary', 'payments', 'offsets'],
+  ndjson: ['summary', 'payments', 'offsets'],
+};
+
+const NEEDS_VALUE = 'needs a value';
+const path = z.string().min(1, NEEDS_VALUE);
+
+/** Comma-separated or repeated words (`--report a,b --report c`), trimmed and lower-cased, blanks dropped. */
+function words(values: readonly string[]): string[] {
+  return values
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
+}
+
+const reportList = z.array(z.string()).transform((values, ctx): ReportName[] => {
+  const out: ReportName[] = [];
+  for (const v of words(values)) {
+    const name = v.toLowerCase();
+    if (name === 'all') {
+      for (const r of REPORT_NAMES) if (!out.includes(r)) out.push(r);
+      continue;
+    }
+    if (!(REPORT_NAMES as readonly string[]).includes(name)) {
+      ctx.addIssue({ code: 'custom', message: `unknown report ${JSON.stringify(v)}; choose from ${REPORT_NAMES.join(', ')}` });
+      return z.NEVER;
+    }
+    if (!out.includes(name as ReportName)) out.push(name as ReportName);
+  }
+  if (out.length === 0) {
+    ctx.addIssue({ code: 'custom', message: 'needs at least one report name' });
+    return z.NEVER;
+  }
+  return out;
+});
+
+const failOnList = z.array(z.string()).transform((values, ctx): Set<FailOn> => {
+  const out = new Set<FailOn>();
+  for (const v of words(values)) {
+    const name = v.toLowerCase();
+    if (!(FAIL_ON as readonly string[]).includes(name)) {
+      ctx.addIssue({ code: 'custom', message: `unknown condition ${JSON.stringify(v)}; choose from ${FAIL_ON.join(', ')}` });
+      return z.NEVER;
+    }
+    out.add(name as FailOn);
+  }
+  return out;
+});
+
+/** A non-negative amount as people type it (`500`, `1,250.00`, `$75`) → cents. Never parseFloat. */
+const amount = z.string().transform((text, ctx): Cents => {
+  const p = parseAmount(text.trim().replace(/^\$/, '').replaceAll(',', ''));
+  if (!p.ok || p.cents < 0) {
+    ctx.addIssue({ code: 'custom', message: `${JSON.stringify(text)} is not an amount (for example 500 or 1250.00)` });
+    return z.NEVER;
+  }
+  return p.cents;
+});
+
+const calendarDate = z.string().refine((text) => isCalendarDate(text, 1900), {
+  error: (issue) => `${JSON.stringify(issue.input)} is not a date; expected a real calendar date YYYY-MM-DD (year 1900 or later), e.g. 2024-03-31`,
+});
+
+/** The flags of `recoup scan` as commander gives them (every key is a flag; tests hold them to commander's list). */
+export const scanFlagsSchema = z.object({
+    report: reportList.optional(),
+    format: z.enum(FORMATS).optional(),
+    csv: z.boolean().optional(),
+    json: z.boolean().optional(),
+    output: path.optional(),
+    carcFile: path.optional(),
+    ledger: path.optional(),
+    asOf: calendarDate.optional(),
+    color: z.boolean(),
+    quiet: z.boolean().optional(),
+    verbose: z.boolean().optional(),
+    failOn: failOnList.optional(),
+    escalateOver: amount.optional(),
+    newOnly: z.boolean().optional(),
+    redact: z.boolean().optional(),
+});
+
+export const scanOptionsSchema = scanFlagsSchema
+  .refine((o) => [o.format !== undefined, o.csv === true, o.json === true].filter(Boolean).length <= 1, {
+    message: 'choose one of --format, --csv and --json',
+    path: ['format'],
+  })
+  .transform((o) => {
+    const format: Format = o.csv ? 'csv' : o.json ? 'json' : (o.format ?? 'table');
+    return {
+      format,
+      reports: o.report ?? [...DEFAULT_REPORTS[format]],
+      output: o.output,
+      carcFile: o.carcFile,
+      ledger: o.ledger,
+      asOf: o.asOf,
+      color: o.color,
+      quiet: o.quiet === true,
+      verbose: o.verbose === true,
+      failOn: o.failOn ?? new Set<FailOn>(),
+      escalateOver: o.escalateOver,
+      newOnly: o.newOnly === true,
+      redact: o.redact === true,
+    };
+  });
+
+export type ScanCliOptions = z.output<typeof scanOptionsSchema>;
+
+export const traceOptionsSchema = z.object({
+  ledger: path.optional(),
+  format: z.enum(['table', 'json', 'csv']).default('table'),
+  color: z.boolean(),
+});
+
+export const codesOptionsSchema = z.object({ carcFile: path.optional(), color: z.boolean().optional() });
+
+export const inspectOptionsSchema = z.object({
+  format: z.enum(['text', 'json']),
+  color: z.boolean(),
+  quiet: z.boolean().optional(),
+});
+
+/** The ledger named by --ledger, else by RECOUP_LEDGER (an empty variable names none). */
+export function ledgerPath(flag: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
+  return flag ?? (env.RECOUP_LEDGER || undefined);
+}
+
+/** A command's option names as commander stores them (`asOf`, `color`) → the flag the user types (`--as-of`, `--no-color`). */
+export type FlagNames = ReadonlyMap<string, string>;
+
+export function flagNames(command: { options: readonly { attributeName(): string; long?: string | undefined; short?: string | undefined }[] }): FlagNames {
+  return new Map(command.options.map((o) => [o.attributeName(), o.long ?? o.short ?? `--${o.attributeName()}`]));
+}
+
+/** The flag for an option name: commander's spelling when known, else the name in kebab case (`carcFile` → `--carc-file`). */
+export function flagFor(name: string, flags?: FlagNames): string {
+  return flags?.get(name) ?? `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
+/**
+ * Parses commander's options with a command's schema. A failure is a usage error that names the flag as
+ * the user typed it (`--as-of: …`), never the internal option name (`asOf`).
+ */
+export function parseCliOptions<S extends z.ZodType>(schema: S, raw: unknown, flags?: FlagNames): z.output<S> {
+  const r = schema.safeParse(raw);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0]!;
+  const key = issue.path[0];
+  throw usageError(key === undefined ? issue.message : `${flagFor(String(key), flags)}: ${issue.message}`);
+}

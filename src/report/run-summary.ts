@@ -1,0 +1,41 @@
+// The lines a scan prints on stderr when it ends: the one-line run summary, and the suspense list named
+// when --fail-on unlinked fires. Counts and positions only: no patient data.
+
+import { formatCents } from '../remit/money.js';
+import type { ScanStats } from '../scan/stats.js';
+
+const plural = (n: number, word: string, many = `${word}s`): string => `${n} ${n === 1 ? word : many}`;
+
+/** `recoup: 2 files, 3 remittances (3 balanced, 0 unbalanced), 9 claims, 5 provider-level offsets; 0 errors, 0 warnings` */
+export function runSummaryLine(s: ScanStats, extra: { inputProblems: number; escalating: boolean }): string {
+  const errors = s.errors + extra.inputProblems;
+  return (
+    `recoup: ${plural(s.files, 'file')}${s.unreadableFiles ? ` (${s.unreadableFiles} not read)` : ''}, ` +
+    `${plural(s.remittances, 'remittance')} (${s.balancedRemittances} balanced, ${s.unbalancedRemittances} unbalanced` +
+    `${s.unknownBalanceRemittances ? `, ${s.unknownBalanceRemittances} unknown (an amount could not be read)` : ''}), ` +
+    `${s.duplicateRemittances ? `${plural(s.duplicateRemittances, 'duplicate remittance')} counted once, ` : ''}` +
+    `${plural(s.claims, 'claim')}, ${plural(s.offsets, 'provider-level offset')}` +
+    `${s.skippedKnownFiles ? `, ${plural(s.skippedKnownFiles, 'file')} already in the ledger skipped` : ''}` +
+    `${extra.escalating ? `, ${s.escalatedOffsets} escalated` : ''}` +
+    `${s.incompleteRemittances ? `, ${plural(s.incompleteRemittances, 'remittance')} cut short (no SE; read as far as they go)` : ''}` +
+    `${s.skippedTransactions ? `, ${plural(s.skippedTransactions, 'non-835 transaction')} skipped (${skippedKinds(s.skippedByType)})` : ''}; ` +
+    `${plural(errors, 'error')}, ${plural(s.warnings, 'warning')}\n`
+  );
+}
+
+/** Each offset of the suspense list on its own line: where it is, what it is (no patient data). */
+export function unlinkedLines(s: ScanStats): string {
+  const lines = s.unlinkedList.map(
+    (o) => `\n  ${o.file}  trace ${o.traceNumber || '(none)'}  ${o.reasonCode}  reference ${o.reference || '(none)'}  ${formatCents(o.amount)}  ${o.basis === 'ambiguous' ? 'ambiguous' : 'no claim found'}`,
+  );
+  const more = s.unlinkedRecoupments - s.unlinkedList.length;
+  return `:${lines.join('')}${more > 0 ? `\n  … and ${more} more (see the offsets report)` : ''}`;
+}
+
+/** "837 ×1, 999 ×2" */
+function skippedKinds(byType: Record<string, number>): string {
+  return Object.entries(byType)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([type, n]) => `${type} ×${n}`)
+    .join(', ');
+}

@@ -1,0 +1,91 @@
+// The run's PLB offsets, kept until the run ends (linking needs every claim of the run): one small object
+// each, sharing its remittance's head, with repeated strings interned. Linked all at once at the end.
+
+import { type OffsetFields, payerId, paymentDate, type RemittanceHead } from '../analysis/build-rows.js';
+import type { BalanceOffset } from '../analysis/deferrals.js';
+import { type ClaimStore, type Link, linkOffsetTable, type LinkTable } from '../analysis/link.js';
+import type { ProviderAdjustment } from '../remit/model.js';
+
+export interface PendingOffset extends OffsetFields {
+  remittance: RemittanceHead;
+}
+
+/** How many distinct strings are interned before the table starts over (memory stays bounded). */
+const INTERNED = 10_000;
+
+export class RunOffsets {
+  private readonly list: PendingOffset[] = [];
+  private readonly strings = new Map<string, string>();
+
+  get length(): number {
+    return this.list.length;
+  }
+
+  at(i: number): PendingOffset {
+    return this.list[i]!;
+  }
+
+  /** Keeps an offset; returns its index in the run (its order: PLB pairs in file order). */
+  add(head: RemittanceHead, a: ProviderAdjustment): number {
+    this.list.push({
+      remittance: head,
+      providerId: this.intern(a.providerId),
+      fiscalPeriodDate: a.fiscalPeriodDate === null ? null : this.intern(a.fiscalPeriodDate),
+      reasonCode: this.intern(a.reasonCode),
+      reference: a.reference,
+      amount: a.amount,
+      ...(a.unreadable ? { unreadable: true as const } : {}),
+    });
+    return this.list.length - 1;
+  }
+
+  /** Links every offset against the claims of the run (or the ledger's history). */
+  link(source: ClaimStore, priorDeferral?: (payerKey: string, reference: string) => Link | null): LinkTable {
+    const list = this.list;
+    return linkOffsetTable(
+      source,
+      list.length,
+      (i) => {
+        const o = list[i]!;
+        return { payerKey: payerId(o.remittance), reasonCode: o.reasonCode, reference: o.reference, amount: o.amount, ownFile: o.remittance.file, ownTrace: o.remittance.trace.number };
+      },
+      priorDeferral,
+    );
+  }
+
+  /** The run's offsets as the balances report reads them, chronologically (stable within a day). */
+  balanceInputs(links: LinkTable): BalanceOffset[] {
+    const rows = this.list.map((o, i) => {
+      const l = links.get(i);
+      return {
+        payerKey: payerId(o.remittance),
+        payerName: o.remittance.payer.name,
+        date: paymentDate(o.remittance),
+        trace: o.remittance.trace.number,
+        file: o.remittance.file,
+        code: o.reasonCode,
+        reference: o.reference,
+        amount: o.amount,
+        linkBasis: l.basis,
+        linkedPcn: l.claim?.pcn ?? '',
+        linkedIcn: l.claim?.icn ?? '',
+        linkedPatient: l.claim?.patient ?? '',
+      };
+    });
+    return rows
+      .map((r, i) => ({ r, i }))
+      .sort((a, b) => (a.r.date < b.r.date ? -1 : a.r.date > b.r.date ? 1 : a.i - b.i))
+      .map((x) => x.r);
+  }
+
+  /** One shared copy of strings repeated on many offsets (provider id, reason code, period date). */
+  private intern(s: string): string {
+    let v = this.strings.get(s);
+    if (v === undefined) {
+      if (this.strings.size > INTERNED) this.strings.clear();
+      this.strings.set(s, s);
+      v = s;
+    }
+    return v;
+  }
+}

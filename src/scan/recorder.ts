@@ -1,0 +1,280 @@
+// Where a scan keeps the claims it reads, decided once per run: the run's compact index (no ledger), or
+// the ledger (one transaction per input file, earlier runs visible to linking). Either way the scan sees
+// one RunRecorder and one ClaimStore to link against.
+
+import { createHash, type Hash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { patientName, payerId, paymentDate } from '../analysis/build-rows.js';
+import { categorizeOffset } from '../analysis/codes.js';
+import type { BalanceOffset } from '../analysis/deferrals.js';
+import { remittanceIdentity } from '../analysis/duplicates.js';
+import type { ClaimStore, Link, LinkTable } from '../analysis/link.js';
+import { CompactClaimIndex } from '../claim-index/compact-index.js';
+import { type Diagnostic, makeDiagnostic } from '../diagnostics/diagnostics.js';
+import type { Claim, ProviderAdjustment, Remittance } from '../remit/model.js';
+import type { Ledger } from '../store/store.js';
+import type { RunOffsets } from './offsets.js';
+
+export interface RunRecorder {
+  /** Where linking and reversal lookups find claims. */
+  readonly source: ClaimStore;
+  /** Bytes the run's claim index holds (for the benchmark); 0 with a ledger. */
+  readonly indexBytes: number;
+  /** --new-only: whether this file's content is already recorded (never for stdin, never without a ledger). */
+  alreadyRecorded(path: string): Promise<boolean>;
+  beginFile(path: string): void;
+  /** Every raw chunk of the file, before parsing. */
+  bytes(chunk: Buffer): void;
+  /** A claim that counts (not part of a repeated remittance), before its rows are made. */
+  claim(c: Claim, r: Remittance): void;
+  /** A remittance that counts, at its SE (its content fingerprint known). */
+  remittance(r: Remittance, fingerprint: string): void;
+  /** An offset of that remittance, kept at `index` of the run's offsets. */
+  offset(r: Remittance, index: number, a: ProviderAdjustment): void;
+  /** The file was read to its end: keep it (unless unreadable or already recorded). */
+  endFile(path: string, readable: boolean, bytes: number): void;
+  /** Reading the file failed in a way that stops the run: nothing of it is kept. */
+  abortFile(): void;
+  /** The links found at the end of the run, to store with the offsets. */
+  saveLinks(links: LinkTable): void;
+  /** The link of an earlier run's deferral with this reference (ledger only). */
+  priorDeferral?: (payerKey: string, reference: string) => Link | null;
+  /** Deferrals and collections for the balances report: the whole ledger, or this run. */
+  balanceInputs(offsets: RunOffsets, links: LinkTable): BalanceOffset[];
+  /** Releases files held open for reading claims back. */
+  close(): void;
+}
+
+/** No ledger: the run's claims go into the compact index, read back from their files when linking. */
+export class IndexRecorder implements RunRecorder {
+  private readonly index = new CompactClaimIndex();
+  private readonly indexed = new WeakSet<Remittance>();
+  /** The path being read ('-' for stdin). */
+  private path = '';
+
+  get source(): ClaimStore {
+    return this.index;
+  }
+  get indexBytes(): number {
+    return this.index.bytes;
+  }
+  alreadyRecorded(): Promise<boolean> {
+    return Promise.resolve(false);
+  }
+  beginFile(path: string): void {
+    this.path = path;
+  }
+  bytes(): void {}
+
+  claim(c: Claim, r: Remittance): void {
+    this.register(r);
+    this.index.addClaim(this.path, c.origin.byteOffset, {
+      pcn: c.patientControlNumber,
+      icn: c.payerClaimControlNumber,
+      originalReference: c.originalReference,
+      statusCode: c.statusCode,
+      patient: patientName(c),
+      paid: c.paid,
+    });
+  }
+
+  remittance(r: Remittance): void {
+    this.register(r);
+  }
+  offset(): void {}
+  endFile(): void {}
+  abortFile(): void {}
+  saveLinks(): void {}
+
+  balanceInputs(offsets: RunOffsets, links: LinkTable): BalanceOffset[] {
+    return offsets.balanceInputs(links);
+  }
+
+  close(): void {
+    this.index.closeFiles();
+  }
+
+  /** Registers a remittance in the index once, before its first claim (or at its SE when it has none). */
+  private register(r: Remittance): void {
+    if (this.indexed.has(r)) return;
+    this.indexed.add(r);
+    this.index.addRemittance({
+      traceNumber: r.trace.number,
+      payerKey: payerId(r),
+      paymentDate: paymentDate(r),
+      file: r.file,
+      offset: r.origin.byteOffset,
+      delimiters: r.delimiters,
+      path: this.path,
+    });
+  }
+}
+
+/** sha256 of a file's content, streamed. */
+async function fileSha256(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** The ledger bookkeeping of the file being read (one transaction). */
+interface FileRecording {
+  fileId: number;
+  hash: Hash;
+  /** Remittance → its ledger id, or null when it was already recorded. */
+  remittanceIds: Map<Remittance, number | null>;
+  /** "already recorded" notes, said only if the file as a whole is not already recorded. */
+  knownRemittances: Diagnostic[];
+  /** Indexes (in the run's offsets) of the offsets recorded from this file. */
+  offsets: number[];
+}
+
+/** With a ledger: every claim, remittance and offset is recorded as it streams; links are stored at the end. */
+export class LedgerRecorder implements RunRecorder {
+  private readonly ledger: Ledger;
+  private readonly diagnostic: (d: Diagnostic) => void;
+  private recording: FileRecording | null = null;
+  /** The ledger id of each offset of the run recorded in this run (by its index in the run's offsets). */
+  private readonly offsetIds: Array<number | undefined> = [];
+
+  constructor(ledger: Ledger, diagnostic: (d: Diagnostic) => void) {
+    this.ledger = ledger;
+    this.diagnostic = diagnostic;
+    this.priorDeferral = (payerKey, reference) => ledger.priorDeferralLink(payerKey, reference);
+  }
+
+  readonly priorDeferral: (payerKey: string, reference: string) => Link | null;
+
+  get source(): ClaimStore {
+    return this.ledger;
+  }
+  get indexBytes(): number {
+    return 0;
+  }
+
+  async alreadyRecorded(path: string): Promise<boolean> {
+    if (path === '-') return false;
+    const sha = await fileSha256(path).catch(() => null);
+    return sha !== null && this.ledger.isFileRecorded(sha);
+  }
+
+  beginFile(path: string): void {
+    this.recording = { fileId: this.ledger.beginFile(path), hash: createHash('sha256'), remittanceIds: new Map(), knownRemittances: [], offsets: [] };
+  }
+
+  bytes(chunk: Buffer): void {
+    this.recording?.hash.update(chunk);
+  }
+
+  claim(c: Claim, r: Remittance): void {
+    const rid = this.remittanceId(r);
+    if (rid === null) return;
+    this.ledger.insertClaim(rid, {
+      pcn: c.patientControlNumber,
+      icn: c.payerClaimControlNumber,
+      originalReference: c.originalReference,
+      statusCode: c.statusCode,
+      patient: patientName(c),
+      charge: c.charge,
+      paid: c.paid,
+      interest: c.interest,
+    });
+  }
+
+  /**
+   * At SE, with the remittance's content known: when the ledger already holds the same payment with the
+   * same content (the run's rule, src/analysis/duplicates.ts), what was just recorded of it is taken back
+   * and it is said; otherwise it stays, and its offsets are recorded under it.
+   */
+  remittance(r: Remittance, fingerprint: string): void {
+    const rec = this.recording;
+    const id = this.remittanceId(r);
+    if (id === null || rec === null) return;
+    if (this.ledger.settleRemittance(id, remittanceIdentity(r), fingerprint)) return;
+    rec.remittanceIds.set(r, null);
+    rec.knownRemittances.push(
+      makeDiagnostic('LEDGER_REMITTANCE_KNOWN', `remittance ST ${r.transactionControl} (trace ${r.trace.number}) is already in the ledger; not recorded again`, {
+        file: r.file,
+        segment: r.origin.segment,
+        byteOffset: r.origin.byteOffset,
+        segmentId: 'ST',
+      }),
+    );
+  }
+
+  offset(r: Remittance, index: number, a: ProviderAdjustment): void {
+    const rec = this.recording;
+    const rid = rec?.remittanceIds.get(r);
+    if (rec === null || rid === undefined || rid === null) return;
+    this.offsetIds[index] = this.ledger.insertOffset(rid, {
+      pairSeq: index,
+      providerId: a.providerId,
+      reasonCode: a.reasonCode,
+      reference: a.reference,
+      amount: a.amount,
+      category: categorizeOffset(a.reasonCode, a.amount),
+    });
+    rec.offsets.push(index);
+  }
+
+  /** Commits the file's transaction, unless the file was unreadable or its content is already recorded. */
+  endFile(path: string, readable: boolean, bytes: number): void {
+    const rec = this.recording!;
+    this.recording = null;
+    const sha = rec.hash.digest('hex');
+    if (!readable) {
+      this.ledger.rollbackFile();
+      return;
+    }
+    if (this.ledger.isFileRecorded(sha)) {
+      this.ledger.rollbackFile();
+      for (const i of rec.offsets) this.offsetIds[i] = undefined;
+      const display = path === '-' ? '<stdin>' : path;
+      this.diagnostic(makeDiagnostic('LEDGER_FILE_KNOWN', `${display} is already in the ledger (same content); nothing recorded again`, { file: display }));
+      return;
+    }
+    this.ledger.commitFile(rec.fileId, sha, bytes);
+    for (const d of rec.knownRemittances) this.diagnostic(d);
+  }
+
+  abortFile(): void {
+    this.ledger.rollbackFile();
+    this.recording = null;
+  }
+
+  saveLinks(links: LinkTable): void {
+    const records = [];
+    for (let i = 0; i < this.offsetIds.length; i++) {
+      const offsetId = this.offsetIds[i];
+      if (offsetId === undefined) continue;
+      const l = links.get(i);
+      records.push({ offsetId, basis: l.basis, claimId: l.claim?.ledgerId ?? null, remittanceId: l.remittance?.ledgerId ?? null, note: l.note });
+    }
+    this.ledger.saveLinks(records);
+  }
+
+  balanceInputs(): BalanceOffset[] {
+    return this.ledger.balanceOffsets();
+  }
+
+  close(): void {}
+
+  /** The ledger id of a remittance, recording it on first sight; null when it is already recorded. */
+  private remittanceId(r: Remittance): number | null {
+    const rec = this.recording;
+    if (!rec) return null;
+    const known = rec.remittanceIds.get(r);
+    if (known !== undefined) return known;
+    const id = this.ledger.insertRemittance(rec.fileId, {
+      file: r.file,
+      payerKey: payerId(r),
+      payerName: r.payer.name,
+      traceNumber: r.trace.number,
+      transactionControl: r.transactionControl,
+      paymentDate: paymentDate(r),
+      paid: r.payment.amount,
+    });
+    rec.remittanceIds.set(r, id);
+    return id;
+  }
+}

@@ -1,0 +1,57 @@
+// The library entry point, `import { scan } from 'recoup'`: reads files and directories and returns the
+// rows the CLI prints, with the run's diagnostics and figures.
+
+import type { ReportName, Row } from '../analysis/rows.js';
+import type { Diagnostic } from '../diagnostics/diagnostics.js';
+import { expandInputs } from '../input/paths.js';
+import type { Cents } from '../remit/money.js';
+import { redactRow } from '../report/redact.js';
+import { openLedger } from '../store/open.js';
+import { Scanner } from './scanner.js';
+import type { ScanStats } from './stats.js';
+
+export interface ScanResult {
+  reports: Partial<Record<ReportName, Row[]>>;
+  diagnostics: Diagnostic[];
+  stats: ScanStats;
+}
+
+/**
+ * Reads files and directories (recursively) and returns the same rows the CLI prints. With `ledger` (a
+ * path), records what it reads there and links against earlier runs, as `recoup scan --ledger` does.
+ */
+export async function scan(
+  paths: readonly string[],
+  options: {
+    reports?: readonly ReportName[];
+    carc?: ReadonlyMap<string, string>;
+    ledger?: string;
+    asOf?: string;
+    escalateOver?: Cents;
+    redact?: boolean;
+  } = {},
+): Promise<ScanResult> {
+  const reports = options.reports ?? ['summary', 'payments', 'offsets', 'claims', 'adjustments'];
+  const out: Partial<Record<ReportName, Row[]>> = {};
+  for (const r of reports) out[r] = [];
+  const diagnostics: Diagnostic[] = [];
+  const ledger = options.ledger !== undefined ? openLedger(options.ledger) : undefined;
+  try {
+    const scanner = new Scanner({
+      reports,
+      ...(options.carc ? { carc: options.carc } : {}),
+      ...(ledger ? { ledger } : {}),
+      ...(options.asOf ? { asOf: options.asOf } : {}),
+      ...(options.escalateOver !== undefined ? { escalateOver: options.escalateOver } : {}),
+      onRow: (report, row) => out[report]!.push(options.redact ? redactRow(report, row) : row),
+      onDiagnostic: (d) => diagnostics.push(d),
+    });
+    const expanded = await expandInputs(paths);
+    diagnostics.push(...expanded.diagnostics);
+    for (const input of expanded.inputs) await scanner.scanFile(input);
+    const stats = scanner.finish();
+    return { reports: out, diagnostics, stats };
+  } finally {
+    ledger?.close();
+  }
+}

@@ -1,0 +1,211 @@
+// `recoup scan` without the terminal: runs every input through the parser and the analysis, and hands
+// report rows to a sink. Claims, adjustments and payments stream out as they are read; offsets (which
+// link to claims seen anywhere in the run) and the summary come out when the run finishes.
+// The orchestrator only: where claims are kept is a RunRecorder (./recorder.ts), the offsets wait in
+// RunOffsets (./offsets.ts), reversals are paired by ./reversals.ts, the figures are ScanStats (./stats.ts).
+
+import { type BalanceState, checkClaimBalance, checkRemittanceBalance } from '../analysis/balance-checks.js';
+import { adjustmentRows, claimRow, offsetRow, paymentDate, paymentRow, remittanceHead, type RemittanceHead } from '../analysis/build-rows.js';
+import { categorizeOffset, isKnownPlbCode } from '../analysis/codes.js';
+import { computeBalances } from '../analysis/deferrals.js';
+import { RepeatDetector } from '../analysis/duplicates.js';
+import type { ReportName, Row } from '../analysis/rows.js';
+import { isUnlinkedRecoupment, SummaryBuilder } from '../analysis/summary.js';
+import { type Diagnostic, makeDiagnostic } from '../diagnostics/diagnostics.js';
+import { parseFile } from '../input/parse.js';
+import type { Readable } from 'node:stream';
+import type { Claim, Remittance } from '../remit/model.js';
+import type { Cents } from '../remit/money.js';
+import type { Ledger } from '../store/store.js';
+import { RunOffsets } from './offsets.js';
+import { IndexRecorder, LedgerRecorder, type RunRecorder } from './recorder.js';
+import { reversedPayment, ReversalPairer } from './reversals.js';
+import { countDiagnostic, countSkipped, emptyStats, type ScanStats, UNLINKED_LISTED } from './stats.js';
+
+export type { ScanStats, UnlinkedOffset } from './stats.js';
+export { UNLINKED_LISTED } from './stats.js';
+
+export interface ScanOptions {
+  reports: readonly ReportName[];
+  /** A licensed CARC list (code → description) for the adjustments report. */
+  carc?: ReadonlyMap<string, string>;
+  onRow: (report: ReportName, row: Row) => void;
+  onDiagnostic: (diagnostic: Diagnostic) => void;
+  stdin?: Readable;
+  /** Record what is read, and link against earlier runs. */
+  ledger?: Ledger;
+  /** Date (YYYY-MM-DD) the age of open balances is counted to; default today. */
+  asOf?: string;
+  /** Offsets whose absolute amount exceeds this (cents) are flagged for review. */
+  escalateOver?: Cents;
+  /** With a ledger: skip files whose content is already recorded, without reading them for reports. */
+  newOnly?: boolean;
+  /** Raw bytes read, for a progress display. */
+  onBytes?: (count: number) => void;
+  /** Called between input chunks: a promise pauses reading until the output has room (back-pressure). */
+  waitForOutput?: () => Promise<void> | undefined;
+}
+
+function today(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+export class Scanner {
+  private readonly options: ScanOptions;
+  private readonly wants: ReadonlySet<ReportName>;
+  private readonly recorder: RunRecorder;
+  private readonly offsets = new RunOffsets();
+  private readonly summary = new SummaryBuilder();
+  private readonly reversals = new ReversalPairer();
+  /** Remittances of this run that repeat one already read (a re-sent ERA). */
+  private readonly repeats = new RepeatDetector((d) => this.diagnostic(d));
+  readonly stats: ScanStats = emptyStats();
+
+  constructor(options: ScanOptions) {
+    this.options = options;
+    this.wants = new Set(options.reports);
+    this.recorder = options.ledger ? new LedgerRecorder(options.ledger, (d) => this.diagnostic(d)) : new IndexRecorder();
+  }
+
+  /** Bytes held by the run's claim index (for the benchmark). */
+  get indexBytes(): number {
+    return this.recorder.indexBytes;
+  }
+
+  private diagnostic(d: Diagnostic): void {
+    countDiagnostic(this.stats, d);
+    this.options.onDiagnostic(d);
+  }
+
+  /** Reads one input ('-' = stdin). Never throws for bad input; ledger failures stop the run (RecoupError). */
+  async scanFile(path: string): Promise<void> {
+    this.stats.files++;
+    if (this.options.newOnly && (await this.recorder.alreadyRecorded(path))) {
+      this.stats.skippedKnownFiles++;
+      this.diagnostic(makeDiagnostic('LEDGER_FILE_KNOWN', `${path} is already in the ledger; skipped (--new-only)`, { file: path }));
+      return;
+    }
+    const recorder = this.recorder;
+    const onBytes = this.options.onBytes;
+    recorder.beginFile(path);
+    let outcome;
+    try {
+      outcome = await parseFile(
+        path,
+        {
+          claim: (c, r) => this.onClaim(c, r),
+          remittance: (r) => this.onRemittance(r),
+          transactionSkipped: (info) => countSkipped(this.stats, info.type),
+          diagnostic: (d) => this.diagnostic(d),
+          ...(this.options.waitForOutput ? { afterChunk: this.options.waitForOutput } : {}),
+          ...(this.options.ledger || onBytes
+            ? {
+                bytes: (chunk: Buffer) => {
+                  recorder.bytes(chunk);
+                  onBytes?.(chunk.length);
+                },
+              }
+            : {}),
+        },
+        { keepClaims: false, ...(this.options.stdin ? { stdin: this.options.stdin } : {}) },
+      );
+    } catch (err) {
+      recorder.abortFile();
+      throw err;
+    }
+    this.stats.bytes += outcome.bytes;
+    if (!outcome.readable) this.stats.unreadableFiles++;
+    recorder.endFile(path, outcome.readable, outcome.bytes);
+  }
+
+  private onClaim(c: Claim, r: Remittance): void {
+    // a claim of a remittance that looks read before is held until its SE decides (RepeatDetector)
+    if (this.repeats.claim(c, r)) this.countClaim(c, r);
+  }
+
+  private countClaim(c: Claim, r: Remittance): void {
+    this.stats.claims++;
+    const reversed = c.statusCode === '22' && this.wants.has('claims') ? reversedPayment(this.recorder.source, c, r) : null;
+    this.recorder.claim(c, r);
+    const balance = checkClaimBalance(c, r.file);
+    for (const d of balance.diagnostics) this.diagnostic(d);
+    if (balance.balanced === 'unknown') this.stats.balanceFailures++;
+    const correctsIcn = this.reversals.corrects(c, r);
+    if (this.wants.has('claims')) this.options.onRow('claims', claimRow(r, c, balance.balanced, correctsIcn, reversed));
+    if (this.wants.has('adjustments')) for (const row of adjustmentRows(r, c, this.options.carc)) this.options.onRow('adjustments', row);
+  }
+
+  private onRemittance(r: Remittance): void {
+    const verdict = this.repeats.end(r);
+    if (!verdict.count) {
+      this.stats.duplicateRemittances++;
+      return;
+    }
+    for (const c of verdict.replay) this.countClaim(c, r);
+    this.stats.remittances++;
+    if (!r.closed) this.stats.incompleteRemittances++;
+    this.recorder.remittance(r, this.repeats.fingerprint(r));
+    let l6 = 0;
+    let head: RemittanceHead | undefined;
+    for (const a of r.providerAdjustments) {
+      if (a.reasonCode === 'L6') l6 += a.amount;
+      if (!isKnownPlbCode(a.reasonCode)) {
+        this.diagnostic(
+          makeDiagnostic('PLB_UNKNOWN_CODE', `PLB reason code ${JSON.stringify(a.reasonCode.slice(0, 10))} is not a 5010 provider adjustment code; kept as "other"`, {
+            file: r.file,
+            segment: a.origin.segment,
+            byteOffset: a.origin.byteOffset,
+            segmentId: 'PLB',
+            element: `${a.element}-1`,
+          }),
+        );
+      }
+      head ??= remittanceHead(r);
+      this.recorder.offset(r, this.offsets.add(head, a), a);
+    }
+    this.stats.offsets += r.providerAdjustments.length;
+    const balance = checkRemittanceBalance(r, l6);
+    for (const d of balance.diagnostics) this.diagnostic(d);
+    // a remittance cut short (no SE) may balance as far as it was read, but it is not known to balance
+    const balanced: BalanceState = r.closed ? balance.balanced : 'no';
+    if (balanced === 'yes') this.stats.balancedRemittances++;
+    else if (balanced === 'no') this.stats.unbalancedRemittances++;
+    else {
+      this.stats.unknownBalanceRemittances++;
+      this.stats.balanceFailures++;
+    }
+    this.summary.add(r, balanced === 'yes');
+    if (this.wants.has('payments')) this.options.onRow('payments', paymentRow(r, balanced, balance.difference));
+  }
+
+  /** Links the run's offsets, emits the rows that need the whole run (offsets, summary, balances), returns the figures. */
+  finish(): ScanStats {
+    try {
+      const links = this.offsets.link(this.recorder.source, this.recorder.priorDeferral);
+      this.recorder.saveLinks(links);
+      // one link at a time: a run with hundreds of thousands of offsets never holds them all as objects
+      const limit = this.options.escalateOver;
+      const wantsOffsets = this.wants.has('offsets');
+      for (let i = 0; i < this.offsets.length; i++) {
+        const o = this.offsets.at(i);
+        const escalated = limit !== undefined && Math.abs(o.amount) > limit;
+        const category = categorizeOffset(o.reasonCode, o.amount);
+        const link = links.get(i);
+        this.summary.addLink(o.remittance, o.amount, category, link, paymentDate(o.remittance), escalated, !o.unreadable);
+        if (escalated) this.stats.escalatedOffsets++;
+        if (isUnlinkedRecoupment(category, link)) {
+          this.stats.unlinkedRecoupments++;
+          if (this.stats.unlinkedList.length < UNLINKED_LISTED) {
+            this.stats.unlinkedList.push({ file: o.remittance.file, traceNumber: o.remittance.trace.number, reasonCode: o.reasonCode, reference: o.reference ?? '', amount: o.amount, basis: link.basis });
+          }
+        }
+        if (wantsOffsets) this.options.onRow('offsets', offsetRow(o.remittance, o, link, escalated));
+      }
+      if (this.wants.has('summary')) for (const row of this.summary.rows()) this.options.onRow('summary', row);
+      if (this.wants.has('balances')) for (const row of computeBalances(this.recorder.balanceInputs(this.offsets, links), this.options.asOf ?? today())) this.options.onRow('balances', row);
+    } finally {
+      this.recorder.close();
+    }
+    return this.stats;
+  }
+}

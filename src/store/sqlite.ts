@@ -1,0 +1,496 @@
+// The ledger on SQLite (better-sqlite3): a local file of remittances, claims and offsets seen in earlier
+// runs, so offsets can be linked across nightly runs and deferred balances tracked until collected.
+// Schema and migrations, and every statement, prepared once when the ledger opens.
+// One SQLite transaction per input file: a crash leaves a file fully recorded or not at all.
+// Holds patient data: the file is created 0600 (SQLite gives its -wal/-shm files the same mode).
+
+import Database from 'better-sqlite3';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { type ErrorCode, RecoupError } from '../diagnostics/errors.js';
+import type { ClaimRef, Link, LinkBasis, RemittanceRef } from '../analysis/link.js';
+import { DEFERRAL_CODES, type BalanceOffset } from '../analysis/deferrals.js';
+import { type RemittanceIdentity, samePayment, traceKey } from '../analysis/duplicates.js';
+import type { TraceClaim, TraceOffset } from '../analysis/claim-trace.js';
+import type { ClaimRecord, Ledger, LedgerCounts, OffsetLinkRecord, OffsetRecord, RemittanceRecord } from './store.js';
+
+export const SCHEMA_VERSION = 2;
+
+/** Test hook (see insertClaim): kill this process after this many claims are inserted; 0 = never. */
+const KILL_AFTER_CLAIMS = Math.max(0, Math.floor(Number(process.env.RECOUP_TEST_KILL_AFTER_CLAIMS ?? 0)) || 0);
+let claimsInserted = 0;
+
+/** Migrations by target version; each runs inside one transaction. */
+const MIGRATIONS: Record<number, string> = {
+  1: `
+    CREATE TABLE files (
+      id INTEGER PRIMARY KEY,
+      path TEXT NOT NULL,
+      sha256 TEXT NOT NULL UNIQUE,
+      bytes INTEGER NOT NULL,
+      recorded_at TEXT NOT NULL
+    );
+    CREATE TABLE remittances (
+      id INTEGER PRIMARY KEY,
+      file_id INTEGER NOT NULL REFERENCES files(id),
+      file_path TEXT NOT NULL,
+      payer_key TEXT NOT NULL,
+      payer_name TEXT NOT NULL,
+      trace_number TEXT NOT NULL,
+      transaction_control TEXT NOT NULL,
+      payment_date TEXT NOT NULL,
+      paid INTEGER NOT NULL,
+      UNIQUE (payer_key, trace_number, transaction_control)
+    );
+    CREATE INDEX remittances_trace ON remittances(trace_number);
+    CREATE TABLE claims (
+      id INTEGER PRIMARY KEY,
+      remittance_id INTEGER NOT NULL REFERENCES remittances(id),
+      pcn TEXT NOT NULL,
+      icn TEXT NOT NULL,
+      original_reference TEXT NOT NULL,
+      status_code TEXT NOT NULL,
+      patient TEXT NOT NULL,
+      charge INTEGER NOT NULL,
+      paid INTEGER NOT NULL,
+      interest INTEGER
+    );
+    CREATE INDEX claims_icn ON claims(icn);
+    CREATE INDEX claims_pcn ON claims(pcn);
+    CREATE INDEX claims_f8 ON claims(original_reference) WHERE original_reference <> '';
+    CREATE TABLE offsets (
+      id INTEGER PRIMARY KEY,
+      remittance_id INTEGER NOT NULL REFERENCES remittances(id),
+      pair_seq INTEGER NOT NULL,
+      provider_id TEXT NOT NULL,
+      reason_code TEXT NOT NULL,
+      reference TEXT,
+      amount INTEGER NOT NULL,
+      category TEXT NOT NULL,
+      link_basis TEXT,
+      linked_claim_id INTEGER REFERENCES claims(id),
+      linked_remittance_id INTEGER REFERENCES remittances(id),
+      link_note TEXT
+    );
+    CREATE INDEX offsets_reference ON offsets(reference);
+    CREATE INDEX offsets_linked_claim ON offsets(linked_claim_id);
+  `,
+  // 2: a remittance is the same one when payer, trace, amount, date and content agree
+  // (src/analysis/duplicates.ts), not when ST02 does: re-sent files get new control numbers, and a reissue
+  // under one trace number may keep ST02 0001. The table is rebuilt without UNIQUE(payer, trace, ST02),
+  // with a content fingerprint ('' for rows recorded before: matched on the payment alone); ids are kept.
+  2: `
+    CREATE TABLE remittances_v2 (
+      id INTEGER PRIMARY KEY,
+      file_id INTEGER NOT NULL REFERENCES files(id),
+      file_path TEXT NOT NULL,
+      payer_key TEXT NOT NULL,
+      payer_name TEXT NOT NULL,
+      trace_number TEXT NOT NULL,
+      transaction_control TEXT NOT NULL,
+      payment_date TEXT NOT NULL,
+      paid INTEGER NOT NULL,
+      content TEXT NOT NULL DEFAULT ''
+    );
+    INSERT INTO remittances_v2 (id, file_id, file_path, payer_key, payer_name, trace_number, transaction_control, payment_date, paid)
+      SELECT id, file_id, file_path, payer_key, payer_name, trace_number, transaction_control, payment_date, paid FROM remittances;
+    DROP TABLE remittances;
+    ALTER TABLE remittances_v2 RENAME TO remittances;
+    CREATE INDEX remittances_trace ON remittances(trace_number);
+    CREATE INDEX remittances_payer_trace ON remittances(payer_key, trace_number);
+  `,
+};
+
+const SQLITE_HEADER = 'SQLite format 3\u0000';
+
+function ledgerError(code: ErrorCode, message: string): RecoupError {
+  return new RecoupError(code, message);
+}
+
+/** Refuses anything that is not an SQLite database before SQLite can touch (and rewrite) it. */
+function checkExistingFile(path: string): void {
+  const st = statSync(path);
+  if (!st.isFile()) throw ledgerError('LEDGER_NOT_SQLITE', `ledger ${path} is not a regular file`);
+  if (st.size === 0) return; // an empty file is a new ledger (created by us, or by the user with touch)
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(16);
+    readSync(fd, buf, 0, 16, 0);
+    if (buf.toString('latin1') !== SQLITE_HEADER) throw ledgerError('LEDGER_NOT_SQLITE', `ledger ${path} is not an SQLite database; it was not touched`);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const CLAIM_SELECT = `SELECT c.id, c.pcn, c.icn, c.original_reference, c.status_code, c.patient, c.paid, r.payer_key, r.trace_number, r.payment_date, r.file_path
+  FROM claims c JOIN remittances r ON r.id = c.remittance_id`;
+
+/** A claim row as the lookups select it. */
+interface ClaimRow {
+  id: number;
+  pcn: string;
+  icn: string;
+  original_reference: string;
+  status_code: string;
+  patient: string;
+  paid: number;
+  payer_key: string;
+  trace_number: string;
+  payment_date: string;
+  file_path: string;
+}
+
+interface RemittanceRow {
+  id: number;
+  trace_number: string;
+  payer_key: string;
+  payment_date: string;
+  file_path: string;
+}
+
+const TRACE_SELECT = `SELECT c.id, c.pcn, c.icn, c.original_reference AS originalReference, c.status_code AS statusCode, c.patient, c.paid, c.interest,
+    r.trace_number AS traceNumber, r.payment_date AS paymentDate, r.file_path AS file
+  FROM claims c JOIN remittances r ON r.id = c.remittance_id`;
+
+/** Every statement the ledger runs, prepared once when it opens (preparing per call cost 5× on 200k inserts). */
+function prepareStatements(db: Database.Database) {
+  return {
+    fileRecorded: db.prepare('SELECT 1 FROM files WHERE sha256 = ?'),
+    insertFile: db.prepare('INSERT INTO files (path, sha256, bytes, recorded_at) VALUES (?, ?, ?, ?)'),
+    finishFile: db.prepare('UPDATE files SET sha256 = ?, bytes = ? WHERE id = ?'),
+    insertRemittance: db.prepare(
+      'INSERT INTO remittances (file_id, file_path, payer_key, payer_name, trace_number, transaction_control, payment_date, paid) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
+    samePayerTrace: db.prepare(
+      'SELECT id, payer_key AS payerKey, trace_number AS traceNumber, paid, payment_date AS paymentDate, content FROM remittances WHERE payer_key = ? AND trace_number = ? AND id <> ?',
+    ),
+    deleteClaimsOf: db.prepare('DELETE FROM claims WHERE remittance_id = ?'),
+    deleteOffsetsOf: db.prepare('DELETE FROM offsets WHERE remittance_id = ?'),
+    deleteRemittance: db.prepare('DELETE FROM remittances WHERE id = ?'),
+    setContent: db.prepare('UPDATE remittances SET content = ? WHERE id = ?'),
+    insertClaim: db.prepare('INSERT INTO claims (remittance_id, pcn, icn, original_reference, status_code, patient, charge, paid, interest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+    insertOffset: db.prepare('INSERT INTO offsets (remittance_id, pair_seq, provider_id, reason_code, reference, amount, category) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    claimsByIcn: db.prepare(`${CLAIM_SELECT} WHERE c.icn = ? ORDER BY c.id`),
+    claimsByPcn: db.prepare(`${CLAIM_SELECT} WHERE c.pcn = ? ORDER BY c.id`),
+    claimsByF8: db.prepare(`${CLAIM_SELECT} WHERE c.original_reference = ? AND c.original_reference <> '' ORDER BY c.id`),
+    claimById: db.prepare(`${CLAIM_SELECT} WHERE c.id = ? ORDER BY c.id`),
+    hasIcn: db.prepare('SELECT 1 FROM claims WHERE icn = ? LIMIT 1'),
+    remittancesByTrace: db.prepare('SELECT id, trace_number, payer_key, payment_date, file_path FROM remittances WHERE trace_number = ? ORDER BY id'),
+    remittanceById: db.prepare('SELECT id, trace_number, payer_key, payment_date, file_path FROM remittances WHERE id = ?'),
+    setLink: db.prepare('UPDATE offsets SET link_basis = ?, linked_claim_id = ?, linked_remittance_id = ?, link_note = ? WHERE id = ?'),
+    // the deferral rule (src/analysis/deferrals.ts): a WO or FB with a negative amount
+    priorDeferral: db.prepare(
+      `SELECT o.link_basis, o.linked_claim_id, o.linked_remittance_id, o.link_note FROM offsets o JOIN remittances r ON r.id = o.remittance_id
+       WHERE r.payer_key = ? AND trim(o.reference) = ? AND o.amount < 0 AND o.reason_code IN (${DEFERRAL_CODES.map((c) => `'${c}'`).join(', ')})
+         AND (o.linked_claim_id IS NOT NULL OR o.linked_remittance_id IS NOT NULL)
+       ORDER BY o.id DESC LIMIT 1`,
+    ),
+    balanceOffsets: db.prepare(
+      `SELECT r.payer_key, r.payer_name, r.payment_date, r.trace_number, r.file_path, o.reason_code, o.reference, o.amount,
+              coalesce(o.link_basis, 'none') AS link_basis, coalesce(c.pcn, '') AS pcn, coalesce(c.icn, '') AS icn, coalesce(c.patient, '') AS patient
+       FROM offsets o JOIN remittances r ON r.id = o.remittance_id LEFT JOIN claims c ON c.id = o.linked_claim_id
+       ORDER BY r.payment_date, o.id`,
+    ),
+    traceMatching: db.prepare(`${TRACE_SELECT} WHERE c.pcn = ? OR c.icn = ? OR c.original_reference = ?`),
+    traceCorrecting: db.prepare(`${TRACE_SELECT} WHERE c.original_reference = ? OR c.icn = ?`),
+    traceByIcn: db.prepare(`${TRACE_SELECT} WHERE c.icn = ?`),
+    countFiles: db.prepare('SELECT count(*) n FROM files'),
+    countRemittances: db.prepare('SELECT count(*) n FROM remittances'),
+    countClaims: db.prepare('SELECT count(*) n FROM claims'),
+    countOffsets: db.prepare('SELECT count(*) n FROM offsets'),
+  };
+}
+
+type Statements = ReturnType<typeof prepareStatements>;
+
+/** How many rounds `claimFamily` follows CLP07 ↔ REF*F8 from the claims found. */
+const TRACE_ROUNDS = 5;
+/** Claim ids per `IN (…)` list (SQLite's default limit on host parameters is far above it). */
+const IN_CHUNK = 500;
+
+export class SqliteLedger implements Ledger {
+  readonly path: string;
+  private readonly db: Database.Database;
+  private sql!: Statements;
+  private inFile = false;
+
+  private constructor(path: string, db: Database.Database) {
+    this.path = path;
+    this.db = db;
+  }
+
+  static open(path: string, options: { busyTimeoutMs?: number } = {}): SqliteLedger {
+    if (existsSync(path)) checkExistingFile(path);
+    else {
+      try {
+        closeSync(openSync(path, 'wx', 0o600));
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code !== 'EEXIST') throw ledgerError('LEDGER_OPEN_FAILED', `cannot create ledger ${path}: ${code ?? (err as Error).message}`);
+      }
+    }
+    let db: Database.Database;
+    try {
+      db = new Database(path, { timeout: options.busyTimeoutMs ?? 10 * 60 * 1000 });
+    } catch (err) {
+      throw ledgerError('LEDGER_OPEN_FAILED', `cannot open ledger ${path}: ${(err as Error).message}`);
+    }
+    const ledger = new SqliteLedger(path, db);
+    // Another process creating the same new ledger can hold it for a moment where SQLite does not wait
+    // (switching to WAL): that is "busy", not damage — wait and try again rather than call it corrupt.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        ledger.prepareSchema();
+        ledger.sql = prepareStatements(db);
+        return ledger;
+      } catch (err) {
+        const busy = String((err as { code?: unknown }).code ?? '').startsWith('SQLITE_BUSY');
+        if (busy && attempt < 100) {
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+          continue;
+        }
+        db.close();
+        if (err instanceof RecoupError) throw err;
+        if (busy) throw ledgerError('LEDGER_OPEN_FAILED', `ledger ${path} stayed locked by another process for 5 seconds while being set up; try again`);
+        throw ledgerError('LEDGER_CORRUPT', `ledger ${path} cannot be read (${(err as Error).message}); it was not changed`);
+      }
+    }
+  }
+
+  private prepareSchema(): void {
+    // quick_check reads every page: a damaged file fails here, before anything is written
+    const check = this.db.pragma('quick_check', { simple: true });
+    if (check !== 'ok') throw ledgerError('LEDGER_CORRUPT', `ledger ${this.path} is damaged (${String(check)}); it was not changed`);
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    if (version > SCHEMA_VERSION) {
+      throw ledgerError('LEDGER_TOO_NEW', `ledger ${this.path} has schema version ${version}; this recoup knows up to ${SCHEMA_VERSION} — upgrade recoup`);
+    }
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    // foreign keys go on after the migrations: rebuilding a table others refer to (v2) needs them off
+    // (better-sqlite3 turns them on by default, and the pragma cannot change inside a transaction)
+    this.db.pragma('foreign_keys = OFF');
+    for (let v = version + 1; v <= SCHEMA_VERSION; v++) {
+      this.db.exec('BEGIN IMMEDIATE');
+      try {
+        // another process may have migrated while we waited for the lock
+        const now = this.db.pragma('user_version', { simple: true }) as number;
+        if (now < v) {
+          this.db.exec(MIGRATIONS[v]!);
+          this.db.pragma(`user_version = ${v}`);
+        }
+        this.db.exec('COMMIT');
+      } catch (err) {
+        this.db.exec('ROLLBACK');
+        throw err;
+      }
+    }
+    this.db.pragma('foreign_keys = ON');
+  }
+
+  close(): void {
+    if (this.inFile) this.rollbackFile();
+    this.db.close();
+  }
+
+  // ---- recording one input file (one transaction) ----
+
+  isFileRecorded(sha256: string): boolean {
+    return this.sql.fileRecorded.get(sha256) !== undefined;
+  }
+
+  beginFile(path: string): number {
+    this.db.exec('BEGIN IMMEDIATE');
+    this.inFile = true;
+    // a placeholder hash, unique, until commitFile knows the content's
+    const r = this.sql.insertFile.run(path, `pending:${process.pid}:${Date.now()}:${Math.random().toString(36).slice(2)}`, 0, new Date().toISOString());
+    return Number(r.lastInsertRowid);
+  }
+
+  insertRemittance(fileId: number, r: RemittanceRecord): number {
+    const res = this.sql.insertRemittance.run(fileId, r.file, r.payerKey, r.payerName, r.traceNumber, r.transactionControl, r.paymentDate, r.paid);
+    return Number(res.lastInsertRowid);
+  }
+
+  settleRemittance(id: number, identity: RemittanceIdentity, content: string): boolean {
+    if (traceKey(identity) !== null) {
+      const recorded = this.sql.samePayerTrace.all(identity.payerKey, identity.traceNumber, id) as Array<RemittanceIdentity & { id: number; content: string }>;
+      // rows recorded before schema 2 have no content ('') and match on the payment alone
+      if (recorded.some((x) => samePayment(x, identity) && (x.content === content || x.content === ''))) {
+        this.sql.deleteClaimsOf.run(id);
+        this.sql.deleteOffsetsOf.run(id);
+        this.sql.deleteRemittance.run(id);
+        return false;
+      }
+    }
+    this.sql.setContent.run(content, id);
+    return true;
+  }
+
+  insertClaim(remittanceId: number, c: ClaimRecord): void {
+    this.sql.insertClaim.run(remittanceId, c.pcn, c.icn, c.originalReference, c.statusCode, c.patient, c.charge, c.paid, c.interest);
+    // ---- test hook: a crash at an exact point (test/store/sqlite.test.ts, crash safety) ----
+    // RECOUP_TEST_KILL_AFTER_CLAIMS=N makes the process kill itself with SIGKILL right after the N-th claim
+    // of this run is inserted. Claims are only inserted inside an input file's transaction, so the kill
+    // always lands before that file commits. Read once at start-up; never set outside the tests.
+    if (KILL_AFTER_CLAIMS > 0 && ++claimsInserted === KILL_AFTER_CLAIMS) process.kill(process.pid, 'SIGKILL');
+  }
+
+  insertOffset(remittanceId: number, o: OffsetRecord): number {
+    const r = this.sql.insertOffset.run(remittanceId, o.pairSeq, o.providerId, o.reasonCode, o.reference, o.amount, o.category);
+    return Number(r.lastInsertRowid);
+  }
+
+  commitFile(fileId: number, sha256: string, bytes: number): void {
+    this.sql.finishFile.run(sha256, bytes, fileId);
+    this.db.exec('COMMIT');
+    this.inFile = false;
+  }
+
+  rollbackFile(): void {
+    if (this.db.inTransaction) this.db.exec('ROLLBACK');
+    this.inFile = false;
+  }
+
+  // ---- lookups for linking ----
+
+  private claims(rows: ClaimRow[]): ClaimRef[] {
+    return rows.map((row) => ({
+      pcn: row.pcn,
+      icn: row.icn,
+      originalReference: row.original_reference,
+      statusCode: row.status_code,
+      patient: row.patient,
+      payerKey: row.payer_key,
+      traceNumber: row.trace_number,
+      paymentDate: row.payment_date,
+      file: row.file_path,
+      paid: row.paid,
+      seq: row.id,
+      ledgerId: row.id,
+    }));
+  }
+
+  claimsByIcn(icn: string): ClaimRef[] {
+    return this.claims(this.sql.claimsByIcn.all(icn) as ClaimRow[]);
+  }
+  claimsByPcn(pcn: string): ClaimRef[] {
+    return this.claims(this.sql.claimsByPcn.all(pcn) as ClaimRow[]);
+  }
+  claimsByOriginalReference(ref: string): ClaimRef[] {
+    return this.claims(this.sql.claimsByF8.all(ref) as ClaimRow[]);
+  }
+
+  remittancesByTrace(trace: string): RemittanceRef[] {
+    return (this.sql.remittancesByTrace.all(trace) as RemittanceRow[]).map(remittanceRef);
+  }
+
+  hasClaimIcn(icn: string): boolean {
+    return this.sql.hasIcn.get(icn) !== undefined;
+  }
+
+  /** A ledger claim's seq is its id. */
+  claimBySeq(seq: number): ClaimRef | null {
+    return this.claimById(seq);
+  }
+
+  claimById(id: number): ClaimRef | null {
+    return this.claims(this.sql.claimById.all(id) as ClaimRow[])[0] ?? null;
+  }
+
+  private remittanceById(id: number): RemittanceRef | null {
+    const r = this.sql.remittanceById.get(id) as RemittanceRow | undefined;
+    return r ? remittanceRef(r) : null;
+  }
+
+  saveLinks(links: readonly OffsetLinkRecord[]): void {
+    // IMMEDIATE: take the write lock first. A deferred transaction that reads, then writes while another
+    // process holds the lock fails at once with "database is locked" (SQLite cannot wait there without
+    // risking a deadlock); found by the two-process test under load (issue #7).
+    this.db
+      .transaction(() => {
+        for (const l of links) this.sql.setLink.run(l.basis, l.claimId, l.remittanceId, l.note, l.offsetId);
+      })
+      .immediate();
+  }
+
+  priorDeferralLink(payerKey: string, reference: string): Link | null {
+    const row = this.sql.priorDeferral.get(payerKey, reference) as
+      | { link_basis: string; linked_claim_id: number | null; linked_remittance_id: number | null; link_note: string | null }
+      | undefined;
+    if (!row) return null;
+    return {
+      basis: row.link_basis as LinkBasis,
+      claim: row.linked_claim_id !== null ? this.claimById(row.linked_claim_id) : null,
+      remittance: row.linked_remittance_id !== null ? this.remittanceById(row.linked_remittance_id) : null,
+      crossPayer: (row.link_note ?? '').startsWith('cross_payer'),
+      note: row.link_note ?? '',
+    };
+  }
+
+  // ---- reading ----
+
+  balanceOffsets(): BalanceOffset[] {
+    const rows = this.sql.balanceOffsets.all() as Array<Record<string, string | number | null>>;
+    return rows.map((x) => ({
+      payerKey: x.payer_key as string,
+      payerName: x.payer_name as string,
+      date: x.payment_date as string,
+      trace: x.trace_number as string,
+      file: x.file_path as string,
+      code: x.reason_code as string,
+      reference: (x.reference as string | null) ?? null,
+      amount: x.amount as number,
+      linkBasis: x.link_basis as string,
+      linkedPcn: x.pcn as string,
+      linkedIcn: x.icn as string,
+      linkedPatient: x.patient as string,
+    }));
+  }
+
+  claimFamily(query: string): TraceClaim[] {
+    const family = new Map<number, TraceClaim>();
+    const add = (rows: TraceClaim[]): boolean => {
+      let grew = false;
+      for (const r of rows) if (!family.has(r.id)) (family.set(r.id, r), (grew = true));
+      return grew;
+    };
+    add(this.sql.traceMatching.all(query, query, query) as TraceClaim[]);
+    // follow the chain both ways: corrections naming a member's ICN, originals a member names in REF*F8
+    for (let round = 0; round < TRACE_ROUNDS; round++) {
+      const icns = [...new Set([...family.values()].map((c) => c.icn).filter((x) => x !== ''))];
+      const refs = [...new Set([...family.values()].map((c) => c.originalReference).filter((x) => x !== ''))];
+      let grew = false;
+      for (const icn of icns) grew = add(this.sql.traceCorrecting.all(icn, icn) as TraceClaim[]) || grew;
+      for (const ref of refs) grew = add(this.sql.traceByIcn.all(ref) as TraceClaim[]) || grew;
+      if (!grew) break;
+    }
+    return [...family.values()];
+  }
+
+  offsetsLinkedTo(claimIds: readonly number[]): TraceOffset[] {
+    const out: TraceOffset[] = [];
+    for (let i = 0; i < claimIds.length; i += IN_CHUNK) {
+      const ids = claimIds.slice(i, i + IN_CHUNK);
+      // a list of ids cannot be one prepared statement; its size varies, its SQL does not take user text
+      const rows = this.db
+        .prepare(
+          `SELECT o.id, o.reason_code AS reasonCode, o.reference, o.amount, o.link_basis AS linkBasis, o.link_note AS linkNote,
+                  r.trace_number AS traceNumber, r.payment_date AS paymentDate, r.file_path AS file, r.payer_key AS payerKey, r.payer_name AS payerName
+           FROM offsets o JOIN remittances r ON r.id = o.remittance_id
+           WHERE o.linked_claim_id IN (${ids.map(() => '?').join(',')})`,
+        )
+        .all(...ids) as TraceOffset[];
+      out.push(...rows);
+    }
+    return out.sort((a, b) => (a.paymentDate < b.paymentDate ? -1 : a.paymentDate > b.paymentDate ? 1 : a.id - b.id));
+  }
+
+  counts(): LedgerCounts {
+    const n = (st: Database.Statement): number => (st.get() as { n: number }).n;
+    return { files: n(this.sql.countFiles), remittances: n(this.sql.countRemittances), claims: n(this.sql.countClaims), offsets: n(this.sql.countOffsets) };
+  }
+}
+
+function remittanceRef(r: RemittanceRow): RemittanceRef {
+  return { traceNumber: r.trace_number, payerKey: r.payer_key, paymentDate: r.payment_date, file: r.file_path, ledgerId: r.id };
+}

@@ -1,0 +1,94 @@
+// The ledger as the rest of recoup sees it: one interface over a storage engine (SQLite today,
+// src/store/sqlite.ts), used by the scan to record what it reads and to look up earlier runs, by
+// `recoup trace`, and by the balances report. All SQL lives in this folder; a second engine is one new
+// file implementing `Ledger` (and a branch in open.ts).
+
+import type { ClaimRef, ClaimStore, Link } from '../analysis/link.js';
+import type { BalanceOffset } from '../analysis/deferrals.js';
+import type { RemittanceIdentity } from '../analysis/duplicates.js';
+import type { TraceClaim, TraceOffset } from '../analysis/claim-trace.js';
+import type { Cents } from '../remit/money.js';
+
+export interface RemittanceRecord extends RemittanceIdentity {
+  file: string;
+  payerName: string;
+  transactionControl: string;
+}
+
+export interface ClaimRecord {
+  pcn: string;
+  icn: string;
+  originalReference: string;
+  statusCode: string;
+  patient: string;
+  charge: Cents;
+  paid: Cents;
+  interest: Cents | null;
+}
+
+export interface OffsetRecord {
+  /** Order of the offset in the run (PLB pairs in file order). */
+  pairSeq: number;
+  providerId: string;
+  reasonCode: string;
+  reference: string | null;
+  amount: Cents;
+  category: string;
+}
+
+/** The link found for a recorded offset (derived data, stored after the run's files are recorded). */
+export interface OffsetLinkRecord {
+  offsetId: number;
+  basis: string;
+  claimId: number | null;
+  remittanceId: number | null;
+  note: string;
+}
+
+export interface LedgerCounts {
+  files: number;
+  remittances: number;
+  claims: number;
+  offsets: number;
+}
+
+export interface Ledger extends ClaimStore {
+  /** Where it is, for messages. */
+  readonly path: string;
+
+  // ---- recording one input file: all of it or nothing ----
+  /** Whether a file with this content (sha256) is already recorded. */
+  isFileRecorded(sha256: string): boolean;
+  /** Starts the file's transaction and records the file (its content hash is given at commit); returns its id. */
+  beginFile(path: string): number;
+  /** Records a remittance as its first claim arrives (its content is not known yet). */
+  insertRemittance(fileId: number, r: RemittanceRecord): number;
+  /**
+   * At a remittance's SE: when the ledger already holds the same payment with the same content (the rule
+   * of src/analysis/duplicates.ts), what was just recorded of it is removed and false returned.
+   */
+  settleRemittance(id: number, identity: RemittanceIdentity, content: string): boolean;
+  insertClaim(remittanceId: number, c: ClaimRecord): void;
+  insertOffset(remittanceId: number, o: OffsetRecord): number;
+  /** Ends the file's transaction: records its hash and size, and commits. */
+  commitFile(fileId: number, sha256: string, bytes: number): void;
+  /** Abandons the file's transaction: nothing of it stays. */
+  rollbackFile(): void;
+
+  // ---- links ----
+  /** Stores the links found for offsets of this run, in one transaction. */
+  saveLinks(links: readonly OffsetLinkRecord[]): void;
+  /** The link of the most recent earlier deferral (WO/FB negative) of this payer with this reference. */
+  priorDeferralLink(payerKey: string, reference: string): Link | null;
+
+  // ---- reading ----
+  /** Every offset recorded, chronologically, with its stored link: input for the balances report. */
+  balanceOffsets(): BalanceOffset[];
+  /** A claim family for `recoup trace`: claims whose CLP01, CLP07 or REF*F8 is the query, and every claim chained to them. */
+  claimFamily(query: string): TraceClaim[];
+  /** The offsets linked to any of these claims, by payment date. */
+  offsetsLinkedTo(claimIds: readonly number[]): TraceOffset[];
+  claimById(id: number): ClaimRef | null;
+  counts(): LedgerCounts;
+  close(): void;
+}
