@@ -33,7 +33,6 @@ export const DIAGNOSTIC_CODES = {
   X12_COMPONENT_INFERRED: { severity: 'info', meaning: 'With no ISA, the component separator was inferred from the data (SVC01, PLB03) instead of the default colon.' },
   // --- 835 model (src/remit) ---
   REMIT_BAD_AMOUNT: { severity: 'error', meaning: 'An amount is not a decimal number with at most two places.' },
-  REMIT_BAD_NUMBER: { severity: 'warning', meaning: 'A quantity or count is not a number.' },
   REMIT_BAD_DATE: { severity: 'warning', meaning: 'A date is not a valid CCYYMMDD date.' },
   REMIT_MISSING_SEGMENT: { severity: 'error', meaning: 'A required segment (BPR, TRN) is missing from a remittance.' },
   REMIT_UNEXPECTED_SEGMENT: { severity: 'warning', meaning: 'A segment appeared where the 835 does not allow it (for example SVC before any CLP); it was ignored.' },
@@ -47,7 +46,7 @@ export const DIAGNOSTIC_CODES = {
   REMIT_DUPLICATE: { severity: 'warning', meaning: 'The same remittance (payer, trace number, amount, date and content) was read twice in this run; counted once.' },
   REMIT_DUPLICATE_DIFFERS: { severity: 'error', meaning: 'A remittance has the payer, trace number, amount and date of one already read but other content; only the first is in the reports (they are incomplete).' },
   REMIT_TRACE_REUSED: { severity: 'warning', meaning: 'Two remittances of one payer share a trace number (TRN02) but differ in amount, date or content: a reissue or a correction. Both are counted.' },
-  // --- ledger (src/ledger) ---
+  // --- ledger (src/store) ---
   LEDGER_FILE_KNOWN: { severity: 'info', meaning: 'This file (same content) is already in the ledger; nothing was recorded again.' },
   LEDGER_REMITTANCE_KNOWN: { severity: 'info', meaning: 'The same payment (payer, trace number, amount and date) is already in the ledger; not recorded again.' },
   // --- analysis (src/analysis) ---

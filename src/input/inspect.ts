@@ -121,7 +121,7 @@ export async function inspectFile(path: string, options: ParseOptions & { stdin?
           payerName: null,
         });
       },
-      // the balance checks of `recoup scan` (src/scan.ts), in the order scan reports them
+      // the balance checks of `recoup scan` (src/scan/scanner.ts), in the order scan reports them
       claim: (c, r) => {
         for (const d of checkClaimBalance(c, r.file).diagnostics) diagnostics.push(d);
       },

@@ -1,6 +1,6 @@
 // Composes the layers for one input: bytes → SegmentTokenizer → EnvelopeReader → RemittanceBuilder.
 // Owns reading files and stdin as streams (64 KiB chunks, so memory does not grow with the file) and
-// turning I/O failures into coded diagnostics. The only module here that touches the file system.
+// turning I/O failures into coded diagnostics (the parser itself, RemittanceParser, does no I/O).
 
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
