@@ -1,6 +1,6 @@
 // Named hostile inputs (issue #7): truncation at every segment, 10,000 PLB pairs in one remittance, a
 // million claims in one remittance and a 20 MB segment with flat memory, and partly valid files.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DIAGNOSTIC_CODES } from '../../src/diagnostics/diagnostics.js';
 import { formatCents } from '../../src/remit/money.js';
 import { scan } from '../../src/scan/scan.js';
+import { run as cli } from '../cli/helpers.js';
 import { corpusDir, read, record, ROOT } from '../helpers.js';
 import { segmentRanges } from './mutate.js';
 
@@ -20,24 +21,37 @@ const fingerprint = (r: { trace: { number: string }; payment: { amount: number }
   `${r.transactionControl}|${r.trace.number}|${r.payment.amount}|${r.claimCount}`;
 
 describe('truncated at every segment boundary and in the middle of every segment', () => {
-  const files = [join(ROOT, 'fixtures/demo/01-acme-2024-01-05.835'), join(corpusDir(), 'azoner__pyx12__test__files__mult_isa.txt'), join(corpusDir(), 'kputnam__stupidedi__samples__835__all.txt')];
-  it.each(files.map((f) => [f.split('/').pop()!, f]))('%s', (_name, path) => {
+  // [file, the complete remittances it holds]
+  const files: Array<[string, number]> = [
+    [join(ROOT, 'fixtures/demo/01-acme-2024-01-05.835'), 1],
+    [join(corpusDir(), 'azoner__pyx12__test__files__mult_isa.txt'), 4],
+    [join(corpusDir(), 'kputnam__stupidedi__samples__835__all.txt'), 5], // CRLF after every terminator
+  ];
+  it.each(files.map(([f, n]) => [f.split('/').pop()!, f, n] as const))('%s', (_name, path, remittances) => {
     const whole = read(path);
     const complete = record(whole).remittances.filter((r) => r.closed);
+    expect(complete).toHaveLength(remittances);
     const ranges = segmentRanges(whole);
-    let cuts = 0;
+    /** For each complete remittance, how many cuts after its SE read it back exactly. */
+    const readBack = complete.map(() => 0);
     for (const [start, end] of ranges) {
       for (const cut of [end, start + Math.floor((end - start) / 2)]) {
         const part = record(whole.subarray(0, cut));
-        cuts++;
         for (const d of part.diagnostics) expect(KNOWN.has(d.code)).toBe(true);
         // every remittance whose SE came before the cut is read exactly as in the whole file
         const before = complete.filter((r) => r.closed && whole.indexOf('SE', r.origin.byteOffset) < cut && segmentEndAfter(whole, r.origin.byteOffset, ranges) <= cut);
         const got = part.remittances.filter((r) => r.closed).map(fingerprint);
         for (const r of before) expect(got).toContain(fingerprint(r));
+        // cut at a segment boundary: those and no other remittance are complete
+        if (cut === end) expect(got).toEqual(before.map(fingerprint));
+        for (const r of before) readBack[complete.indexOf(r)]!++;
       }
     }
-    expect(cuts).toBe(ranges.length * 2);
+    // the checks above compared something: every remittance of the file was read back from a truncated
+    // copy, at every cut after its SE (the SE's end, then the start and middle of each later segment)
+    const sePos = complete.map((r) => segmentEndAfter(whole, r.origin.byteOffset, ranges));
+    expect(sePos.every((e) => Number.isFinite(e))).toBe(true);
+    expect(readBack).toEqual(sePos.map((e) => 1 + 2 * ranges.filter(([s]) => s >= e).length));
   });
 });
 
@@ -45,7 +59,7 @@ describe('truncated at every segment boundary and in the middle of every segment
 function segmentEndAfter(buf: Buffer, st: number, ranges: Array<[number, number]>): number {
   for (const [s, e] of ranges) {
     if (s <= st) continue;
-    const id = buf.toString('latin1', s, Math.min(e, s + 4)).replace(/^\s+/, '');
+    const id = buf.toString('latin1', s, e).replace(/^\s+/, ''); // the segment may start after a CRLF
     if (/^SE[^A-Z0-9]/i.test(id)) return e;
   }
   return Number.POSITIVE_INFINITY;
@@ -92,7 +106,7 @@ describe('10,000 PLB pairs in one remittance', () => {
 });
 
 describe('partly valid files: every good remittance is reported, the run says what was skipped and why', () => {
-  it('an 837, a 999 and a 277 between good remittances, and a last remittance cut short', () => {
+  it('an 837, a 999 and a 277 between good remittances, and a last remittance cut short', async () => {
     const other = (type: string, control: string): string => `ST*${type}*${control}~BHT*0019*00*1*20240105*1200*CH~SE*3*${control}~`;
     const good1 = remittance(['CLP*A*1*100*100**12*ICN1'], [], '100.00', 'T1', '0001');
     const good2 = remittance(['CLP*B*1*50*50**12*ICN2'], [], '50.00', 'T2', '0005');
@@ -101,8 +115,8 @@ describe('partly valid files: every good remittance is reported, the run says wh
     const text = whole.slice(0, whole.indexOf('CLP*D')); // the transfer stopped mid-remittance
     const path = join(dir, 'partly.835');
     writeFileSync(path, text);
-    const r = spawnSync(process.execPath, [join(ROOT, 'bin/recoup.js'), 'scan', path, '--report', 'payments', '--csv'], { encoding: 'utf8' });
-    expect(r.status).toBe(1); // the cut-short remittance is an error
+    const r = await cli(['scan', path, '--report', 'payments', '--csv']);
+    expect(r).toMatchObject({ exitCode: 1, code: undefined }); // the cut-short remittance is an error
     expect(r.stderr).toContain(`partly.835: segment 28 ST, byte ${text.indexOf('ST*835*0006')}: error X12_MISSING_TRAILER: transaction ST 0006 has no SE trailer before the end of the input: it is cut short`);
     const rows = r.stdout.trim().split('\n').slice(1);
     expect(rows.map((l) => l.split(',')[7])).toEqual(['T1', 'T2', 'T3']);
@@ -112,12 +126,12 @@ describe('partly valid files: every good remittance is reported, the run says wh
     expect(r.stderr).not.toMatch(/at .*\.js:\d+/); // no stack trace
   });
 
-  it('a file cut off after its last claim still sums up, but its remittance is not called balanced', () => {
+  it('a file cut off after its last claim still sums up, but its remittance is not called balanced', async () => {
     const whole = read(join(ROOT, 'fixtures/demo/02-blueriver-2024-01-08.835')).toString('latin1');
     const path = join(dir, 'cut.835');
     writeFileSync(path, whole.slice(0, whole.indexOf('SE|')), 'latin1'); // this file's element separator is |
-    const r = spawnSync(process.execPath, [join(ROOT, 'bin/recoup.js'), 'scan', path, '--report', 'payments', '--csv'], { encoding: 'utf8' });
-    expect(r.status).toBe(1);
+    const r = await cli(['scan', path, '--report', 'payments', '--csv']);
+    expect(r).toMatchObject({ exitCode: 1, code: undefined });
     expect(r.stdout.trim().split('\n')[1]).toMatch(/,CHK500123,2024-01-08,CHK,I,310\.50,3,2,0\.00,0\.00,0\.00,no,0\.00$/);
     expect(r.stderr).toContain('0 balanced, 1 unbalanced');
     expect(r.stderr).toContain('1 remittance cut short');

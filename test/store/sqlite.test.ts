@@ -9,7 +9,7 @@ import type { Diagnostic } from '../../src/diagnostics/diagnostics.js';
 import { SqliteLedger as Ledger, SCHEMA_VERSION } from '../../src/store/sqlite.js';
 import { Scanner } from '../../src/scan/scanner.js';
 import { generateScenarioSet, renderFile, rng } from '../support/synth.js';
-import { recoup } from '../cli/helpers.js';
+import { recoup, run as cli } from '../cli/helpers.js';
 import { ROOT } from '../helpers.js';
 
 const demo = (n: number): string => join(ROOT, 'fixtures', 'demo', ['01-acme-2024-01-05.835', '02-blueriver-2024-01-08.835', '03-acme-2024-02-12.835', '04-acme-2024-03-15.835'][n]!);
@@ -165,7 +165,7 @@ describe('crash safety and concurrency (real processes)', () => {
   const files = generateScenarioSet({ seed: 5, stories: 40, fillerClaims: 3000 });
   writeFileSync(big, files.map((f, i) => renderFile(f, i + 1)).join(''));
 
-  it('SIGKILL at exact claims of a 4-file run (first, end of a file, half-way, last): earlier files fully recorded, the killed one not at all, a re-run records it once', () => {
+  it('SIGKILL at exact claims of a 4-file run (first, end of a file, half-way, last): earlier files fully recorded, the killed one not at all, a re-run records it once', async () => {
     // RECOUP_TEST_KILL_AFTER_CLAIMS=N (src/store/sqlite.ts) makes recoup SIGKILL itself right after the
     // N-th claim of the run is inserted, inside that file's transaction: no timing involved.
     const inputs = [demo(0), demo(1), big, demo(3)];
@@ -179,11 +179,11 @@ describe('crash safety and concurrency (real processes)', () => {
       sql.close();
       return { counts, paths };
     };
-    // what the ledger holds after the first k files: one file per run into a reference ledger
+    // what the ledger holds after the first k files: one file per run into a reference ledger (in-process)
     const reference = join(dir, 'exact-reference.db');
     const prefix = [{ files: 0, remittances: 0, claims: 0, offsets: 0 }];
     for (const f of inputs) {
-      expect(recoup(['scan', f, '--ledger', reference, '-q', '--csv']).code).toBe(0);
+      expect((await cli(['scan', f, '--ledger', reference, '-q', '--csv'])).exitCode).toBe(0);
       prefix.push(recorded(reference).counts);
     }
     const full = prefix[inputs.length]!;
@@ -205,18 +205,19 @@ describe('crash safety and concurrency (real processes)', () => {
       expect(killed.signal, crash.what).toBe('SIGKILL');
       // the ledger reopens; the files before the killed one are recorded fully, the killed one not at all
       expect(recorded(db), crash.what).toEqual({ counts: prefix[crash.file], paths: inputs.slice(0, crash.file) });
-      // a re-run records the rest, each file exactly once
-      expect(spawnSync(process.execPath, scanArgs(db), { stdio: 'ignore' }).status, crash.what).toBe(0);
+      // a re-run records the rest, each file exactly once (it needs no process of its own: in-process)
+      expect((await cli(['scan', ...inputs, '--ledger', db, '-q', '--csv'])).exitCode, crash.what).toBe(0);
       expect(recorded(db), crash.what).toEqual({ counts: full, paths: inputs });
     }
   }, 120_000);
 
   it('SIGKILL at random moments (seeded) of a run: always all or nothing, and a re-run completes it once', async () => {
     const reference = join(dir, 'reference.db');
-    if (!existsSync(reference)) expect(recoup(['scan', big, '--ledger', reference, '-q', '--csv']).code).toBe(0);
+    if (!existsSync(reference)) expect((await cli(['scan', big, '--ledger', reference, '-q', '--csv'])).exitCode).toBe(0);
     const ref = Ledger.open(reference);
     const full = ref.counts();
     ref.close();
+    // how long a real process takes (the kill delays are drawn from it): a spawned run, not an in-process one
     const t0 = Date.now();
     expect(recoup(['scan', big, '--ledger', join(dir, 'timing.db'), '-q', '--csv']).code).toBe(0);
     const duration = Date.now() - t0;
@@ -238,7 +239,7 @@ describe('crash safety and concurrency (real processes)', () => {
         expect(c.files === 0 ? { files: 0, remittances: 0, claims: 0, offsets: 0 } : full).toEqual(c);
         outcomes.push(`${delay} ms: ${c.files === 0 ? 'nothing' : 'all'} recorded`);
       }
-      expect(recoup(['scan', big, '--ledger', db, '-q', '--csv']).code).toBe(0);
+      expect((await cli(['scan', big, '--ledger', db, '-q', '--csv'])).exitCode).toBe(0);
       const l2 = Ledger.open(db);
       expect(l2.counts()).toEqual(full);
       l2.close();
@@ -248,7 +249,7 @@ describe('crash safety and concurrency (real processes)', () => {
 
   it('two processes on one ledger at once, different files, 5 rounds: both succeed, nothing lost or doubled', async () => {
     const reference = join(dir, 'reference.db');
-    if (!existsSync(reference)) expect(recoup(['scan', big, '--ledger', reference, '-q', '--csv']).code).toBe(0);
+    if (!existsSync(reference)) expect((await cli(['scan', big, '--ledger', reference, '-q', '--csv'])).exitCode).toBe(0);
     const ref = Ledger.open(reference);
     const full = ref.counts();
     ref.close();
@@ -271,11 +272,11 @@ describe('crash safety and concurrency (real processes)', () => {
 });
 
 describe('recoup trace and --ledger from the command line', () => {
-  it('RECOUP_LEDGER, then trace a claim as JSON', () => {
+  it('RECOUP_LEDGER, then trace a claim as JSON', async () => {
     const db = join(tmp(), 'l.db');
-    expect(recoup(['scan', 'fixtures/demo', '-q', '--csv'], { env: { RECOUP_LEDGER: db } }).code).toBe(0);
-    const r = recoup(['trace', 'MFC1002', '--format', 'json'], { env: { RECOUP_LEDGER: db } });
-    expect(r.code).toBe(0);
+    expect((await cli(['scan', 'fixtures/demo', '-q', '--csv'], { env: { RECOUP_LEDGER: db } })).exitCode).toBe(0);
+    const r = await cli(['trace', 'MFC1002', '--format', 'json'], { env: { RECOUP_LEDGER: db } });
+    expect(r.exitCode).toBe(0);
     const t = JSON.parse(r.stdout);
     expect(t.patient).toBe('SMITH, ROBERT');
     expect(t.events.map((e: Row) => [e.date, e.event, e.amount])).toEqual([
@@ -289,36 +290,45 @@ describe('recoup trace and --ledger from the command line', () => {
     expect(statSync(db).mode & 0o777).toBe(0o600);
   });
 
-  it('trace as CSV and as a table', () => {
+  it('trace as CSV and as a table', async () => {
     const db = join(tmp(), 'l.db');
-    recoup(['scan', 'fixtures/demo', '-q', '--csv', '--ledger', db]);
-    const csv = recoup(['trace', '2224001000103', '--ledger', db, '--format', 'csv']);
+    expect((await cli(['scan', 'fixtures/demo', '-q', '--csv', '--ledger', db])).exitCode).toBe(0);
+    const csv = await cli(['trace', '2224001000103', '--ledger', db, '--format', 'csv']);
     expect(csv.stdout).toBe(
       'date,event,trace_number,file,pcn,icn,status_code,reason_code,category,reference,amount,interest,note\n' +
         '2024-01-05,payment,ACH100100001,fixtures/demo/01-acme-2024-01-05.835,MFC1003,2224001000103,1,,,,145.00,,\n' +
         '2024-03-15,offset,ACH100100102,fixtures/demo/04-acme-2024-03-15.835,,,,72,refund_acknowledged,2224001000103,-45.00,,linked by icn\n' +
         '2024-03-15,offset,ACH100100102,fixtures/demo/04-acme-2024-03-15.835,,,,WO,recoupment,2224001000103,45.00,,linked by icn\n',
     );
-    const table = recoup(['trace', 'MFC1003', '--ledger', db]);
+    const table = await cli(['trace', 'MFC1003', '--ledger', db]);
     expect(table.stdout).toContain('Claim MFC1003  patient BROWN, MARIA');
     expect(table.stdout).toContain('Net claim payments 145.00   recouped 45.00   refunds acknowledged -45.00   interest 0.00   deferred still outstanding 0.00');
   });
 
-  it('trace without a ledger is a usage error; an unknown claim exits 1', () => {
-    expect(recoup(['trace', 'X'], { env: { RECOUP_LEDGER: '' } }).code).toBe(2);
+  it('trace without a ledger is a usage error; an unknown claim exits 1; a missing ledger is named', async () => {
+    expect(await cli(['trace', 'X'], { env: { RECOUP_LEDGER: '' } })).toEqual({
+      exitCode: 2,
+      code: 'USAGE',
+      stdout: '',
+      stderr: 'recoup: recoup trace reads the ledger: give --ledger <file> (or set RECOUP_LEDGER)\n',
+    });
     const db = join(tmp(), 'l.db');
-    recoup(['scan', 'fixtures/demo', '-q', '--csv', '--ledger', db]);
-    const r = recoup(['trace', 'NOPE', '--ledger', db]);
-    expect(r.code).toBe(1);
+    const missing = await cli(['trace', 'X', '--ledger', db]);
+    expect(missing).toMatchObject({ exitCode: 1, code: 'LEDGER_NOT_FOUND', stdout: '' });
+    expect(missing.stderr).toBe(`recoup: error LEDGER_NOT_FOUND: ledger ${db} does not exist (record files with recoup scan --ledger ${db} first)\n`);
+    expect(existsSync(db)).toBe(false);
+    expect((await cli(['scan', 'fixtures/demo', '-q', '--csv', '--ledger', db])).exitCode).toBe(0);
+    const r = await cli(['trace', 'NOPE', '--ledger', db]);
+    expect(r).toMatchObject({ exitCode: 1, code: undefined });
     expect(r.stderr).toContain('no claim');
   });
 
-  it('a non-SQLite ledger is a clear error, exit 1, no stack trace', () => {
+  it('a non-SQLite ledger is a clear error, exit 1, no stack trace', async () => {
     const db = join(tmp(), 'l.db');
     writeFileSync(db, 'hello');
     chmodSync(db, 0o644);
-    const r = recoup(['scan', 'fixtures/demo', '--ledger', db]);
-    expect(r.code).toBe(1);
+    const r = await cli(['scan', 'fixtures/demo', '--ledger', db]);
+    expect(r).toMatchObject({ exitCode: 1, code: 'LEDGER_NOT_SQLITE', stdout: '' });
     expect(r.stderr).toContain('is not an SQLite database');
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(readFileSync(db, 'utf8')).toBe('hello');

@@ -4,20 +4,29 @@ import { codes, isa, record, tiny835, tokenize, wrap835 } from '../helpers.js';
 const base = wrap835(tiny835());
 const baseIds = ['ISA', 'GS', 'ST', 'BPR', 'TRN', 'N1', 'N1', 'LX', 'CLP', 'SVC', 'PLB', 'SE', 'GE', 'IEA'];
 
+/** text.replace / replaceAll that must change the text: a case never tests an input it did not build. */
+function edit(text: string, from: string | RegExp, to: string, all = false): string {
+  const out = all ? text.replaceAll(from, to) : text.replace(from, to);
+  if (out === text) throw new Error(`replacing ${String(from)} with ${JSON.stringify(to)} changed nothing`);
+  return out;
+}
+
 describe('tokenizer tolerances: each reads the same 14 segments with no error', () => {
   const cases: Array<[string, string | Buffer]> = [
     ['plain, all on one line', base],
     ['UTF-8 BOM before ISA', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(base, 'latin1')])],
     ['white space and blank lines before ISA', `\r\n \n\t${base}`],
-    ['LF after every terminator', base.replaceAll('~', '~\n')],
-    ['CRLF after every terminator', base.replaceAll('~', '~\r\n')],
+    ['LF after every terminator', edit(base, '~', '~\n', true)],
+    ['CRLF after every terminator', edit(base, '~', '~\r\n', true)],
     ['newline as the segment terminator', wrap835(tiny835({ term: '\n' }), { term: '\n' })],
-    ['CR as the segment terminator, LF after it', wrap835(tiny835({ term: '\r' }), { term: '\r' }).replaceAll('\r', '\r\n')],
-    ['lowercase segment ids', base.replace('~bpr', '~bpr').replace('~CLP', '~clp').replace('~SE*', '~se*')],
+    ['CR as the segment terminator, LF after it', edit(wrap835(tiny835({ term: '\r' }), { term: '\r' }), '\r', '\r\n', true)],
+    ['lowercase segment ids', edit(edit(edit(base, '~BPR*', '~bpr*'), '~CLP*', '~clp*'), '~SE*', '~se*')],
     ['odd delimiters | > ^ and ~', wrap835(tiny835({ el: '|', comp: '>' }), { el: '|', comp: '>' })],
     ['plus sign element separator, CR terminator', wrap835(tiny835({ el: '+', comp: '>', term: '\r' }), { el: '+', comp: '>', term: '\r' })],
   ];
   it.each(cases)('%s', (_name, input) => {
+    // every case but the first is an input other than the plain one
+    if (_name !== 'plain, all on one line') expect(Buffer.from(input as string, 'latin1').equals(Buffer.from(base, 'latin1'))).toBe(false);
     const whole = tokenize(input);
     expect(whole.segments.map((s) => s.id)).toEqual(baseIds);
     expect(codes(whole.diagnostics)).toEqual([]);
@@ -26,7 +35,7 @@ describe('tokenizer tolerances: each reads the same 14 segments with no error', 
   });
 
   it('keeps element values exactly as written (no trimming)', () => {
-    const { segments } = tokenize(wrap835(tiny835().replace('N1*PR*PAYER', 'N1*PR*  PAYER  ')));
+    const { segments } = tokenize(wrap835(edit(tiny835(), 'N1*PR*PAYER', 'N1*PR*  PAYER  ')));
     expect(segments.find((s) => s.id === 'N1')!.elements[2]).toBe('  PAYER  ');
   });
 
@@ -42,7 +51,7 @@ describe('tokenizer tolerances: each reads the same 14 segments with no error', 
   });
 
   it('a CR and LF split across chunks after a terminator', () => {
-    const input = base.replaceAll('~', '~\r\n');
+    const input = edit(base, '~', '~\r\n', true);
     const cut = input.indexOf('~\r\n') + 2; // chunk ends between CR and LF
     const { segments, diagnostics } = tokenize(input, [cut]);
     expect(segments.map((s) => s.id)).toEqual(baseIds);
@@ -79,15 +88,15 @@ describe('tokenizer tolerances: each reads the same 14 segments with no error', 
   });
 
   it('hard-wrapped lines (CRLF inside segments) are joined', () => {
-    const wrapped = base.replace('BPR*I*90', 'BPR*I*9\r\n0');
+    const wrapped = edit(base, 'BPR*I*90', 'BPR*I*9\r\n0');
     const { segments } = tokenize(wrapped);
     expect(segments.find((s) => s.id === 'BPR')!.elements[2]).toBe('90');
   });
 
   it('decodes UTF-8 names and keeps Latin-1 bytes readable', () => {
-    const utf8 = Buffer.from(base.replace('N1*PR*PAYER', 'N1*PR*SANTÉ MUTUELLE'), 'utf8');
+    const utf8 = Buffer.from(edit(base, 'N1*PR*PAYER', 'N1*PR*SANTÉ MUTUELLE'), 'utf8');
     expect(tokenize(utf8).segments.find((s) => s.id === 'N1')!.elements[2]).toBe('SANTÉ MUTUELLE');
-    const latin1 = Buffer.from(base.replace('N1*PR*PAYER', 'N1*PR*SANTÉ'), 'latin1');
+    const latin1 = Buffer.from(edit(base, 'N1*PR*PAYER', 'N1*PR*SANTÉ'), 'latin1');
     expect(tokenize(latin1).segments.find((s) => s.id === 'N1')!.elements[2]).toBe('SANTÉ');
   });
 });
@@ -122,10 +131,20 @@ describe('tokenizer diagnostics: code and position', () => {
   });
 
   it('a stray character before every segment is reported once per interchange', () => {
-    const input = base.replaceAll('~', '\n~').replace(/~$/, '');
-    const r = tokenize(input.replace('\n~', '\n~'));
-    expect(r.segments.map((s) => s.id)).toEqual(baseIds.slice(0, 13).concat(['IEA']));
-    expect(codes(r.diagnostics).filter((c) => c === 'X12_JUNK_SKIPPED')).toHaveLength(1);
+    // a newline before every ~: ISA16 is followed by the newline, so the newline is the terminator and
+    // every segment after ISA starts with a stray ~
+    const input = edit(edit(base, '~', '\n~', true), /~$/, '');
+    expect(input.slice(105, 108)).toBe('\n~G');
+    const r = tokenize(input);
+    expect(r.segments.map((s) => s.id)).toEqual(baseIds);
+    expect(r.diagnostics).toEqual([expect.objectContaining({ code: 'X12_JUNK_SKIPPED', segment: 2, byteOffset: input.indexOf('~GS') })]);
+    // two such interchanges: one message each
+    const twice = tokenize(input + input);
+    expect(twice.segments.map((s) => s.id)).toEqual([...baseIds, ...baseIds]);
+    expect(twice.diagnostics).toEqual([
+      expect.objectContaining({ code: 'X12_JUNK_SKIPPED', segment: 2, byteOffset: input.indexOf('~GS') }),
+      expect.objectContaining({ code: 'X12_JUNK_SKIPPED', segment: 16, byteOffset: input.length + input.indexOf('~GS') }),
+    ]);
   });
 
   it('a broken ISA is an error; the reader looks for the next one', () => {
@@ -143,7 +162,7 @@ describe('tokenizer diagnostics: code and position', () => {
   });
 
   it('a segment id that is not 2-3 letters/digits is skipped with its position', () => {
-    const input = base.replace('~LX*1~', '~LXXXX*1~');
+    const input = edit(base, '~LX*1~', '~LXXXX*1~');
     const { segments, diagnostics } = tokenize(input);
     expect(segments.map((s) => s.id)).not.toContain('LXXXX');
     expect(diagnostics).toEqual([expect.objectContaining({ code: 'X12_BAD_SEGMENT_ID', segment: 8, byteOffset: input.indexOf('LXXXX') })]);
@@ -151,7 +170,7 @@ describe('tokenizer diagnostics: code and position', () => {
 
   it('a segment longer than the cap is an error, not an out-of-memory', () => {
     const huge = 'N3*' + 'A'.repeat(3 * 1024 * 1024);
-    const input = base.replace('~LX*1~', `~${huge}~LX*1~`);
+    const input = edit(base, '~LX*1~', `~${huge}~LX*1~`);
     const r = tokenize(Buffer.from(input, 'latin1'), Array.from({ length: 60 }, () => 65536));
     expect(r.diagnostics).toEqual([expect.objectContaining({ code: 'X12_SEGMENT_TOO_LONG', segment: 8, byteOffset: input.indexOf('N3*') })]);
     expect(r.segments.map((s) => s.id)).toEqual(baseIds);
