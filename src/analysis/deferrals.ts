@@ -24,7 +24,7 @@ export interface BalanceOffset {
 /** The PLB reasons that defer and later collect a recoupment (835-domain.md §3.1 option 3). The ledger's SQL uses the same list. */
 export const DEFERRAL_CODES = ['WO', 'FB'] as const;
 
-const isDeferralCode = (code: string): boolean => code === 'WO' || code === 'FB';
+const isDeferralCode = (code: string): boolean => (DEFERRAL_CODES as readonly string[]).includes(code);
 
 /** A deferral: a WO or FB with a negative amount — money returned now, to be taken again later. */
 export function isDeferral(code: string, amount: Cents): boolean {

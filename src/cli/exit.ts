@@ -35,7 +35,8 @@ export function exitForOutcome(outcome: Outcome): ExitCode {
 }
 
 export function exitForError(err: RecoupError | ErrorCode): ExitCode {
-  return ERROR_EXIT[err instanceof RecoupError ? err.code : err];
+  // a code outside the table cannot be typed, but a value from outside (a library caller) could be: never 0
+  return ERROR_EXIT[err instanceof RecoupError ? err.code : err] ?? EXIT.incomplete;
 }
 
 /** The worse of two outcomes: incomplete outranks fail_on, which outranks ok. */

@@ -25,24 +25,23 @@ export const DEFAULT_REPORTS: Readonly<Record<Format, readonly ReportName[]>> = 
 const NEEDS_VALUE = 'needs a value';
 const path = z.string().min(1, NEEDS_VALUE);
 
-/** Comma-separated or repeated words (`--report a,b --report c`), trimmed and lower-cased, blanks dropped. */
-function words(values: readonly string[]): string[] {
+/** Comma-separated or repeated words (`--report a,b --report c`): each as typed (for messages) and as a name. */
+function words(values: readonly string[]): Array<{ typed: string; name: string }> {
   return values
     .flatMap((v) => v.split(','))
-    .map((v) => v.trim())
-    .filter((v) => v !== '');
+    .map((typed) => ({ typed, name: typed.trim().toLowerCase() }))
+    .filter((w) => w.name !== '');
 }
 
 const reportList = z.array(z.string()).transform((values, ctx): ReportName[] => {
   const out: ReportName[] = [];
-  for (const v of words(values)) {
-    const name = v.toLowerCase();
+  for (const { typed, name } of words(values)) {
     if (name === 'all') {
       for (const r of REPORT_NAMES) if (!out.includes(r)) out.push(r);
       continue;
     }
     if (!(REPORT_NAMES as readonly string[]).includes(name)) {
-      ctx.addIssue({ code: 'custom', message: `unknown report ${JSON.stringify(v)}; choose from ${REPORT_NAMES.join(', ')}` });
+      ctx.addIssue({ code: 'custom', message: `unknown report ${JSON.stringify(typed)}; choose from ${REPORT_NAMES.join(', ')}` });
       return z.NEVER;
     }
     if (!out.includes(name as ReportName)) out.push(name as ReportName);
@@ -56,10 +55,9 @@ const reportList = z.array(z.string()).transform((values, ctx): ReportName[] => 
 
 const failOnList = z.array(z.string()).transform((values, ctx): Set<FailOn> => {
   const out = new Set<FailOn>();
-  for (const v of words(values)) {
-    const name = v.toLowerCase();
+  for (const { typed, name } of words(values)) {
     if (!(FAIL_ON as readonly string[]).includes(name)) {
-      ctx.addIssue({ code: 'custom', message: `unknown condition ${JSON.stringify(v)}; choose from ${FAIL_ON.join(', ')}` });
+      ctx.addIssue({ code: 'custom', message: `unknown condition ${JSON.stringify(typed)}; choose from ${FAIL_ON.join(', ')}` });
       return z.NEVER;
     }
     out.add(name as FailOn);
@@ -83,27 +81,35 @@ const calendarDate = z.string().refine((text) => isCalendarDate(text, 1900), {
 
 /** The flags of `recoup scan` as commander gives them (every key is a flag; tests hold them to commander's list). */
 export const scanFlagsSchema = z.object({
-    report: reportList.optional(),
-    format: z.enum(FORMATS).optional(),
-    csv: z.boolean().optional(),
-    json: z.boolean().optional(),
-    output: path.optional(),
-    carcFile: path.optional(),
-    ledger: path.optional(),
-    asOf: calendarDate.optional(),
-    color: z.boolean(),
-    quiet: z.boolean().optional(),
-    verbose: z.boolean().optional(),
-    failOn: failOnList.optional(),
-    escalateOver: amount.optional(),
-    newOnly: z.boolean().optional(),
-    redact: z.boolean().optional(),
+  format: z.enum(FORMATS).optional(),
+  csv: z.boolean().optional(),
+  json: z.boolean().optional(),
+  output: path.optional(),
+  carcFile: path.optional(),
+  ledger: path.optional(),
+  asOf: calendarDate.optional(),
+  color: z.boolean(),
+  quiet: z.boolean().optional(),
+  verbose: z.boolean().optional(),
+  newOnly: z.boolean().optional(),
+  redact: z.boolean().optional(),
+  report: reportList.optional(),
+  failOn: failOnList.optional(),
+  escalateOver: amount.optional(),
 });
+
+/**
+ * When several values are wrong, the one reported first: plain values (in the order above), then the
+ * format conflict, then the lists and amounts (as recoup has always checked them).
+ */
+const SCAN_LATE_ISSUES = ['report', 'failOn', 'escalateOver'];
 
 export const scanOptionsSchema = scanFlagsSchema
   .refine((o) => [o.format !== undefined, o.csv === true, o.json === true].filter(Boolean).length <= 1, {
     message: 'choose one of --format, --csv and --json',
     path: ['format'],
+    // checked even when another value is wrong, so that it can be reported before the late ones
+    when: () => true,
   })
   .transform((o) => {
     const format: Format = o.csv ? 'csv' : o.json ? 'json' : (o.format ?? 'table');
@@ -164,7 +170,12 @@ export function flagFor(name: string, flags?: FlagNames): string {
 export function parseCliOptions<S extends z.ZodType>(schema: S, raw: unknown, flags?: FlagNames): z.output<S> {
   const r = schema.safeParse(raw);
   if (r.success) return r.data;
-  const issue = r.error.issues[0]!;
+  const late = (i: z.core.$ZodIssue): number => {
+    const k = SCAN_LATE_ISSUES.indexOf(String(i.path[0]));
+    return k === -1 ? -1 : k;
+  };
+  // the first issue, except that list and amount values are reported after the others (stable sort)
+  const issue = [...r.error.issues].sort((a, b) => late(a) - late(b))[0]!;
   const key = issue.path[0];
   throw usageError(key === undefined ? issue.message : `${flagFor(String(key), flags)}: ${issue.message}`);
 }

@@ -3,12 +3,11 @@
 
 import { stat } from 'node:fs/promises';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
-import { RecoupError } from '../diagnostics/errors.js';
-import { usageError } from '../diagnostics/errors.js';
+import { RecoupError, usageError } from '../diagnostics/errors.js';
 import { loadCarcFile } from '../input/carc-file.js';
 import { expandInputs } from '../input/paths.js';
 import { formatDiagnostic } from '../report/diagnostic-lines.js';
-import { redactRow } from '../report/redact.js';
+import { redactRow } from '../analysis/redact.js';
 import { runSummaryLine, unlinkedLines } from '../report/run-summary.js';
 import { destinationKind, openSinks } from '../report/sinks.js';
 import { Scanner } from '../scan/scanner.js';

@@ -5,6 +5,7 @@ import { usageError } from '../diagnostics/errors.js';
 import { writeOut } from '../report/output.js';
 import { renderTraceCsv, renderTraceJson, renderTraceTable } from '../report/trace.js';
 import { openExistingLedger } from '../store/open.js';
+import { todayDate } from '../x12/dates.js';
 import type { Outcome } from './exit.js';
 import { type CliIO, makeChalk } from './io.js';
 import { type FlagNames, ledgerPath, parseCliOptions, traceOptionsSchema } from './options.js';
@@ -16,7 +17,7 @@ export async function runTrace(id: string, raw: unknown, io: CliIO, flags?: Flag
   const ledger = openExistingLedger(path);
   let t;
   try {
-    t = traceClaim(ledger, id.trim(), new Date().toISOString().slice(0, 10));
+    t = traceClaim(ledger, id.trim(), todayDate());
   } finally {
     ledger.close();
   }

@@ -130,8 +130,13 @@ export function parseBuffer(file: string, data: Buffer, handlers: ParseHandlers,
 }
 
 /** Streams one file (or '-' for stdin) through the parser. Never throws for bad input or a read failure; a failure of the output it waited for (afterChunk) is thrown. */
+/** How an input is named in diagnostics and reports: its path, or `<stdin>` for '-'. */
+export function displayName(path: string): string {
+  return path === '-' ? '<stdin>' : path;
+}
+
 export async function parseFile(path: string, handlers: ParseHandlers, options: ParseOptions & { stdin?: Readable } = {}): Promise<FileOutcome> {
-  const display = path === '-' ? '<stdin>' : path;
+  const display = displayName(path);
   const failed = (d: Diagnostic): FileOutcome => {
     handlers.diagnostic?.(d);
     return { file: display, bytes: 0, segments: 0, remittances: 0, readable: false, errors: 1, warnings: 0 };

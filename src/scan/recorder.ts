@@ -11,6 +11,7 @@ import { remittanceIdentity } from '../analysis/duplicates.js';
 import type { ClaimStore, Link, LinkTable } from '../analysis/link.js';
 import { CompactClaimIndex } from '../claim-index/compact-index.js';
 import { type Diagnostic, makeDiagnostic } from '../diagnostics/diagnostics.js';
+import { displayName } from '../input/parse.js';
 import type { Claim, ProviderAdjustment, Remittance } from '../remit/model.js';
 import type { Ledger } from '../store/store.js';
 import type { RunOffsets } from './offsets.js';
@@ -27,8 +28,8 @@ export interface RunRecorder {
   bytes(chunk: Buffer): void;
   /** A claim that counts (not part of a repeated remittance), before its rows are made. */
   claim(c: Claim, r: Remittance): void;
-  /** A remittance that counts, at its SE (its content fingerprint known). */
-  remittance(r: Remittance, fingerprint: string): void;
+  /** A remittance that counts, at its SE; `fingerprint` gives its content fingerprint when a store needs it. */
+  remittance(r: Remittance, fingerprint: () => string): void;
   /** An offset of that remittance, kept at `index` of the run's offsets. */
   offset(r: Remittance, index: number, a: ProviderAdjustment): void;
   /** The file was read to its end: keep it (unless unreadable or already recorded). */
@@ -137,13 +138,13 @@ export class LedgerRecorder implements RunRecorder {
   /** The ledger id of each offset of the run recorded in this run (by its index in the run's offsets). */
   private readonly offsetIds: Array<number | undefined> = [];
 
+  readonly priorDeferral: (payerKey: string, reference: string) => Link | null;
+
   constructor(ledger: Ledger, diagnostic: (d: Diagnostic) => void) {
     this.ledger = ledger;
     this.diagnostic = diagnostic;
     this.priorDeferral = (payerKey, reference) => ledger.priorDeferralLink(payerKey, reference);
   }
-
-  readonly priorDeferral: (payerKey: string, reference: string) => Link | null;
 
   get source(): ClaimStore {
     return this.ledger;
@@ -186,11 +187,11 @@ export class LedgerRecorder implements RunRecorder {
    * same content (the run's rule, src/analysis/duplicates.ts), what was just recorded of it is taken back
    * and it is said; otherwise it stays, and its offsets are recorded under it.
    */
-  remittance(r: Remittance, fingerprint: string): void {
+  remittance(r: Remittance, fingerprint: () => string): void {
     const rec = this.recording;
     const id = this.remittanceId(r);
     if (id === null || rec === null) return;
-    if (this.ledger.settleRemittance(id, remittanceIdentity(r), fingerprint)) return;
+    if (this.ledger.settleRemittance(id, remittanceIdentity(r), fingerprint())) return;
     rec.remittanceIds.set(r, null);
     rec.knownRemittances.push(
       makeDiagnostic('LEDGER_REMITTANCE_KNOWN', `remittance ST ${r.transactionControl} (trace ${r.trace.number}) is already in the ledger; not recorded again`, {
@@ -223,13 +224,15 @@ export class LedgerRecorder implements RunRecorder {
     this.recording = null;
     const sha = rec.hash.digest('hex');
     if (!readable) {
+      // nothing of it stays, so no link may be written for its offsets (their rows are gone)
       this.ledger.rollbackFile();
+      for (const i of rec.offsets) this.offsetIds[i] = undefined;
       return;
     }
     if (this.ledger.isFileRecorded(sha)) {
       this.ledger.rollbackFile();
       for (const i of rec.offsets) this.offsetIds[i] = undefined;
-      const display = path === '-' ? '<stdin>' : path;
+      const display = displayName(path);
       this.diagnostic(makeDiagnostic('LEDGER_FILE_KNOWN', `${display} is already in the ledger (same content); nothing recorded again`, { file: display }));
       return;
     }
@@ -239,6 +242,7 @@ export class LedgerRecorder implements RunRecorder {
 
   abortFile(): void {
     this.ledger.rollbackFile();
+    for (const i of this.recording?.offsets ?? []) this.offsetIds[i] = undefined;
     this.recording = null;
   }
 

@@ -5,8 +5,7 @@ import type { ReportName, Row } from '../analysis/rows.js';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { expandInputs } from '../input/paths.js';
 import type { Cents } from '../remit/money.js';
-import { redactRow } from '../report/redact.js';
-import { openLedger } from '../store/open.js';
+import { redactRow } from '../analysis/redact.js';
 import { Scanner } from './scanner.js';
 import type { ScanStats } from './stats.js';
 
@@ -35,7 +34,8 @@ export async function scan(
   const out: Partial<Record<ReportName, Row[]>> = {};
   for (const r of reports) out[r] = [];
   const diagnostics: Diagnostic[] = [];
-  const ledger = options.ledger !== undefined ? openLedger(options.ledger) : undefined;
+  // the ledger (and SQLite) is loaded only when asked for: `import 'recoup'` stays light
+  const ledger = options.ledger !== undefined ? (await import('../store/open.js')).openLedger(options.ledger) : undefined;
   try {
     const scanner = new Scanner({
       reports,

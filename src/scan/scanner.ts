@@ -12,11 +12,12 @@ import { RepeatDetector } from '../analysis/duplicates.js';
 import type { ReportName, Row } from '../analysis/rows.js';
 import { isUnlinkedRecoupment, SummaryBuilder } from '../analysis/summary.js';
 import { type Diagnostic, makeDiagnostic } from '../diagnostics/diagnostics.js';
-import { parseFile } from '../input/parse.js';
 import type { Readable } from 'node:stream';
+import { parseFile } from '../input/parse.js';
 import type { Claim, Remittance } from '../remit/model.js';
 import type { Cents } from '../remit/money.js';
 import type { Ledger } from '../store/store.js';
+import { todayDate } from '../x12/dates.js';
 import { RunOffsets } from './offsets.js';
 import { IndexRecorder, LedgerRecorder, type RunRecorder } from './recorder.js';
 import { reversedPayment, ReversalPairer } from './reversals.js';
@@ -44,10 +45,6 @@ export interface ScanOptions {
   onBytes?: (count: number) => void;
   /** Called between input chunks: a promise pauses reading until the output has room (back-pressure). */
   waitForOutput?: () => Promise<void> | undefined;
-}
-
-function today(): string {
-  return new Date().toISOString().slice(0, 10);
 }
 
 export class Scanner {
@@ -144,7 +141,7 @@ export class Scanner {
     for (const c of verdict.replay) this.countClaim(c, r);
     this.stats.remittances++;
     if (!r.closed) this.stats.incompleteRemittances++;
-    this.recorder.remittance(r, this.repeats.fingerprint(r));
+    this.recorder.remittance(r, () => this.repeats.fingerprint(r));
     let l6 = 0;
     let head: RemittanceHead | undefined;
     for (const a of r.providerAdjustments) {
@@ -202,7 +199,7 @@ export class Scanner {
         if (wantsOffsets) this.options.onRow('offsets', offsetRow(o.remittance, o, link, escalated));
       }
       if (this.wants.has('summary')) for (const row of this.summary.rows()) this.options.onRow('summary', row);
-      if (this.wants.has('balances')) for (const row of computeBalances(this.recorder.balanceInputs(this.offsets, links), this.options.asOf ?? today())) this.options.onRow('balances', row);
+      if (this.wants.has('balances')) for (const row of computeBalances(this.recorder.balanceInputs(this.offsets, links), this.options.asOf ?? todayDate())) this.options.onRow('balances', row);
     } finally {
       this.recorder.close();
     }

@@ -121,23 +121,12 @@ function checkExistingFile(path: string): void {
   }
 }
 
-const CLAIM_SELECT = `SELECT c.id, c.pcn, c.icn, c.original_reference, c.status_code, c.patient, c.paid, r.payer_key, r.trace_number, r.payment_date, r.file_path
+/** A claim with its remittance's payer, trace, date and file: what linking and `recoup trace` read. */
+const CLAIM_SELECT = `SELECT c.id, c.pcn, c.icn, c.original_reference AS originalReference, c.status_code AS statusCode, c.patient, c.paid, c.interest,
+    r.payer_key AS payerKey, r.trace_number AS traceNumber, r.payment_date AS paymentDate, r.file_path AS file
   FROM claims c JOIN remittances r ON r.id = c.remittance_id`;
 
-/** A claim row as the lookups select it. */
-interface ClaimRow {
-  id: number;
-  pcn: string;
-  icn: string;
-  original_reference: string;
-  status_code: string;
-  patient: string;
-  paid: number;
-  payer_key: string;
-  trace_number: string;
-  payment_date: string;
-  file_path: string;
-}
+type ClaimRow = TraceClaim & { payerKey: string };
 
 interface RemittanceRow {
   id: number;
@@ -146,10 +135,6 @@ interface RemittanceRow {
   payment_date: string;
   file_path: string;
 }
-
-const TRACE_SELECT = `SELECT c.id, c.pcn, c.icn, c.original_reference AS originalReference, c.status_code AS statusCode, c.patient, c.paid, c.interest,
-    r.trace_number AS traceNumber, r.payment_date AS paymentDate, r.file_path AS file
-  FROM claims c JOIN remittances r ON r.id = c.remittance_id`;
 
 /** Every statement the ledger runs, prepared once when it opens (preparing per call cost 5× on 200k inserts). */
 function prepareStatements(db: Database.Database) {
@@ -172,7 +157,7 @@ function prepareStatements(db: Database.Database) {
     claimsByIcn: db.prepare(`${CLAIM_SELECT} WHERE c.icn = ? ORDER BY c.id`),
     claimsByPcn: db.prepare(`${CLAIM_SELECT} WHERE c.pcn = ? ORDER BY c.id`),
     claimsByF8: db.prepare(`${CLAIM_SELECT} WHERE c.original_reference = ? AND c.original_reference <> '' ORDER BY c.id`),
-    claimById: db.prepare(`${CLAIM_SELECT} WHERE c.id = ? ORDER BY c.id`),
+    claimById: db.prepare(`${CLAIM_SELECT} WHERE c.id = ?`),
     hasIcn: db.prepare('SELECT 1 FROM claims WHERE icn = ? LIMIT 1'),
     remittancesByTrace: db.prepare('SELECT id, trace_number, payer_key, payment_date, file_path FROM remittances WHERE trace_number = ? ORDER BY id'),
     remittanceById: db.prepare('SELECT id, trace_number, payer_key, payment_date, file_path FROM remittances WHERE id = ?'),
@@ -190,9 +175,16 @@ function prepareStatements(db: Database.Database) {
        FROM offsets o JOIN remittances r ON r.id = o.remittance_id LEFT JOIN claims c ON c.id = o.linked_claim_id
        ORDER BY r.payment_date, o.id`,
     ),
-    traceMatching: db.prepare(`${TRACE_SELECT} WHERE c.pcn = ? OR c.icn = ? OR c.original_reference = ?`),
-    traceCorrecting: db.prepare(`${TRACE_SELECT} WHERE c.original_reference = ? OR c.icn = ?`),
-    traceByIcn: db.prepare(`${TRACE_SELECT} WHERE c.icn = ?`),
+    traceMatching: db.prepare(`${CLAIM_SELECT} WHERE c.pcn = ? OR c.icn = ? OR c.original_reference = ?`),
+    traceCorrecting: db.prepare(`${CLAIM_SELECT} WHERE c.original_reference = ? OR c.icn = ?`),
+    // the ids as one JSON array: one prepared statement whatever their number
+    offsetsLinkedTo: db.prepare(
+      `SELECT o.id, o.reason_code AS reasonCode, o.reference, o.amount, o.link_basis AS linkBasis, o.link_note AS linkNote,
+              r.trace_number AS traceNumber, r.payment_date AS paymentDate, r.file_path AS file, r.payer_key AS payerKey, r.payer_name AS payerName
+       FROM offsets o JOIN remittances r ON r.id = o.remittance_id
+       WHERE o.linked_claim_id IN (SELECT value FROM json_each(?))
+       ORDER BY r.payment_date, o.id`,
+    ),
     countFiles: db.prepare('SELECT count(*) n FROM files'),
     countRemittances: db.prepare('SELECT count(*) n FROM remittances'),
     countClaims: db.prepare('SELECT count(*) n FROM claims'),
@@ -204,8 +196,6 @@ type Statements = ReturnType<typeof prepareStatements>;
 
 /** How many rounds `claimFamily` follows CLP07 ↔ REF*F8 from the claims found. */
 const TRACE_ROUNDS = 5;
-/** Claim ids per `IN (…)` list (SQLite's default limit on host parameters is far above it). */
-const IN_CHUNK = 500;
 
 export class SqliteLedger implements Ledger {
   readonly path: string;
@@ -354,20 +344,7 @@ export class SqliteLedger implements Ledger {
   // ---- lookups for linking ----
 
   private claims(rows: ClaimRow[]): ClaimRef[] {
-    return rows.map((row) => ({
-      pcn: row.pcn,
-      icn: row.icn,
-      originalReference: row.original_reference,
-      statusCode: row.status_code,
-      patient: row.patient,
-      payerKey: row.payer_key,
-      traceNumber: row.trace_number,
-      paymentDate: row.payment_date,
-      file: row.file_path,
-      paid: row.paid,
-      seq: row.id,
-      ledgerId: row.id,
-    }));
+    return rows.map(claimRef);
   }
 
   claimsByIcn(icn: string): ClaimRef[] {
@@ -394,7 +371,8 @@ export class SqliteLedger implements Ledger {
   }
 
   claimById(id: number): ClaimRef | null {
-    return this.claims(this.sql.claimById.all(id) as ClaimRow[])[0] ?? null;
+    const row = this.sql.claimById.get(id) as ClaimRow | undefined;
+    return row ? claimRef(row) : null;
   }
 
   private remittanceById(id: number): RemittanceRef | null {
@@ -454,41 +432,49 @@ export class SqliteLedger implements Ledger {
       for (const r of rows) if (!family.has(r.id)) (family.set(r.id, r), (grew = true));
       return grew;
     };
-    add(this.sql.traceMatching.all(query, query, query) as TraceClaim[]);
+    add((this.sql.traceMatching.all(query, query, query) as ClaimRow[]).map(traceClaim));
     // follow the chain both ways: corrections naming a member's ICN, originals a member names in REF*F8
     for (let round = 0; round < TRACE_ROUNDS; round++) {
       const icns = [...new Set([...family.values()].map((c) => c.icn).filter((x) => x !== ''))];
       const refs = [...new Set([...family.values()].map((c) => c.originalReference).filter((x) => x !== ''))];
       let grew = false;
-      for (const icn of icns) grew = add(this.sql.traceCorrecting.all(icn, icn) as TraceClaim[]) || grew;
-      for (const ref of refs) grew = add(this.sql.traceByIcn.all(ref) as TraceClaim[]) || grew;
+      for (const icn of icns) grew = add((this.sql.traceCorrecting.all(icn, icn) as ClaimRow[]).map(traceClaim)) || grew;
+      for (const ref of refs) grew = add((this.sql.claimsByIcn.all(ref) as ClaimRow[]).map(traceClaim)) || grew;
       if (!grew) break;
     }
     return [...family.values()];
   }
 
   offsetsLinkedTo(claimIds: readonly number[]): TraceOffset[] {
-    const out: TraceOffset[] = [];
-    for (let i = 0; i < claimIds.length; i += IN_CHUNK) {
-      const ids = claimIds.slice(i, i + IN_CHUNK);
-      // a list of ids cannot be one prepared statement; its size varies, its SQL does not take user text
-      const rows = this.db
-        .prepare(
-          `SELECT o.id, o.reason_code AS reasonCode, o.reference, o.amount, o.link_basis AS linkBasis, o.link_note AS linkNote,
-                  r.trace_number AS traceNumber, r.payment_date AS paymentDate, r.file_path AS file, r.payer_key AS payerKey, r.payer_name AS payerName
-           FROM offsets o JOIN remittances r ON r.id = o.remittance_id
-           WHERE o.linked_claim_id IN (${ids.map(() => '?').join(',')})`,
-        )
-        .all(...ids) as TraceOffset[];
-      out.push(...rows);
-    }
-    return out.sort((a, b) => (a.paymentDate < b.paymentDate ? -1 : a.paymentDate > b.paymentDate ? 1 : a.id - b.id));
+    return this.sql.offsetsLinkedTo.all(JSON.stringify(claimIds)) as TraceOffset[];
   }
 
   counts(): LedgerCounts {
     const n = (st: Database.Statement): number => (st.get() as { n: number }).n;
     return { files: n(this.sql.countFiles), remittances: n(this.sql.countRemittances), claims: n(this.sql.countClaims), offsets: n(this.sql.countOffsets) };
   }
+}
+
+function claimRef(row: ClaimRow): ClaimRef {
+  return {
+    pcn: row.pcn,
+    icn: row.icn,
+    originalReference: row.originalReference,
+    statusCode: row.statusCode,
+    patient: row.patient,
+    payerKey: row.payerKey,
+    traceNumber: row.traceNumber,
+    paymentDate: row.paymentDate,
+    file: row.file,
+    paid: row.paid,
+    seq: row.id,
+    ledgerId: row.id,
+  };
+}
+
+/** A claim row as `recoup trace` reads it (without the payer key). */
+function traceClaim({ payerKey: _payerKey, ...claim }: ClaimRow): TraceClaim {
+  return claim;
 }
 
 function remittanceRef(r: RemittanceRow): RemittanceRef {

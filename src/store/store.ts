@@ -61,7 +61,7 @@ export interface Ledger extends ClaimStore {
   isFileRecorded(sha256: string): boolean;
   /** Starts the file's transaction and records the file (its content hash is given at commit); returns its id. */
   beginFile(path: string): number;
-  /** Records a remittance as its first claim arrives (its content is not known yet). */
+  /** Records a remittance as its first claim arrives, or at its SE when it has none (its content is not known yet). */
   insertRemittance(fileId: number, r: RemittanceRecord): number;
   /**
    * At a remittance's SE: when the ledger already holds the same payment with the same content (the rule

@@ -1,5 +1,5 @@
 // X12 dates: CCYYMMDD text to YYYY-MM-DD, and whether a YYYY-MM-DD names a day that exists. Used by the
-// envelope (GS04), the 835 builder (BPR16, DTM, PLB02) and the command line (--as-of) alike.
+// envelope (GS04), the 835 builder (BPR16, DTM, PLB02) and the command line (--as-of) alike; and today's date.
 
 /** CCYYMMDD → YYYY-MM-DD, or null when the text is not eight digits (the day is not checked here). */
 export function ccyymmdd(s: string): string | null {
@@ -18,4 +18,9 @@ export function isCalendarDate(text: string, earliestYear = 1800): boolean {
   if (year < earliestYear || month < 1 || month > 12 || day < 1) return false;
   const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
   return day <= [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]!;
+}
+
+/** Today as YYYY-MM-DD (UTC): the default date open balances are aged to. */
+export function todayDate(): string {
+  return new Date().toISOString().slice(0, 10);
 }

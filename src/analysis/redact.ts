@@ -2,7 +2,7 @@
 // initials for names, the last four characters of a member id. Which columns hold PHI is declared in
 // the column contract (rows.ts, `phi: true`).
 
-import { COLUMNS, type ReportName, type Row } from '../analysis/rows.js';
+import { COLUMNS, type ReportName, type Row } from './rows.js';
 
 /** "DOE, JANE" → "D., J."; "DOE" → "D." */
 export function redactName(name: string): string {
