@@ -66,6 +66,22 @@ describe('scan options, typed', () => {
   });
 });
 
+describe('which mistake is reported first, when there are several', () => {
+  it('a value is quoted as typed (a space after a comma shows)', () => {
+    expect(usage(() => parseScan({ failOn: ['unlinked, bogus'] })).message).toBe('--fail-on: unknown condition " bogus"; choose from unbalanced, unlinked, escalated, warnings');
+    expect(usage(() => parseScan({ report: ['summary, bogus'] })).message).toMatch(/^--report: unknown report " bogus";/);
+  });
+
+  it('plain values first, then the format conflict, then --report, --fail-on, --escalate-over', () => {
+    expect(usage(() => parseScan({ report: ['bogus'], asOf: '2024-13-01' })).message).toMatch(/^--as-of: /);
+    expect(usage(() => parseScan({ report: ['bogus'], output: '' })).message).toBe('--output: needs a value');
+    expect(usage(() => parseScan({ csv: true, json: true, report: ['bogus'] })).message).toBe('--format: choose one of --format, --csv and --json');
+    expect(usage(() => parseScan({ csv: true, json: true, escalateOver: 'x' })).message).toBe('--format: choose one of --format, --csv and --json');
+    expect(usage(() => parseScan({ escalateOver: 'x', failOn: ['bogus'], report: ['bogus'] })).message).toMatch(/^--report: /);
+    expect(usage(() => parseScan({ escalateOver: 'x', failOn: ['bogus'] })).message).toMatch(/^--fail-on: /);
+  });
+});
+
 describe('trace options', () => {
   it('the format defaults to a table', () => {
     expect(parseCliOptions(traceOptionsSchema, { color: false })).toEqual({ format: 'table', color: false });

@@ -114,6 +114,34 @@ describe('recording', () => {
   });
 });
 
+describe('the store', () => {
+  it('offsets linked to any of 40,000 claims: found by one statement, in date order', () => {
+    // SQLite refuses more than 32,766 host parameters: the ids go in as one JSON array (json_each)
+    const l = Ledger.open(join(tmp(), 'l.db'));
+    const fileId = l.beginFile('big.835');
+    const ids: number[] = [];
+    const early = l.insertRemittance(fileId, { file: 'big.835', payerKey: 'P', payerName: 'PAYER', traceNumber: 'T1', transactionControl: '0001', paymentDate: '2024-03-01', paid: 0 });
+    const late = l.insertRemittance(fileId, { file: 'big.835', payerKey: 'P', payerName: 'PAYER', traceNumber: 'T0', transactionControl: '0002', paymentDate: '2024-01-01', paid: 0 });
+    for (let i = 0; i < 40_000; i++) l.insertClaim(early, { pcn: 'SAMEPCN', icn: `I${i}`, originalReference: '', statusCode: '1', patient: '', charge: 100, paid: 100, interest: null });
+    const o1 = l.insertOffset(early, { pairSeq: 0, providerId: 'X', reasonCode: 'WO', reference: 'I39999', amount: 500, category: 'recoupment' });
+    const o2 = l.insertOffset(late, { pairSeq: 1, providerId: 'X', reasonCode: 'WO', reference: 'I3', amount: 700, category: 'recoupment' });
+    l.commitFile(fileId, 'sha', 1);
+    for (const c of l.claimsByPcn('SAMEPCN')) ids.push(c.ledgerId!);
+    expect(ids).toHaveLength(40_000);
+    l.saveLinks([
+      { offsetId: o1, basis: 'icn', claimId: ids[39_999]!, remittanceId: null, note: '' },
+      { offsetId: o2, basis: 'icn', claimId: ids[3]!, remittanceId: null, note: '' },
+    ]);
+    expect(l.offsetsLinkedTo(ids).map((o) => [o.id, o.paymentDate, o.amount, o.reference])).toEqual([
+      [o2, '2024-01-01', 700, 'I3'],
+      [o1, '2024-03-01', 500, 'I39999'],
+    ]);
+    expect(l.offsetsLinkedTo([ids[3]!])).toHaveLength(1);
+    expect(l.offsetsLinkedTo([])).toEqual([]);
+    l.close();
+  });
+});
+
 describe('one run or several runs sharing a ledger give the same results', () => {
   it('on a synthetic multi-file set', async () => {
     const dir = tmp();
