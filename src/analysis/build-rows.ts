@@ -46,8 +46,13 @@ export function payerId(r: RemittanceHead): string {
 }
 
 export function patientName(c: Claim): string {
-  if (c.patientLastName === '' && c.patientFirstName === '') return '';
-  return c.patientFirstName === '' ? c.patientLastName : `${c.patientLastName}, ${c.patientFirstName}`;
+  return formatPatientName(c.patientLastName, c.patientFirstName);
+}
+
+/** NM1*QC as one name: "LAST, FIRST", the last name alone, or ''. Also used for claims read back from disk. */
+export function formatPatientName(last: string, first: string): string {
+  if (last === '' && first === '') return '';
+  return first === '' ? last : `${last}, ${first}`;
 }
 
 /** Statement-from date, else the earliest service date. */

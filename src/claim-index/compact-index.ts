@@ -1,14 +1,16 @@
 // The run's claim index for linking, compact enough for files of millions of claims: per claim it keeps
 // 32-bit hashes of CLP07 and CLP01, its ordinal in two open-addressing tables, and the low 32 bits of its
 // byte position (file and high bits change rarely and are kept as breakpoints): about 30 bytes a claim.
-// When an offset's reference hits a hash, the claim is read back from disk at that position and checked
-// against the real key, so a hash collision can never make a link.
+// When an offset's reference hits a hash, the claim is read back from disk at that position (with the
+// parser's tokenizer) and checked against the real key, so a hash collision can never make a link.
 // Claims read from standard input cannot be read back: their details are kept in memory instead.
 
 import { closeSync, openSync, readSync } from 'node:fs';
 import { MAX_CANDIDATES, type ClaimRef, type ClaimStore, type RemittanceRef } from '../analysis/link.js';
-import type { Delimiters } from '../x12/delimiters.js';
+import { formatPatientName } from '../analysis/build-rows.js';
 import { parseAmount } from '../remit/money.js';
+import type { Delimiters } from '../x12/delimiters.js';
+import { ownString, type Segment, SegmentTokenizer, type TokenizerSink } from '../x12/tokenizer.js';
 
 /** FNV-1a over UTF-16 code units; keys are short identifiers. */
 function hash32(s: string, seed: number): number {
@@ -358,8 +360,9 @@ export class CompactClaimIndex implements ClaimStore {
 }
 
 /**
- * Reads one claim (CLP through the next CLP/LX/PLB/SE) back from its file. Each segment is decoded on its
- * own, so the strings a cached claim keeps do not pin a whole read buffer in memory.
+ * Reads one claim (CLP, NM1*QC, REF*F8, up to its first SVC or its end) back from its file, with the
+ * parser's tokenizer.
+ * The values kept are copies, so a cached claim does not pin the text of a whole read in memory.
  */
 export function readClaimAt(path: string, offset: number, d: Delimiters): IndexedClaim | null {
   let fd: number;
@@ -376,93 +379,92 @@ export function readClaimAt(path: string, offset: number, d: Delimiters): Indexe
 }
 
 /**
- * One read buffer for all read-backs (strings decoded from it are copies), instead of a fresh
+ * One read buffer for all read-backs (the tokenizer copies what it keeps of it), instead of a fresh
  * allocation for each of the hundreds of thousands of reads that linking a large run makes.
  */
 let scratch = Buffer.allocUnsafeSlow(1024);
+/** Bytes given to the tokenizer at a time: most claims are a few hundred bytes long. */
+const PIECE = 512;
 
 function readClaimFrom(fd: number, offset: number, d: Delimiters): IndexedClaim | null {
   let size = 1024;
   for (;;) {
     if (scratch.length < size) scratch = Buffer.allocUnsafeSlow(size);
-    const buf = scratch;
     let got: number;
     try {
-      got = readSync(fd, buf, 0, size, offset);
+      got = readSync(fd, scratch, 0, size, offset);
     } catch {
       return null;
     }
-    const parsed = parseClaim(buf, got, d, got < size);
+    const parsed = parseClaim(scratch.subarray(0, got), d, got < size);
     if (parsed !== 'need-more') return parsed;
     if (size >= 4 * 1024 * 1024) return null;
     size *= 4;
   }
 }
 
-/** The segment id at `from` (after stray characters and white space, as the tokenizer skips), upper-cased. */
-function idAt(buf: Buffer, from: number, to: number, element: number): string {
-  let i = from;
-  while (i < to && !isAlphaNumericByte(buf[i]!)) i++;
-  let id = '';
-  for (let k = i; k < to && k < i + 4 && buf[k] !== element; k++) {
-    const b = buf[k]!;
-    id += String.fromCharCode(b >= 0x61 && b <= 0x7a ? b - 0x20 : b);
-  }
-  return id;
-}
-
-function isAlphaNumericByte(b: number): boolean {
-  return (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a);
-}
-
 /**
- * The claim starting at buf[0]: CLP, then NM1*QC and REF*F8 up to the next CLP/LX/PLB/SE. Only those
- * segments are decoded. 'need-more' when the buffer ends inside the claim.
+ * The claim starting at bytes[0], tokenized as the parser does: CLP, then NM1*QC and REF*F8 until its
+ * first service line or its end. Null when bytes[0] does not start a CLP; 'need-more' when the bytes end
+ * before that.
  */
-function parseClaim(buf: Buffer, got: number, d: Delimiters, eof: boolean): IndexedClaim | null | 'need-more' {
-  const terminator = d.segment.charCodeAt(0);
-  const element = d.element.charCodeAt(0);
-  let c: IndexedClaim | null = null;
-  let last = '';
-  let firstName = '';
-  let start = 0;
-  while (start < got) {
-    let end = buf.indexOf(terminator, start);
-    if (end === -1 || end >= got) {
-      if (!eof) return 'need-more';
-      end = got;
+function parseClaim(bytes: Buffer, d: Delimiters, eof: boolean): IndexedClaim | null | 'need-more' {
+  const reader = new ClaimReader();
+  const tokenizer = new SegmentTokenizer(reader, { delimiters: d });
+  // fed in pieces, so the claims after this one in the read are mostly left untokenized
+  for (let at = 0; at < bytes.length && (reader.state === 'start' || reader.state === 'claim'); at += PIECE) tokenizer.write(bytes.subarray(at, at + PIECE));
+  if (eof && (reader.state === 'start' || reader.state === 'claim')) tokenizer.end(); // the last segment may lack its terminator
+  if (reader.state === 'not-a-claim') return null;
+  if (reader.state === 'start') return eof ? null : 'need-more';
+  if (reader.state === 'claim' && !eof) return 'need-more';
+  return {
+    pcn: ownString(reader.pcn),
+    icn: ownString(reader.icn),
+    originalReference: ownString(reader.originalReference),
+    statusCode: ownString(reader.statusCode),
+    patient: ownString(formatPatientName(reader.lastName, reader.firstName)),
+    paid: reader.paid,
+  };
+}
+
+/** Segments after which nothing more of a claim's CLP, NM1*QC and REF*F8 can follow (src/remit/builder.ts). */
+const CLAIM_LEVEL_ENDS = new Set(['CLP', 'LX', 'PLB', 'SE', 'SVC', 'N1', 'ST', 'GS', 'GE', 'ISA', 'IEA']);
+
+/** Takes one claim's segments from the tokenizer; the segments after its end are ignored. */
+class ClaimReader implements TokenizerSink {
+  state: 'start' | 'claim' | 'done' | 'not-a-claim' = 'start';
+  pcn = '';
+  icn = '';
+  originalReference = '';
+  statusCode = '';
+  paid = 0;
+  lastName = '';
+  firstName = '';
+
+  segment(seg: Segment): void {
+    if (this.state === 'claim') {
+      const id = seg.id;
+      // where the builder stops taking claim-level segments: the claim ends (next CLP, LX, PLB, SE, a new
+      // party N1, an envelope without SE) or its service lines begin (NM1 and REF there are not the claim's)
+      if (CLAIM_LEVEL_ENDS.has(id)) this.state = 'done';
+      else if (id === 'NM1' && seg.el(1) === 'QC') {
+        this.lastName = seg.el(3);
+        this.firstName = seg.el(4);
+      } else if (id === 'REF' && seg.el(1) === 'F8') this.originalReference = seg.el(2);
+    } else if (this.state === 'start') {
+      // the CLP must be the very first thing at the position (as the parser found it), else the file changed
+      if (seg.id !== 'CLP' || seg.offset !== 0) {
+        this.state = 'not-a-claim';
+        return;
+      }
+      this.state = 'claim';
+      this.pcn = seg.el(1);
+      this.statusCode = seg.el(2);
+      this.icn = seg.el(7);
+      const paid = parseAmount(seg.el(4));
+      this.paid = paid.ok ? paid.cents : 0; // as the builder counts an amount it cannot read
     }
-    const id = idAt(buf, start, end, element);
-    if (c === null) {
-      if (id !== 'CLP') return null;
-      const e = decodeSegment(buf, start, end).split(d.element);
-      const paid = parseAmount(field(e, 4));
-      c = { pcn: field(e, 1), icn: field(e, 7), originalReference: '', statusCode: field(e, 2), patient: '', paid: paid.ok ? paid.cents : 0 };
-    } else if (id === 'CLP' || id === 'LX' || id === 'PLB' || id === 'SE') {
-      return finish(c, last, firstName);
-    } else if (id === 'NM1' || id === 'REF') {
-      const e = decodeSegment(buf, start, end).split(d.element);
-      if (id === 'NM1' && field(e, 1) === 'QC') {
-        last = field(e, 3);
-        firstName = field(e, 4);
-      } else if (id === 'REF' && field(e, 1) === 'F8') c.originalReference = field(e, 2);
-    }
-    start = end + 1;
   }
-  if (c === null) return eof ? null : 'need-more';
-  return eof ? finish(c, last, firstName) : 'need-more';
-}
 
-const field = (e: string[], i: number): string => (e[i] ?? '').trim();
-
-/** One segment's text, as the tokenizer reads it: UTF-8 unless invalid, without leading junk or CR/LF. */
-function decodeSegment(buf: Buffer, from: number, to: number): string {
-  let text = buf.toString('utf8', from, to);
-  if (text.includes('\ufffd')) text = buf.toString('latin1', from, to);
-  return text.replace(/^[^A-Za-z0-9]+/, '').replace(/[\r\n]+/g, '');
-}
-
-function finish(c: IndexedClaim, last: string, first: string): IndexedClaim {
-  c.patient = last === '' && first === '' ? '' : first === '' ? last : `${last}, ${first}`;
-  return c;
+  diagnostic(): void {}
 }

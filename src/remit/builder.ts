@@ -5,7 +5,7 @@
 import { type Diagnostic, type DiagnosticCode, makeDiagnostic } from '../diagnostics/diagnostics.js';
 import type { TransactionEnd, TransactionInfo } from '../x12/envelope.js';
 import { ccyymmdd, isCalendarDate } from '../x12/dates.js';
-import { separatorAfterCode } from '../x12/delimiters.js';
+import { DEFAULT_DELIMITERS, separatorAfterCode } from '../x12/delimiters.js';
 import { ownString, type Segment } from '../x12/tokenizer.js';
 import { findOpener, LOOP_OPENERS, type LoopId } from './loops.js';
 import type { Adjustment, Claim, Party, ProviderAdjustment, Remittance, ServiceLine } from './model.js';
@@ -594,7 +594,7 @@ function emptyRemittance(file: string, info: TransactionInfo): Remittance {
     groupControl: info.group?.controlNumber ?? null,
     transactionControl: info.controlNumber,
     version: info.group?.version || info.implementation || info.interchange?.version || '',
-    delimiters: info.interchange?.delimiters ?? { element: '*', component: ':', repetition: null, segment: '~' },
+    delimiters: info.interchange?.delimiters ?? { ...DEFAULT_DELIMITERS },
     origin: { segment: info.segment, byteOffset: info.byteOffset },
     payment: { handlingCode: '', amount: 0, creditDebit: '', method: '', format: '', date: null },
     trace: { type: '', number: '', payerId: '', supplementalCode: '' },

@@ -127,6 +127,8 @@ export interface TokenizerOptions {
   maxSegmentBytes?: number;
   /** How many leading bytes may hold no ISA/ST before the input is declared not X12. */
   maxLeadingJunk?: number;
+  /** Delimiters already known, to start mid-file at a segment (no ISA or ST needed first). */
+  delimiters?: Delimiters;
 }
 
 type Mode = 'seek' | 'segments' | 'skip-long' | 'stopped';
@@ -176,6 +178,10 @@ export class SegmentTokenizer {
     this.file = options.file;
     this.maxSegment = options.maxSegmentBytes ?? DEFAULT_MAX_SEGMENT;
     this.maxJunk = options.maxLeadingJunk ?? DEFAULT_MAX_JUNK;
+    if (options.delimiters !== undefined) {
+      this.setDelimiters(options.delimiters);
+      this.mode = 'segments';
+    }
   }
 
   /** True once the input was judged not to be X12; further bytes are ignored. */
