@@ -55,6 +55,7 @@ Examples:
     .addOption(new Option('-f, --format <format>', 'output format (default: table)').choices([...FORMATS]))
     .option('--csv', 'same as --format csv')
     .option('--json', 'same as --format json')
+    .option('--xlsx', 'same as --format xlsx: one Excel workbook, a sheet per report (with -o, or redirected to a file)')
     .option('-o, --output <path>', 'write to a file, or with CSV to a directory (one <report>.csv per report)')
     .option('--carc-file <csv>', 'your licensed CARC list (columns code,description) for the adjustments report')
     .option('--ledger <file>', 'SQLite ledger: record what is read and link offsets to claims of earlier runs (or set RECOUP_LEDGER)')
@@ -63,6 +64,7 @@ Examples:
     .option('--escalate-over <amount>', 'flag offsets whose absolute amount is over this (escalate column, highlighted, counted)')
     .option('--fail-on <conditions>', 'exit 3 when any is met: unbalanced, unlinked, escalated, warnings (comma-separated)', collect)
     .option('--redact', 'mask patient names and member ids in every report (initials, last 4 characters)')
+    .option('--no-pager', 'never page a long table through $PAGER (never done when stdout is not a terminal)')
     .option('--no-color', 'never colour the output')
     .option('-q, --quiet', 'print only errors on stderr')
     .option('-v, --verbose', 'print every diagnostic')
@@ -104,6 +106,7 @@ Examples:
     .argument('<claim>', 'patient control number (CLP01) or payer claim control number (CLP07)')
     .option('--ledger <file>', 'the ledger written by recoup scan --ledger (or set RECOUP_LEDGER)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'csv']))
+    .option('--no-pager', 'never page a long table through $PAGER (never done when stdout is not a terminal)')
     .option('--no-color', 'never colour the output')
     .addHelpText(
       'after',

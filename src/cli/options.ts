@@ -8,7 +8,7 @@ import { usageError } from '../diagnostics/errors.js';
 import { type Cents, parseAmount } from '../remit/money.js';
 import { isCalendarDate } from '../x12/dates.js';
 
-export const FORMATS = ['table', 'csv', 'json', 'ndjson'] as const;
+export const FORMATS = ['table', 'csv', 'json', 'ndjson', 'xlsx'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export const FAIL_ON = ['unbalanced', 'unlinked', 'escalated', 'warnings'] as const;
@@ -20,6 +20,7 @@ export const DEFAULT_REPORTS: Readonly<Record<Format, readonly ReportName[]>> = 
   csv: ['offsets'],
   json: ['summary', 'payments', 'offsets'],
   ndjson: ['summary', 'payments', 'offsets'],
+  xlsx: ['summary', 'payments', 'offsets', 'balances'],
 };
 
 const NEEDS_VALUE = 'needs a value';
@@ -84,6 +85,7 @@ export const scanFlagsSchema = z.object({
   format: z.enum(FORMATS).optional(),
   csv: z.boolean().optional(),
   json: z.boolean().optional(),
+  xlsx: z.boolean().optional(),
   output: path.optional(),
   carcFile: path.optional(),
   ledger: path.optional(),
@@ -93,6 +95,7 @@ export const scanFlagsSchema = z.object({
   verbose: z.boolean().optional(),
   newOnly: z.boolean().optional(),
   redact: z.boolean().optional(),
+  pager: z.boolean(),
   report: reportList.optional(),
   failOn: failOnList.optional(),
   escalateOver: amount.optional(),
@@ -105,14 +108,14 @@ export const scanFlagsSchema = z.object({
 const SCAN_LATE_ISSUES = ['report', 'failOn', 'escalateOver'];
 
 export const scanOptionsSchema = scanFlagsSchema
-  .refine((o) => [o.format !== undefined, o.csv === true, o.json === true].filter(Boolean).length <= 1, {
-    message: 'choose one of --format, --csv and --json',
+  .refine((o) => [o.format !== undefined, o.csv === true, o.json === true, o.xlsx === true].filter(Boolean).length <= 1, {
+    message: 'choose one of --format, --csv, --json and --xlsx',
     path: ['format'],
     // checked even when another value is wrong, so that it can be reported before the late ones
     when: () => true,
   })
   .transform((o) => {
-    const format: Format = o.csv ? 'csv' : o.json ? 'json' : (o.format ?? 'table');
+    const format: Format = o.csv ? 'csv' : o.json ? 'json' : o.xlsx ? 'xlsx' : (o.format ?? 'table');
     return {
       format,
       reports: o.report ?? [...DEFAULT_REPORTS[format]],
@@ -127,6 +130,7 @@ export const scanOptionsSchema = scanFlagsSchema
       escalateOver: o.escalateOver,
       newOnly: o.newOnly === true,
       redact: o.redact === true,
+      pager: o.pager,
     };
   });
 
@@ -136,6 +140,7 @@ export const traceOptionsSchema = z.object({
   ledger: path.optional(),
   format: z.enum(['table', 'json', 'csv']).default('table'),
   color: z.boolean(),
+  pager: z.boolean().default(true),
 });
 
 export const codesOptionsSchema = z.object({ carcFile: path.optional(), color: z.boolean().optional() });

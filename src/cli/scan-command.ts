@@ -8,7 +8,7 @@ import { loadCarcFile } from '../input/carc-file.js';
 import { expandInputs } from '../input/paths.js';
 import { formatDiagnostic } from '../report/diagnostic-lines.js';
 import { redactRow } from '../analysis/redact.js';
-import { runSummaryLine, unlinkedLines } from '../report/run-summary.js';
+import { runFigures, runSummaryLine, unlinkedLines } from '../report/run-summary.js';
 import { destinationKind, openSinks } from '../report/sinks.js';
 import { Scanner } from '../scan/scanner.js';
 import type { ScanStats } from '../scan/stats.js';
@@ -20,6 +20,8 @@ import { Progress } from './progress.js';
 
 /** How many warnings are printed before the rest are only counted (errors are always printed). */
 const WARNING_LINES = 50;
+/** How many diagnostics a workbook or JSON output lists (the counts are always complete). */
+const KEPT_DIAGNOSTICS = 10_000;
 
 export async function runScan(paths: string[], raw: unknown, io: CliIO, flags?: FlagNames): Promise<Outcome> {
   const opts = parseCliOptions(scanOptionsSchema, raw, flags);
@@ -31,7 +33,11 @@ export async function runScan(paths: string[], raw: unknown, io: CliIO, flags?: 
   const chalkErr = makeChalk(opts.color, io.stderrIsTTY, io.env);
   let warningsShown = 0;
   let warningsHidden = 0;
+  // the workbook's first sheet and JSON carry the run's diagnostics (a bounded number of them)
+  const keepDiagnostics = opts.format === 'xlsx' || opts.format === 'json';
+  const kept: Diagnostic[] = [];
   const showDiagnostic = (d: Diagnostic): void => {
+    if (keepDiagnostics && kept.length < KEPT_DIAGNOSTICS) kept.push(d);
     if (d.severity !== 'error') {
       if (opts.quiet) return;
       if (!opts.verbose && warningsShown >= WARNING_LINES) {
@@ -94,7 +100,7 @@ export async function runScan(paths: string[], raw: unknown, io: CliIO, flags?: 
       // no input could be read (all missing, unreadable or not X12): a header-only report must not replace a good one
       nothingRead = scanner.stats.unreadableFiles === scanner.stats.files;
       if (nothingRead && opts.output !== undefined) await sinks.abort();
-      else await sinks.finish();
+      else await sinks.finish({ figures: runFigures(scanner.stats, { inputProblems: inputProblems.length }), diagnostics: kept });
     } catch (err) {
       await sinks.abort();
       // the output failed while inputs were still being read (disk full): an output error, not a bug

@@ -39,3 +39,25 @@ function skippedKinds(byType: Record<string, number>): string {
     .map(([type, n]) => `${type} ×${n}`)
     .join(', ');
 }
+
+/** The run's figures as label/value pairs, in the order people read them (the workbook's first sheet, JSON). */
+export function runFigures(s: ScanStats, extra: { inputProblems: number }): Array<readonly [string, number]> {
+  return [
+    ['Files', s.files],
+    ['Files not read', s.unreadableFiles],
+    ['Files already in the ledger (skipped)', s.skippedKnownFiles],
+    ['Remittances', s.remittances],
+    ['Balanced', s.balancedRemittances],
+    ['Unbalanced', s.unbalancedRemittances],
+    ['Balance unknown (an amount could not be read)', s.unknownBalanceRemittances],
+    ['Duplicate remittances counted once', s.duplicateRemittances],
+    ['Remittances cut short (no SE)', s.incompleteRemittances],
+    ['Claims', s.claims],
+    ['Provider-level offsets', s.offsets],
+    ['Escalated offsets', s.escalatedOffsets],
+    ['Unlinked recoupments and deferrals', s.unlinkedRecoupments],
+    ['Non-835 transactions skipped', s.skippedTransactions],
+    ['Errors', s.errors + extra.inputProblems],
+    ['Warnings', s.warnings],
+  ];
+}

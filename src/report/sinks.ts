@@ -7,13 +7,22 @@ import { mkdir, rmdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { ReportName, Row } from '../analysis/rows.js';
+import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { RecoupError, usageError } from '../diagnostics/errors.js';
 import { CsvReportWriter } from './csv.js';
 import { ndjsonLine, renderJson } from './json.js';
 import { BlockWriter, fileTarget, type OutputTarget, stdoutTarget, writeOut } from './output.js';
 import { renderTable } from './table.js';
 
-export type SinkFormat = 'table' | 'csv' | 'json' | 'ndjson';
+export type SinkFormat = 'table' | 'csv' | 'json' | 'ndjson' | 'xlsx';
+
+/** What a run came to, for the outputs that carry it (the workbook's first sheet, JSON): figures and diagnostics. */
+export interface RunInfo {
+  /** The run's figures in order, e.g. ['Files read', 4], ['Remittances', 4], ['Balanced', 4]. */
+  figures: ReadonlyArray<readonly [label: string, value: number | string]>;
+  /** Every diagnostic of the run (codes and positions; never segment text). */
+  diagnostics: readonly Diagnostic[];
+}
 
 export interface SinkOptions {
   format: SinkFormat;
@@ -66,7 +75,8 @@ export interface Sinks {
   onRow(report: ReportName, row: Row): void;
   /** Resolves when the outputs have room again; undefined when they have room now (back-pressure). */
   waitForRoom(): Promise<void> | undefined;
-  finish(): Promise<void>;
+  /** Completes every output; `run` is what the run came to, for the outputs that carry it (xlsx, json). */
+  finish(run?: RunInfo): Promise<void>;
   /** Abandons every output: temporary files removed, folders this run created removed, targets untouched. */
   abort(): Promise<void>;
 }
@@ -77,8 +87,8 @@ export async function openSinks(o: SinkOptions): Promise<Sinks> {
   const { output } = o;
   return {
     ...sinks,
-    finish: () =>
-      sinks.finish().catch((err: unknown) => {
+    finish: (run?: RunInfo) =>
+      sinks.finish(run).catch((err: unknown) => {
         if (err instanceof RecoupError) throw err;
         const code = (err as NodeJS.ErrnoException).code;
         const what = output === undefined ? 'the output' : output;
@@ -89,6 +99,7 @@ export async function openSinks(o: SinkOptions): Promise<Sinks> {
 
 async function openSinksRaw(o: SinkOptions): Promise<Sinks> {
   const { format, reports, output } = o;
+  if (format === 'xlsx') throw usageError('--xlsx is not available yet');
   const kind = output === undefined ? undefined : await destinationKind(output);
   // several CSV reports and -o names nothing yet: it becomes the directory (created below, once the options are known good)
   const toDir = output !== undefined && (output.endsWith('/') || kind === 'directory' || (format === 'csv' && reports.length > 1 && kind === 'missing'));

@@ -6,7 +6,7 @@ import { exitForError } from '../../src/cli/exit.js';
 import { parseCliOptions, scanOptionsSchema, traceOptionsSchema } from '../../src/cli/options.js';
 import { RecoupError } from '../../src/diagnostics/errors.js';
 
-const parseScan = (raw: Record<string, unknown>) => parseCliOptions(scanOptionsSchema, { color: true, ...raw });
+const parseScan = (raw: Record<string, unknown>) => parseCliOptions(scanOptionsSchema, { color: true, pager: true, ...raw });
 
 function usage(fn: () => unknown): { code: string; exit: number; message: string } {
   try {
@@ -61,7 +61,7 @@ describe('scan options, typed', () => {
     expect(usage(() => parseScan({ asOf: '2023-02-29' })).message).toBe(
       '--as-of: "2023-02-29" is not a date; expected a real calendar date YYYY-MM-DD (year 1900 or later), e.g. 2024-03-31',
     );
-    expect(usage(() => parseScan({ csv: true, json: true })).message).toBe('--format: choose one of --format, --csv and --json');
+    expect(usage(() => parseScan({ csv: true, json: true })).message).toBe('--format: choose one of --format, --csv, --json and --xlsx');
     expect(usage(() => parseScan({ output: '' })).message).toBe('--output: needs a value');
   });
 });
@@ -75,8 +75,8 @@ describe('which mistake is reported first, when there are several', () => {
   it('plain values first, then the format conflict, then --report, --fail-on, --escalate-over', () => {
     expect(usage(() => parseScan({ report: ['bogus'], asOf: '2024-13-01' })).message).toMatch(/^--as-of: /);
     expect(usage(() => parseScan({ report: ['bogus'], output: '' })).message).toBe('--output: needs a value');
-    expect(usage(() => parseScan({ csv: true, json: true, report: ['bogus'] })).message).toBe('--format: choose one of --format, --csv and --json');
-    expect(usage(() => parseScan({ csv: true, json: true, escalateOver: 'x' })).message).toBe('--format: choose one of --format, --csv and --json');
+    expect(usage(() => parseScan({ csv: true, json: true, report: ['bogus'] })).message).toBe('--format: choose one of --format, --csv, --json and --xlsx');
+    expect(usage(() => parseScan({ csv: true, json: true, escalateOver: 'x' })).message).toBe('--format: choose one of --format, --csv, --json and --xlsx');
     expect(usage(() => parseScan({ escalateOver: 'x', failOn: ['bogus'], report: ['bogus'] })).message).toMatch(/^--report: /);
     expect(usage(() => parseScan({ escalateOver: 'x', failOn: ['bogus'] })).message).toMatch(/^--fail-on: /);
   });
@@ -84,7 +84,7 @@ describe('which mistake is reported first, when there are several', () => {
 
 describe('trace options', () => {
   it('the format defaults to a table', () => {
-    expect(parseCliOptions(traceOptionsSchema, { color: false })).toEqual({ format: 'table', color: false });
+    expect(parseCliOptions(traceOptionsSchema, { color: false })).toEqual({ format: 'table', color: false, pager: true });
     expect(usage(() => parseCliOptions(traceOptionsSchema, { color: false, ledger: '' })).message).toBe('--ledger: needs a value');
   });
 });
