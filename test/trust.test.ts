@@ -10,6 +10,14 @@ import { describe, expect, it } from 'vitest';
 import { SqliteLedger as Ledger } from '../src/store/sqlite.js';
 import { scan } from '../src/scan/scan.js';
 import { ROOT } from './helpers.js';
+import type { RemittanceSnapshot } from '../src/store/store.js';
+
+/** Report data for a remittance recorded by hand (its content is not what these tests look at). */
+const SNAPSHOT: RemittanceSnapshot = {
+  head: { file: 'b.835', transactionControl: '0001', payer: { name: 'PAYER', id: 'P', additionalId: '' }, trace: { number: 'T', payerId: '' }, payment: { date: null }, productionDate: null },
+  figures: { paid: 0, grossClaimPaid: 0, claimPaid: 0, claimsPaid: 0, providerAdjustments: 0, byCategory: {}, unknown: [], balanced: true },
+  paymentRow: {},
+};
 
 const DEMO = join(ROOT, 'fixtures', 'demo');
 const demo4 = join(DEMO, '04-acme-2024-03-15.835');
@@ -244,15 +252,15 @@ describe('the same remittance read twice is counted once (§3)', () => {
     const again = { payerKey: 'P', traceNumber: 'T', paymentDate: '2024-01-05', paid: 10000 };
     const id = l.insertRemittance(1, { ...again, file: 'b.835', payerName: 'PAYER', transactionControl: '0001' });
     expect(id).toBe(8);
-    expect(l.settleRemittance(id, again, 'x')).toBe(false);
+    expect(l.settleRemittance(id, again, 'x', SNAPSHOT)).toBe(false);
     // a reissue under the same trace and ST02 with another amount: the old UNIQUE would have refused it
     const reissue = { payerKey: 'P', traceNumber: 'T', paymentDate: '2024-01-09', paid: 9000 };
     const id2 = l.insertRemittance(1, { ...reissue, file: 'b.835', payerName: 'PAYER', transactionControl: '0001' });
-    expect(l.settleRemittance(id2, reissue, 'y')).toBe(true);
+    expect(l.settleRemittance(id2, reissue, 'y', SNAPSHOT)).toBe(true);
     expect(l.counts().remittances).toBe(2);
     l.close();
     const sql = new Database(path);
-    expect(sql.pragma('user_version', { simple: true })).toBe(2);
+    expect(sql.pragma('user_version', { simple: true })).toBe(3);
     expect(sql.pragma('foreign_key_check')).toEqual([]);
     sql.close();
   });

@@ -2,9 +2,9 @@
 // decimal text with two places signed as in the file; dates YYYY-MM-DD). Declared once here and used by
 // the scanner that fills rows and by every renderer.
 
-export type ReportName = 'payments' | 'offsets' | 'claims' | 'adjustments' | 'summary' | 'balances';
+export type ReportName = 'payments' | 'offsets' | 'claims' | 'adjustments' | 'summary' | 'balances' | 'aging';
 
-export const REPORT_NAMES: readonly ReportName[] = ['summary', 'payments', 'offsets', 'claims', 'adjustments', 'balances'];
+export const REPORT_NAMES: readonly ReportName[] = ['summary', 'payments', 'offsets', 'claims', 'adjustments', 'balances', 'aging'];
 
 export type ColumnKind = 'text' | 'amount' | 'count' | 'date' | 'flag' | 'code';
 
@@ -158,6 +158,20 @@ export const COLUMNS: Readonly<Record<ReportName, readonly Column[]>> = {
     c('linked_pcn'),
     c('linked_icn'),
     c('linked_patient', 'text', { phi: true }),
+  ],
+  aging: [
+    c('payer_name'),
+    c('payer_id'),
+    c('kind', 'code'),
+    c('items', 'count'),
+    c('days_0_30', 'amount'),
+    c('days_31_60', 'amount'),
+    c('days_61_90', 'amount'),
+    c('days_over_90', 'amount'),
+    c('undated', 'amount'),
+    c('total', 'amount'),
+    c('oldest_date', 'date'),
+    c('as_of', 'date'),
   ],
 };
 

@@ -57,6 +57,45 @@ export function isUnlinkedRecoupment(category: OffsetCategory, link: Link): bool
   return (category === 'recoupment' || category === 'deferred_recoupment') && (link.basis === 'none' || link.basis === 'ambiguous');
 }
 
+/**
+ * What one remittance adds to its payer's summary, apart from its offsets' links: small enough for the
+ * ledger to keep with the remittance, so `recoup report summary` gives what the scan gave.
+ */
+export interface RemittanceFigures {
+  paid: Cents;
+  grossClaimPaid: Cents;
+  claimPaid: Cents;
+  claimsPaid: number;
+  providerAdjustments: Cents;
+  /** Σ PLB amounts by category (only the categories present). */
+  byCategory: Partial<Record<OffsetCategory, Cents>>;
+  /** Summary columns this remittance makes unknown (an amount in them could not be read). */
+  unknown: string[];
+  balanced: boolean;
+}
+
+export function remittanceFigures(r: Remittance, balanced: boolean): RemittanceFigures {
+  const byCategory: Partial<Record<OffsetCategory, Cents>> = {};
+  const unknown = new Set<string>();
+  for (const a of r.providerAdjustments) {
+    const category = categorizeOffset(a.reasonCode, a.amount);
+    byCategory[category] = (byCategory[category] ?? 0) + a.amount;
+    if (a.unreadable) for (const col of ['provider_adjustments', 'net_cash_impact', CATEGORY_COLUMN[category]]) unknown.add(col);
+  }
+  if (r.unreadable.includes('BPR02')) unknown.add('paid');
+  if (r.unreadable.includes('CLP04')) for (const col of ['claim_payments', 'gross_claim_payments', 'offset_rate_percent']) unknown.add(col);
+  return {
+    paid: r.payment.amount,
+    grossClaimPaid: r.totals.grossClaimPaid,
+    claimPaid: r.totals.claimPaid,
+    claimsPaid: r.claimsPaid,
+    providerAdjustments: r.totals.providerAdjustments,
+    byCategory,
+    unknown: [...unknown],
+    balanced,
+  };
+}
+
 export class SummaryBuilder {
   private readonly payers = new Map<string, PayerTotals>();
 
@@ -91,21 +130,21 @@ export class SummaryBuilder {
   }
 
   add(r: Remittance, balanced: boolean): void {
+    this.addFigures(r, remittanceFigures(r, balanced));
+  }
+
+  /** Adds one remittance's figures (from a scan, or as the ledger kept them) to its payer's totals. */
+  addFigures(r: RemittanceHead, f: RemittanceFigures): void {
     const t = this.totals(r);
-    t.grossClaimPayments += r.totals.grossClaimPaid;
+    t.grossClaimPayments += f.grossClaimPaid;
     t.checks++;
-    t.paid += r.payment.amount;
-    t.claimPayments += r.totals.claimPaid;
-    t.claimsPaid += r.claimsPaid;
-    t.providerAdjustments += r.totals.providerAdjustments;
-    for (const a of r.providerAdjustments) {
-      const category = categorizeOffset(a.reasonCode, a.amount);
-      t.byCategory[category] += a.amount;
-      if (a.unreadable) for (const col of ['provider_adjustments', 'net_cash_impact', CATEGORY_COLUMN[category]]) t.unknown.add(col);
-    }
-    if (r.unreadable.includes('BPR02')) t.unknown.add('paid');
-    if (r.unreadable.includes('CLP04')) for (const col of ['claim_payments', 'gross_claim_payments', 'offset_rate_percent']) t.unknown.add(col);
-    if (!balanced) t.unbalanced++;
+    t.paid += f.paid;
+    t.claimPayments += f.claimPaid;
+    t.claimsPaid += f.claimsPaid;
+    t.providerAdjustments += f.providerAdjustments;
+    for (const [category, amount] of Object.entries(f.byCategory)) t.byCategory[category as OffsetCategory] += amount;
+    for (const col of f.unknown) t.unknown.add(col);
+    if (!f.balanced) t.unbalanced++;
   }
 
   /**

@@ -10,6 +10,7 @@ import { EXIT, exitForError, exitForOutcome, type Outcome } from './exit.js';
 import { runInspect } from './inspect-command.js';
 import { type CliIO, processIO } from './io.js';
 import { flagNames, FORMATS } from './options.js';
+import { runReport } from './report-command.js';
 import { runScan } from './scan-command.js';
 import { runTrace } from './trace-command.js';
 import { VERSION } from './version.js';
@@ -41,6 +42,7 @@ Exit codes:
 Examples:
   recoup scan era.835                    summary and provider-level offsets of a remittance
   recoup scan inbox/ --csv > offsets.csv offsets of every 835 under inbox/, for a spreadsheet
+  recoup report summary --ledger l.db    the summary of everything recorded, without reading files
   recoup trace MFC1002 --ledger l.db     the life of one claim, from the ledger
   recoup codes WO                        what a PLB reason code means
   recoup inspect era.835                 envelopes, transactions and diagnostics of a file
@@ -98,6 +100,44 @@ Examples:
     )
     .action(async (paths: string[], raw: unknown, cmd: Command) => {
       setOutcome(await runScan(paths, raw, io, flagNames(cmd)));
+    });
+
+  program
+    .command('report')
+    .description('Reports answered from the ledger alone, without reading any file: what was paid, taken back, deferred and\nstill open, for any period or payer.')
+    .argument('<reports...>', 'summary, payments, offsets, claims, adjustments, balances, aging, all (comma-separated or several)')
+    .option('--ledger <file>', 'the ledger written by recoup scan --ledger (or set RECOUP_LEDGER)')
+    .addOption(new Option('-f, --format <format>', 'output format (default: table)').choices([...FORMATS]))
+    .option('--csv', 'same as --format csv')
+    .option('--json', 'same as --format json')
+    .option('--xlsx', 'same as --format xlsx: one Excel workbook, a sheet per report (with -o, or redirected to a file)')
+    .option('-o, --output <path>', 'write to a file, or with CSV to a directory (one <report>.csv per report)')
+    .option('--from <date>', 'payment dates from this day (YYYY-MM-DD)')
+    .option('--to <date>', 'payment dates up to this day, inclusive (YYYY-MM-DD)')
+    .option('--payer <name or id>', 'one payer, by its name or its id (payer_id)')
+    .option('--category <category>', 'offsets of one category: recoupment, deferred_recoupment, refund_acknowledged, interest, penalty, withholding, other')
+    .option('--status <status>', 'claims with this status code (CLP02: 1, 2, 4, 22 …); balances with this status (open, partly_collected, collected)')
+    .option('--as-of <date>', 'date (YYYY-MM-DD) open balances and aging are counted to (default: today)')
+    .option('--escalate-over <amount>', 'flag offsets whose absolute amount is over this (escalate column)')
+    .option('--redact', 'mask patient names and member ids in every report (initials, last 4 characters)')
+    .option('--no-pager', 'never page a long table through $PAGER (never done when stdout is not a terminal)')
+    .option('--no-color', 'never colour the output')
+    .option('-q, --quiet', 'print only errors on stderr')
+    .addHelpText(
+      'after',
+      `
+Offsets are linked again against every claim the ledger holds, so a report after several nightly runs
+gives what one scan over all their files gives. aging: open deferred balances and unlinked recoupments
+by payer, in 0-30, 31-60, 61-90 and 90+ day buckets as of --as-of.
+
+Examples:
+  recoup report summary --ledger ~/recoup.db
+  recoup report offsets --ledger ~/recoup.db --from 2024-10-01 --to 2024-10-31 --xlsx -o october.xlsx
+  recoup report aging --ledger ~/recoup.db --as-of 2024-12-31
+  recoup report offsets --ledger ~/recoup.db --payer ACME01 --category recoupment --csv`,
+    )
+    .action(async (names: string[], raw: unknown, cmd: Command) => {
+      setOutcome(await runReport(names, raw, io, flagNames(cmd)));
     });
 
   program

@@ -3,6 +3,7 @@
 // Every invalid value is one usage error in one format, `<flag as typed>: <what is wrong>`.
 
 import { z } from 'zod';
+import { OFFSET_CATEGORIES } from '../analysis/codes.js';
 import { REPORT_NAMES, type ReportName } from '../analysis/rows.js';
 import { usageError } from '../diagnostics/errors.js';
 import { type Cents, parseAmount } from '../remit/money.js';
@@ -135,6 +136,48 @@ export const scanOptionsSchema = scanFlagsSchema
   });
 
 export type ScanCliOptions = z.output<typeof scanOptionsSchema>;
+
+/** `recoup report`: which reports (the argument, as --report takes them), from the ledger, with filters. */
+export const reportFlagsSchema = z.object({
+  format: z.enum(FORMATS).optional(),
+  csv: z.boolean().optional(),
+  json: z.boolean().optional(),
+  xlsx: z.boolean().optional(),
+  output: path.optional(),
+  ledger: path.optional(),
+  from: calendarDate.optional(),
+  to: calendarDate.optional(),
+  payer: z.string().trim().min(1, NEEDS_VALUE).optional(),
+  category: z
+    .string()
+    .transform((v) => v.trim().toLowerCase())
+    .refine((v) => (OFFSET_CATEGORIES as readonly string[]).includes(v), { error: (issue) => `unknown category ${JSON.stringify(issue.input)}; choose from ${OFFSET_CATEGORIES.join(', ')}` })
+    .optional(),
+  status: z.string().trim().min(1, NEEDS_VALUE).optional(),
+  asOf: calendarDate.optional(),
+  color: z.boolean(),
+  quiet: z.boolean().optional(),
+  redact: z.boolean().optional(),
+  pager: z.boolean(),
+  escalateOver: amount.optional(),
+});
+
+export const reportOptionsSchema = reportFlagsSchema
+  .refine((o) => [o.format !== undefined, o.csv === true, o.json === true, o.xlsx === true].filter(Boolean).length <= 1, {
+    message: 'choose one of --format, --csv, --json and --xlsx',
+    path: ['format'],
+    when: () => true,
+  })
+  .refine((o) => o.from === undefined || o.to === undefined || o.from <= o.to, { message: 'is before --from: give --from first and --to last (YYYY-MM-DD)', path: ['to'] })
+  .transform((o) => ({
+    ...o,
+    format: (o.csv ? 'csv' : o.json ? 'json' : o.xlsx ? 'xlsx' : (o.format ?? 'table')) as Format,
+    quiet: o.quiet === true,
+    redact: o.redact === true,
+  }));
+
+/** The report names given to `recoup report` (comma-separated or several words; `all` for every report). */
+export const reportNamesSchema = reportList;
 
 export const traceOptionsSchema = z.object({
   ledger: path.optional(),

@@ -28,7 +28,10 @@ export async function runScan(paths: string[], raw: unknown, io: CliIO, flags?: 
   const carc = opts.carcFile !== undefined ? await loadCarcFile(opts.carcFile) : undefined;
 
   const list = paths.length > 0 ? paths : io.stdinIsTTY ? [] : ['-'];
-  if (list.length === 0) throw usageError('no input: give one or more 835 files or directories, or pipe a file into standard input');
+  if (list.length === 0) {
+    const fromLedger = ledgerPath(opts.ledger, io.env) !== undefined ? `; to report from the ledger without reading files: recoup report ${opts.reports.join(',')} --ledger …` : '';
+    throw usageError(`no input: give one or more 835 files or directories, or pipe a file into standard input${fromLedger}`);
+  }
 
   const chalkErr = makeChalk(opts.color, io.stderrIsTTY, io.env);
   let warningsShown = 0;

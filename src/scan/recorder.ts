@@ -13,7 +13,8 @@ import { CompactClaimIndex } from '../claim-index/compact-index.js';
 import { type Diagnostic, makeDiagnostic } from '../diagnostics/diagnostics.js';
 import { displayName } from '../input/parse.js';
 import type { Claim, ProviderAdjustment, Remittance } from '../remit/model.js';
-import type { Ledger } from '../store/store.js';
+import type { Row } from '../analysis/rows.js';
+import type { Ledger, RemittanceSnapshot } from '../store/store.js';
 import type { RunOffsets } from './offsets.js';
 
 export interface RunRecorder {
@@ -26,10 +27,15 @@ export interface RunRecorder {
   beginFile(path: string): void;
   /** Every raw chunk of the file, before parsing. */
   bytes(chunk: Buffer): void;
-  /** A claim that counts (not part of a repeated remittance), before its rows are made. */
-  claim(c: Claim, r: Remittance): void;
-  /** A remittance that counts, at its SE; `fingerprint` gives its content fingerprint when a store needs it. */
-  remittance(r: Remittance, fingerprint: () => string): void;
+  /** Whether it keeps the report rows of what it records (then the scan makes them even when not asked for). */
+  readonly keepsRows: boolean;
+  /** A claim that counts (not part of a repeated remittance), with its rows when keepsRows. */
+  claim(c: Claim, r: Remittance, rows: ClaimRows | null): void;
+  /**
+   * A remittance that counts, at its SE, before its offsets; `fingerprint` and `snapshot` give its content
+   * fingerprint and report data when a store needs them.
+   */
+  remittance(r: Remittance, fingerprint: () => string, snapshot: () => RemittanceSnapshot): void;
   /** An offset of that remittance, kept at `index` of the run's offsets. */
   offset(r: Remittance, index: number, a: ProviderAdjustment): void;
   /** The file was read to its end: keep it (unless unreadable or already recorded). */
@@ -46,8 +52,15 @@ export interface RunRecorder {
   close(): void;
 }
 
+/** A claim's report rows, as the scan made them. */
+export interface ClaimRows {
+  row: Row;
+  adjustments: Row[];
+}
+
 /** No ledger: the run's claims go into the compact index, read back from their files when linking. */
 export class IndexRecorder implements RunRecorder {
+  readonly keepsRows = false;
   private readonly index = new CompactClaimIndex();
   private readonly indexed = new WeakSet<Remittance>();
   /** The path being read ('-' for stdin). */
@@ -132,6 +145,7 @@ interface FileRecording {
 
 /** With a ledger: every claim, remittance and offset is recorded as it streams; links are stored at the end. */
 export class LedgerRecorder implements RunRecorder {
+  readonly keepsRows = true;
   private readonly ledger: Ledger;
   private readonly diagnostic: (d: Diagnostic) => void;
   private recording: FileRecording | null = null;
@@ -167,10 +181,12 @@ export class LedgerRecorder implements RunRecorder {
     this.recording?.hash.update(chunk);
   }
 
-  claim(c: Claim, r: Remittance): void {
+  claim(c: Claim, r: Remittance, rows: ClaimRows | null): void {
     const rid = this.remittanceId(r);
     if (rid === null) return;
     this.ledger.insertClaim(rid, {
+      row: rows?.row ?? {},
+      adjustments: rows?.adjustments ?? [],
       pcn: c.patientControlNumber,
       icn: c.payerClaimControlNumber,
       originalReference: c.originalReference,
@@ -187,11 +203,11 @@ export class LedgerRecorder implements RunRecorder {
    * same content (the run's rule, src/analysis/duplicates.ts), what was just recorded of it is taken back
    * and it is said; otherwise it stays, and its offsets are recorded under it.
    */
-  remittance(r: Remittance, fingerprint: () => string): void {
+  remittance(r: Remittance, fingerprint: () => string, snapshot: () => RemittanceSnapshot): void {
     const rec = this.recording;
     const id = this.remittanceId(r);
     if (id === null || rec === null) return;
-    if (this.ledger.settleRemittance(id, remittanceIdentity(r), fingerprint())) return;
+    if (this.ledger.settleRemittance(id, remittanceIdentity(r), fingerprint(), snapshot())) return;
     rec.remittanceIds.set(r, null);
     rec.knownRemittances.push(
       makeDiagnostic('LEDGER_REMITTANCE_KNOWN', `remittance ST ${r.transactionControl} (trace ${r.trace.number}) is already in the ledger; not recorded again`, {
@@ -214,6 +230,8 @@ export class LedgerRecorder implements RunRecorder {
       reference: a.reference,
       amount: a.amount,
       category: categorizeOffset(a.reasonCode, a.amount),
+      fiscalPeriodDate: a.fiscalPeriodDate,
+      unreadable: a.unreadable === true,
     });
     rec.offsets.push(index);
   }

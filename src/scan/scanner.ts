@@ -5,12 +5,13 @@
 // RunOffsets (./offsets.ts), reversals are paired by ./reversals.ts, the figures are ScanStats (./stats.ts).
 
 import { type BalanceState, checkClaimBalance, checkRemittanceBalance } from '../analysis/balance-checks.js';
-import { adjustmentRows, claimRow, offsetRow, paymentDate, paymentRow, remittanceHead, type RemittanceHead } from '../analysis/build-rows.js';
+import { type AgingItem, computeAging, openDeferrals } from '../analysis/aging.js';
+import { adjustmentRows, claimRow, offsetRow, payerId, paymentDate, paymentRow, remittanceHead, type RemittanceHead } from '../analysis/build-rows.js';
 import { categorizeOffset, isKnownPlbCode } from '../analysis/codes.js';
 import { computeBalances } from '../analysis/deferrals.js';
 import { RepeatDetector } from '../analysis/duplicates.js';
 import type { ReportName, Row } from '../analysis/rows.js';
-import { isUnlinkedRecoupment, SummaryBuilder } from '../analysis/summary.js';
+import { isUnlinkedRecoupment, remittanceFigures, SummaryBuilder } from '../analysis/summary.js';
 import { type Diagnostic, makeDiagnostic } from '../diagnostics/diagnostics.js';
 import type { Readable } from 'node:stream';
 import { parseFile } from '../input/parse.js';
@@ -122,14 +123,20 @@ export class Scanner {
 
   private countClaim(c: Claim, r: Remittance): void {
     this.stats.claims++;
-    const reversed = c.statusCode === '22' && this.wants.has('claims') ? reversedPayment(this.recorder.source, c, r) : null;
-    this.recorder.claim(c, r);
+    const wantsClaims = this.wants.has('claims');
+    const wantsAdjustments = this.wants.has('adjustments');
+    const keeps = this.recorder.keepsRows;
+    // the payment a reversal takes back is looked up before this claim is recorded
+    const reversed = c.statusCode === '22' && (wantsClaims || keeps) ? reversedPayment(this.recorder.source, c, r) : null;
     const balance = checkClaimBalance(c, r.file);
+    const correctsIcn = this.reversals.corrects(c, r);
+    const row = wantsClaims || keeps ? claimRow(r, c, balance.balanced, correctsIcn, reversed) : null;
+    const adjustments = wantsAdjustments || keeps ? adjustmentRows(r, c, this.options.carc) : null;
+    this.recorder.claim(c, r, keeps ? { row: row!, adjustments: adjustments! } : null);
     for (const d of balance.diagnostics) this.diagnostic(d);
     if (balance.balanced === 'unknown') this.stats.balanceFailures++;
-    const correctsIcn = this.reversals.corrects(c, r);
-    if (this.wants.has('claims')) this.options.onRow('claims', claimRow(r, c, balance.balanced, correctsIcn, reversed));
-    if (this.wants.has('adjustments')) for (const row of adjustmentRows(r, c, this.options.carc)) this.options.onRow('adjustments', row);
+    if (wantsClaims) this.options.onRow('claims', row!);
+    if (wantsAdjustments) for (const a of adjustments!) this.options.onRow('adjustments', a);
   }
 
   private onRemittance(r: Remittance): void {
@@ -141,9 +148,9 @@ export class Scanner {
     for (const c of verdict.replay) this.countClaim(c, r);
     this.stats.remittances++;
     if (!r.closed) this.stats.incompleteRemittances++;
-    this.recorder.remittance(r, () => this.repeats.fingerprint(r));
     let l6 = 0;
     let head: RemittanceHead | undefined;
+    const firstOffset = this.offsets.length;
     for (const a of r.providerAdjustments) {
       if (a.reasonCode === 'L6') l6 += a.amount;
       if (!isKnownPlbCode(a.reasonCode)) {
@@ -158,7 +165,7 @@ export class Scanner {
         );
       }
       head ??= remittanceHead(r);
-      this.recorder.offset(r, this.offsets.add(head, a), a);
+      this.offsets.add(head, a);
     }
     this.stats.offsets += r.providerAdjustments.length;
     const balance = checkRemittanceBalance(r, l6);
@@ -171,8 +178,17 @@ export class Scanner {
       this.stats.unknownBalanceRemittances++;
       this.stats.balanceFailures++;
     }
-    this.summary.add(r, balanced === 'yes');
-    if (this.wants.has('payments')) this.options.onRow('payments', paymentRow(r, balanced, balance.difference));
+    const wantsPayments = this.wants.has('payments');
+    const payment = wantsPayments || this.recorder.keepsRows ? paymentRow(r, balanced, balance.difference) : null;
+    const figures = remittanceFigures(r, balanced === 'yes');
+    this.recorder.remittance(
+      r,
+      () => this.repeats.fingerprint(r),
+      () => ({ head: head ?? remittanceHead(r), figures, paymentRow: payment! }),
+    );
+    r.providerAdjustments.forEach((a, k) => this.recorder.offset(r, firstOffset + k, a));
+    this.summary.addFigures(r, figures);
+    if (wantsPayments) this.options.onRow('payments', payment!);
   }
 
   /** Links the run's offsets, emits the rows that need the whole run (offsets, summary, balances), returns the figures. */
@@ -183,6 +199,8 @@ export class Scanner {
       // one link at a time: a run with hundreds of thousands of offsets never holds them all as objects
       const limit = this.options.escalateOver;
       const wantsOffsets = this.wants.has('offsets');
+      const wantsAging = this.wants.has('aging');
+      const aging: AgingItem[] = [];
       for (let i = 0; i < this.offsets.length; i++) {
         const o = this.offsets.at(i);
         const escalated = limit !== undefined && Math.abs(o.amount) > limit;
@@ -196,10 +214,18 @@ export class Scanner {
             this.stats.unlinkedList.push({ file: o.remittance.file, traceNumber: o.remittance.trace.number, reasonCode: o.reasonCode, reference: o.reference ?? '', amount: o.amount, basis: link.basis });
           }
         }
+        if (wantsAging && category === 'recoupment' && isUnlinkedRecoupment(category, link) && !o.unreadable) {
+          aging.push({ payerKey: payerId(o.remittance), payerName: o.remittance.payer.name, kind: 'unlinked_recoupment', date: paymentDate(o.remittance), amount: o.amount });
+        }
         if (wantsOffsets) this.options.onRow('offsets', offsetRow(o.remittance, o, link, escalated));
       }
       if (this.wants.has('summary')) for (const row of this.summary.rows()) this.options.onRow('summary', row);
-      if (this.wants.has('balances')) for (const row of computeBalances(this.recorder.balanceInputs(this.offsets, links), this.options.asOf ?? todayDate())) this.options.onRow('balances', row);
+      const asOf = this.options.asOf ?? todayDate();
+      if (this.wants.has('balances') || wantsAging) {
+        const balances = computeBalances(this.recorder.balanceInputs(this.offsets, links), asOf);
+        if (this.wants.has('balances')) for (const row of balances) this.options.onRow('balances', row);
+        if (wantsAging) for (const row of computeAging([...openDeferrals(balances), ...aging], asOf)) this.options.onRow('aging', row);
+      }
     } finally {
       this.recorder.close();
     }

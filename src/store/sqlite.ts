@@ -11,9 +11,22 @@ import type { ClaimRef, Link, LinkBasis, RemittanceRef } from '../analysis/link.
 import { DEFERRAL_CODES, type BalanceOffset } from '../analysis/deferrals.js';
 import { type RemittanceIdentity, samePayment, traceKey } from '../analysis/duplicates.js';
 import type { TraceClaim, TraceOffset } from '../analysis/claim-trace.js';
-import type { ClaimRecord, Ledger, LedgerCounts, OffsetLinkRecord, OffsetRecord, RemittanceRecord } from './store.js';
+import { COLUMNS, type ReportName, type Row } from '../analysis/rows.js';
+import type {
+  ClaimRecord,
+  Ledger,
+  LedgerCounts,
+  LedgerFilter,
+  OffsetLinkRecord,
+  OffsetRecord,
+  RecordedClaim,
+  RecordedOffset,
+  RecordedRemittance,
+  RemittanceRecord,
+  RemittanceSnapshot,
+} from './store.js';
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** Test hook (see insertClaim): kill this process after this many claims are inserted; 0 = never. */
 const KILL_AFTER_CLAIMS = Math.max(0, Math.floor(Number(process.env.RECOUP_TEST_KILL_AFTER_CLAIMS ?? 0)) || 0);
@@ -98,6 +111,23 @@ const MIGRATIONS: Record<number, string> = {
     CREATE INDEX remittances_trace ON remittances(trace_number);
     CREATE INDEX remittances_payer_trace ON remittances(payer_key, trace_number);
   `,
+  // 3: what `recoup report` needs to answer from the ledger alone what a scan of the same files prints:
+  // each remittance's head, summary figures and payments row; each claim's claims row and adjustments
+  // rows; each offset's PLB02 date and whether its amount could be read. Rows are JSON arrays in the
+  // column order of src/analysis/rows.ts (a change of columns migrates them). Rows recorded before have
+  // none and are left out of reports (said).
+  3: `
+    ALTER TABLE remittances ADD COLUMN head TEXT;
+    ALTER TABLE remittances ADD COLUMN figures TEXT;
+    ALTER TABLE remittances ADD COLUMN payment_row TEXT;
+    ALTER TABLE claims ADD COLUMN report_row TEXT;
+    ALTER TABLE claims ADD COLUMN adjustment_rows TEXT;
+    ALTER TABLE offsets ADD COLUMN fiscal_period_date TEXT;
+    ALTER TABLE offsets ADD COLUMN unreadable INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX remittances_payment_date ON remittances(payment_date);
+    CREATE INDEX claims_remittance ON claims(remittance_id);
+    CREATE INDEX offsets_remittance ON offsets(remittance_id);
+  `,
 };
 
 const SQLITE_HEADER = 'SQLite format 3\u0000';
@@ -151,9 +181,13 @@ function prepareStatements(db: Database.Database) {
     deleteClaimsOf: db.prepare('DELETE FROM claims WHERE remittance_id = ?'),
     deleteOffsetsOf: db.prepare('DELETE FROM offsets WHERE remittance_id = ?'),
     deleteRemittance: db.prepare('DELETE FROM remittances WHERE id = ?'),
-    setContent: db.prepare('UPDATE remittances SET content = ? WHERE id = ?'),
-    insertClaim: db.prepare('INSERT INTO claims (remittance_id, pcn, icn, original_reference, status_code, patient, charge, paid, interest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
-    insertOffset: db.prepare('INSERT INTO offsets (remittance_id, pair_seq, provider_id, reason_code, reference, amount, category) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    settle: db.prepare('UPDATE remittances SET content = ?, head = ?, figures = ?, payment_row = ? WHERE id = ?'),
+    insertClaim: db.prepare(
+      'INSERT INTO claims (remittance_id, pcn, icn, original_reference, status_code, patient, charge, paid, interest, report_row, adjustment_rows) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
+    insertOffset: db.prepare(
+      'INSERT INTO offsets (remittance_id, pair_seq, provider_id, reason_code, reference, amount, category, fiscal_period_date, unreadable) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
     claimsByIcn: db.prepare(`${CLAIM_SELECT} WHERE c.icn = ? ORDER BY c.id`),
     claimsByPcn: db.prepare(`${CLAIM_SELECT} WHERE c.pcn = ? ORDER BY c.id`),
     claimsByF8: db.prepare(`${CLAIM_SELECT} WHERE c.original_reference = ? AND c.original_reference <> '' ORDER BY c.id`),
@@ -184,6 +218,18 @@ function prepareStatements(db: Database.Database) {
        FROM offsets o JOIN remittances r ON r.id = o.remittance_id
        WHERE o.linked_claim_id IN (SELECT value FROM json_each(?))
        ORDER BY r.payment_date, o.id`,
+    ),
+    // one statement for every filter: a NULL parameter means "any"
+    recordedRemittances: db.prepare(
+      `SELECT r.id, r.head, r.figures, r.payment_row FROM remittances r WHERE ${REPORT_FILTER} ORDER BY r.id`,
+    ),
+    recordedClaims: db.prepare(
+      `SELECT c.remittance_id, c.status_code, c.report_row, c.adjustment_rows FROM claims c JOIN remittances r ON r.id = c.remittance_id
+       WHERE ${REPORT_FILTER} AND r.head IS NOT NULL ORDER BY c.id`,
+    ),
+    recordedOffsets: db.prepare(
+      `SELECT o.id, o.remittance_id AS remittanceId, o.provider_id AS providerId, o.fiscal_period_date AS fiscalPeriodDate, o.reason_code AS reasonCode,
+              o.reference, o.amount, o.unreadable FROM offsets o ORDER BY o.id`,
     ),
     countFiles: db.prepare('SELECT count(*) n FROM files'),
     countRemittances: db.prepare('SELECT count(*) n FROM remittances'),
@@ -301,7 +347,7 @@ export class SqliteLedger implements Ledger {
     return Number(res.lastInsertRowid);
   }
 
-  settleRemittance(id: number, identity: RemittanceIdentity, content: string): boolean {
+  settleRemittance(id: number, identity: RemittanceIdentity, content: string, snapshot: RemittanceSnapshot): boolean {
     if (traceKey(identity) !== null) {
       const recorded = this.sql.samePayerTrace.all(identity.payerKey, identity.traceNumber, id) as Array<RemittanceIdentity & { id: number; content: string }>;
       // rows recorded before schema 2 have no content ('') and match on the payment alone
@@ -312,12 +358,24 @@ export class SqliteLedger implements Ledger {
         return false;
       }
     }
-    this.sql.setContent.run(content, id);
+    this.sql.settle.run(content, JSON.stringify(snapshot.head), JSON.stringify(snapshot.figures), rowJson('payments', snapshot.paymentRow), id);
     return true;
   }
 
   insertClaim(remittanceId: number, c: ClaimRecord): void {
-    this.sql.insertClaim.run(remittanceId, c.pcn, c.icn, c.originalReference, c.statusCode, c.patient, c.charge, c.paid, c.interest);
+    this.sql.insertClaim.run(
+      remittanceId,
+      c.pcn,
+      c.icn,
+      c.originalReference,
+      c.statusCode,
+      c.patient,
+      c.charge,
+      c.paid,
+      c.interest,
+      rowJson('claims', c.row),
+      `[${c.adjustments.map((a) => rowJson('adjustments', a)).join(',')}]`,
+    );
     // ---- test hook: a crash at an exact point (test/store/sqlite.test.ts, crash safety) ----
     // RECOUP_TEST_KILL_AFTER_CLAIMS=N makes the process kill itself with SIGKILL right after the N-th claim
     // of this run is inserted. Claims are only inserted inside an input file's transaction, so the kill
@@ -326,7 +384,7 @@ export class SqliteLedger implements Ledger {
   }
 
   insertOffset(remittanceId: number, o: OffsetRecord): number {
-    const r = this.sql.insertOffset.run(remittanceId, o.pairSeq, o.providerId, o.reasonCode, o.reference, o.amount, o.category);
+    const r = this.sql.insertOffset.run(remittanceId, o.pairSeq, o.providerId, o.reasonCode, o.reference, o.amount, o.category, o.fiscalPeriodDate, o.unreadable ? 1 : 0);
     return Number(r.lastInsertRowid);
   }
 
@@ -449,6 +507,33 @@ export class SqliteLedger implements Ledger {
     return this.sql.offsetsLinkedTo.all(JSON.stringify(claimIds)) as TraceOffset[];
   }
 
+  // ---- reports from the ledger ----
+
+  recordedRemittances(filter: LedgerFilter): { remittances: RecordedRemittance[]; withoutReportData: number } {
+    const remittances: RecordedRemittance[] = [];
+    let withoutReportData = 0;
+    for (const r of this.sql.recordedRemittances.iterate(...filterParams(filter)) as Iterable<{ id: number; head: string | null; figures: string | null; payment_row: string | null }>) {
+      if (r.head === null || r.figures === null || r.payment_row === null) {
+        withoutReportData++;
+        continue;
+      }
+      remittances.push({ id: r.id, head: JSON.parse(r.head), figures: JSON.parse(r.figures), paymentRow: rowOf('payments', JSON.parse(r.payment_row)) });
+    }
+    return { remittances, withoutReportData };
+  }
+
+  *recordedClaims(filter: LedgerFilter): Iterable<RecordedClaim> {
+    for (const c of this.sql.recordedClaims.iterate(...filterParams(filter)) as Iterable<{ remittance_id: number; status_code: string; report_row: string | null; adjustment_rows: string | null }>) {
+      if (c.report_row === null) continue;
+      const adjustments = c.adjustment_rows === null ? [] : (JSON.parse(c.adjustment_rows) as string[][]).map((a) => rowOf('adjustments', a));
+      yield { remittanceId: c.remittance_id, statusCode: c.status_code, row: rowOf('claims', JSON.parse(c.report_row)), adjustments };
+    }
+  }
+
+  recordedOffsets(): RecordedOffset[] {
+    return (this.sql.recordedOffsets.all() as Array<Omit<RecordedOffset, 'unreadable'> & { unreadable: number }>).map((o) => ({ ...o, unreadable: o.unreadable === 1 }));
+  }
+
   counts(): LedgerCounts {
     const n = (st: Database.Statement): number => (st.get() as { n: number }).n;
     return { files: n(this.sql.countFiles), remittances: n(this.sql.countRemittances), claims: n(this.sql.countClaims), offsets: n(this.sql.countOffsets) };
@@ -475,6 +560,25 @@ function claimRef(row: ClaimRow): ClaimRef {
 /** A claim row as `recoup trace` reads it (without the payer key). */
 function traceClaim({ payerKey: _payerKey, ...claim }: ClaimRow): TraceClaim {
   return claim;
+}
+
+/** The filter of recordedRemittances/recordedClaims: NULL parameters mean "any". */
+const REPORT_FILTER = `(@from IS NULL OR r.payment_date >= @from) AND (@to IS NULL OR r.payment_date <= @to)
+  AND (@payer IS NULL OR r.payer_key = @payer OR lower(r.payer_name) = lower(@payer))`;
+
+function filterParams(f: LedgerFilter): [{ from: string | null; to: string | null; payer: string | null }] {
+  return [{ from: f.from ?? null, to: f.to ?? null, payer: f.payer ?? null }];
+}
+
+/** A report row kept as a JSON array in its report's column order (COLUMNS in src/analysis/rows.ts). */
+function rowJson(report: ReportName, row: Row): string {
+  return JSON.stringify(COLUMNS[report].map((c) => row[c.key] ?? ''));
+}
+
+function rowOf(report: ReportName, values: string[]): Row {
+  const row: Row = {};
+  COLUMNS[report].forEach((c, i) => (row[c.key] = values[i] ?? ''));
+  return row;
 }
 
 function remittanceRef(r: RemittanceRow): RemittanceRef {

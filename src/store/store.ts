@@ -8,6 +8,9 @@ import type { BalanceOffset } from '../analysis/deferrals.js';
 import type { RemittanceIdentity } from '../analysis/duplicates.js';
 import type { TraceClaim, TraceOffset } from '../analysis/claim-trace.js';
 import type { Cents } from '../remit/money.js';
+import type { RemittanceHead } from '../analysis/build-rows.js';
+import type { Row } from '../analysis/rows.js';
+import type { RemittanceFigures } from '../analysis/summary.js';
 
 export interface RemittanceRecord extends RemittanceIdentity {
   file: string;
@@ -16,6 +19,9 @@ export interface RemittanceRecord extends RemittanceIdentity {
 }
 
 export interface ClaimRecord {
+  /** The claims report row and adjustments rows, as the scan made them (for `recoup report`). */
+  row: Row;
+  adjustments: readonly Row[];
   pcn: string;
   icn: string;
   originalReference: string;
@@ -30,10 +36,53 @@ export interface OffsetRecord {
   /** Order of the offset in the run (PLB pairs in file order). */
   pairSeq: number;
   providerId: string;
+  /** PLB02 (YYYY-MM-DD). */
+  fiscalPeriodDate: string | null;
+  /** The amount could not be read (kept as 0). */
+  unreadable: boolean;
   reasonCode: string;
   reference: string | null;
   amount: Cents;
   category: string;
+}
+
+/** What a remittance's reports need besides its claims and offsets, kept when it is settled at its SE. */
+export interface RemittanceSnapshot {
+  head: RemittanceHead;
+  figures: RemittanceFigures;
+  paymentRow: Row;
+}
+
+/** Which recorded remittances a report covers: payment dates from/to (YYYY-MM-DD, inclusive), a payer name or id. */
+export interface LedgerFilter {
+  from?: string | undefined;
+  to?: string | undefined;
+  payer?: string | undefined;
+}
+
+/** A remittance as `recoup report` reads it back. */
+export interface RecordedRemittance extends RemittanceSnapshot {
+  id: number;
+}
+
+/** A claim's rows as `recoup report` reads them back. */
+export interface RecordedClaim {
+  remittanceId: number;
+  statusCode: string;
+  row: Row;
+  adjustments: Row[];
+}
+
+/** An offset as `recoup report` reads it back to link it again. */
+export interface RecordedOffset {
+  id: number;
+  remittanceId: number;
+  providerId: string;
+  fiscalPeriodDate: string | null;
+  reasonCode: string;
+  reference: string | null;
+  amount: Cents;
+  unreadable: boolean;
 }
 
 /** The link found for a recorded offset (derived data, stored after the run's files are recorded). */
@@ -67,7 +116,7 @@ export interface Ledger extends ClaimStore {
    * At a remittance's SE: when the ledger already holds the same payment with the same content (the rule
    * of src/analysis/duplicates.ts), what was just recorded of it is removed and false returned.
    */
-  settleRemittance(id: number, identity: RemittanceIdentity, content: string): boolean;
+  settleRemittance(id: number, identity: RemittanceIdentity, content: string, snapshot: RemittanceSnapshot): boolean;
   insertClaim(remittanceId: number, c: ClaimRecord): void;
   insertOffset(remittanceId: number, o: OffsetRecord): number;
   /** Ends the file's transaction: records its hash and size, and commits. */
@@ -89,6 +138,12 @@ export interface Ledger extends ClaimStore {
   /** The offsets linked to any of these claims, by payment date. */
   offsetsLinkedTo(claimIds: readonly number[]): TraceOffset[];
   claimById(id: number): ClaimRef | null;
+  /** Remittances with report data that pass the filter, in the order recorded; and how many have none (recorded before schema 3). */
+  recordedRemittances(filter: LedgerFilter): { remittances: RecordedRemittance[]; withoutReportData: number };
+  /** The claims of the remittances that pass the filter, in the order recorded (streamed). */
+  recordedClaims(filter: LedgerFilter): Iterable<RecordedClaim>;
+  /** Every recorded offset, in the order recorded. */
+  recordedOffsets(): RecordedOffset[];
   counts(): LedgerCounts;
   close(): void;
 }

@@ -17,7 +17,7 @@ function program() {
 describe('zod issue path → the flag the user typed', () => {
   it('every option of every command maps to its own long flag', () => {
     const commands = program().commands;
-    expect(commands.map((c) => c.name())).toEqual(['scan', 'trace', 'codes', 'inspect']);
+    expect(commands.map((c) => c.name())).toEqual(['scan', 'report', 'trace', 'codes', 'inspect']);
     for (const cmd of commands) {
       const flags = flagNames(cmd);
       for (const o of cmd.options) expect(flagFor(o.attributeName(), flags), `${cmd.name()} ${o.flags}`).toBe(o.long);

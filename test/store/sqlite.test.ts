@@ -122,9 +122,9 @@ describe('the store', () => {
     const ids: number[] = [];
     const early = l.insertRemittance(fileId, { file: 'big.835', payerKey: 'P', payerName: 'PAYER', traceNumber: 'T1', transactionControl: '0001', paymentDate: '2024-03-01', paid: 0 });
     const late = l.insertRemittance(fileId, { file: 'big.835', payerKey: 'P', payerName: 'PAYER', traceNumber: 'T0', transactionControl: '0002', paymentDate: '2024-01-01', paid: 0 });
-    for (let i = 0; i < 40_000; i++) l.insertClaim(early, { pcn: 'SAMEPCN', icn: `I${i}`, originalReference: '', statusCode: '1', patient: '', charge: 100, paid: 100, interest: null });
-    const o1 = l.insertOffset(early, { pairSeq: 0, providerId: 'X', reasonCode: 'WO', reference: 'I39999', amount: 500, category: 'recoupment' });
-    const o2 = l.insertOffset(late, { pairSeq: 1, providerId: 'X', reasonCode: 'WO', reference: 'I3', amount: 700, category: 'recoupment' });
+    for (let i = 0; i < 40_000; i++) l.insertClaim(early, { row: {}, adjustments: [], pcn: 'SAMEPCN', icn: `I${i}`, originalReference: '', statusCode: '1', patient: '', charge: 100, paid: 100, interest: null });
+    const o1 = l.insertOffset(early, { pairSeq: 0, providerId: 'X', reasonCode: 'WO', reference: 'I39999', amount: 500, category: 'recoupment', fiscalPeriodDate: null, unreadable: false });
+    const o2 = l.insertOffset(late, { pairSeq: 1, providerId: 'X', reasonCode: 'WO', reference: 'I3', amount: 700, category: 'recoupment', fiscalPeriodDate: null, unreadable: false });
     l.commitFile(fileId, 'sha', 1);
     for (const c of l.claimsByPcn('SAMEPCN')) ids.push(c.ledgerId!);
     expect(ids).toHaveLength(40_000);

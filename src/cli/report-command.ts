@@ -1,0 +1,65 @@
+// `recoup report <names>`: reports answered from the ledger alone (no input files), with filters, in every
+// format; the run's Outcome for main.ts.
+
+import { redactRow } from '../analysis/redact.js';
+import type { ReportName } from '../analysis/rows.js';
+import { usageError } from '../diagnostics/errors.js';
+import { reportFromLedger } from '../query/ledger-report.js';
+import { openSinks } from '../report/sinks.js';
+import { openExistingLedger } from '../store/open.js';
+import { todayDate } from '../x12/dates.js';
+import type { Outcome } from './exit.js';
+import { type CliIO, makeChalk } from './io.js';
+import { type FlagNames, ledgerPath, parseCliOptions, reportNamesSchema, reportOptionsSchema } from './options.js';
+
+export async function runReport(names: string[], raw: unknown, io: CliIO, flags?: FlagNames): Promise<Outcome> {
+  const opts = parseCliOptions(reportOptionsSchema, raw, flags);
+  const parsed = reportNamesSchema.safeParse(names);
+  if (!parsed.success) throw usageError(parsed.error.issues[0]!.message);
+  const reports: ReportName[] = parsed.data;
+  const path = ledgerPath(opts.ledger, io.env);
+  if (path === undefined) throw usageError('recoup report reads the ledger: give --ledger <file> (or set RECOUP_LEDGER)');
+  const ledger = openExistingLedger(path);
+  try {
+    const sinks = await openSinks({
+      format: opts.format,
+      reports,
+      output: opts.output,
+      stdout: io.stdout,
+      chalk: makeChalk(opts.color, opts.output === undefined && io.stdoutIsTTY, io.env),
+      width: opts.output === undefined && io.stdoutIsTTY ? io.columns : undefined,
+    });
+    let figures;
+    try {
+      figures = reportFromLedger(ledger, {
+        reports,
+        filter: { from: opts.from, to: opts.to, payer: opts.payer },
+        category: opts.category,
+        status: opts.status,
+        asOf: opts.asOf ?? todayDate(),
+        escalateOver: opts.escalateOver,
+        onRow: opts.redact ? (report, row) => sinks.onRow(report, redactRow(report, row)) : (report, row) => sinks.onRow(report, row),
+      });
+    } catch (err) {
+      await sinks.abort();
+      throw err;
+    }
+    await sinks.finish({
+      figures: [
+        ['Ledger', path],
+        ['Remittances', figures.remittances],
+        ['Claims', figures.claims],
+        ['Provider-level offsets', figures.offsets],
+        ['Remittances without report data (recorded before recoup kept it)', figures.withoutReportData],
+      ],
+      diagnostics: [],
+    });
+    if (!opts.quiet) {
+      const older = figures.withoutReportData ? `; ${figures.withoutReportData} remittance(s) recorded by an older recoup have no report data and are left out` : '';
+      io.stderr.write(`recoup: from ${path}: ${figures.remittances} remittance(s), ${figures.claims} claim(s), ${figures.offsets} provider-level offset(s)${older}\n`);
+    }
+    return figures.withoutReportData > 0 ? 'incomplete' : 'ok';
+  } finally {
+    ledger.close();
+  }
+}

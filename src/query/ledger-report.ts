@@ -1,0 +1,139 @@
+// `recoup report`: every report answered from the ledger alone, without reading a file — payments,
+// claims and adjustments as the scans recorded them, offsets linked again against every claim the ledger
+// holds (so a report after several nightly runs equals one scan over all their files), the summary,
+// balances and aging from those links. Filters: payment dates, payer, offset category, status.
+
+import { type AgingItem, computeAging, openDeferrals } from '../analysis/aging.js';
+import { offsetRow, payerId, paymentDate, type RemittanceHead } from '../analysis/build-rows.js';
+import { categorizeOffset } from '../analysis/codes.js';
+import { type BalanceOffset, computeBalances } from '../analysis/deferrals.js';
+import { linkOffsetTable } from '../analysis/link.js';
+import type { ReportName, Row } from '../analysis/rows.js';
+import { isUnlinkedRecoupment, SummaryBuilder } from '../analysis/summary.js';
+import type { Cents } from '../remit/money.js';
+import type { Ledger, LedgerFilter, RecordedOffset } from '../store/store.js';
+
+export interface LedgerReportOptions {
+  reports: readonly ReportName[];
+  filter: LedgerFilter;
+  /** Offsets of this category only (offsets report). */
+  category?: string | undefined;
+  /** Claims with this CLP02 status code, balances with this status (open, partly_collected, collected). */
+  status?: string | undefined;
+  /** The date open balances and aging are counted to (YYYY-MM-DD). */
+  asOf: string;
+  escalateOver?: Cents | undefined;
+  onRow: (report: ReportName, row: Row) => void;
+}
+
+export interface LedgerReportFigures {
+  remittances: number;
+  /** Remittances recorded before the ledger kept report data (schema 3): not in any report. */
+  withoutReportData: number;
+  claims: number;
+  offsets: number;
+}
+
+/** True when a remittance passes the payment-date and payer filter (the same rule as the ledger's SQL). */
+function passes(head: RemittanceHead, f: LedgerFilter): boolean {
+  const date = paymentDate(head);
+  if (f.from !== undefined && date < f.from) return false;
+  if (f.to !== undefined && date > f.to) return false;
+  if (f.payer !== undefined && payerId(head) !== f.payer && head.payer.name.toLowerCase() !== f.payer.toLowerCase()) return false;
+  return true;
+}
+
+export function reportFromLedger(ledger: Ledger, o: LedgerReportOptions): LedgerReportFigures {
+  const wants = new Set(o.reports);
+  const all = ledger.recordedRemittances({});
+  const heads = new Map<number, RemittanceHead>();
+  const chosen = new Set<number>();
+  const summary = new SummaryBuilder();
+  const figures: LedgerReportFigures = { remittances: 0, withoutReportData: all.withoutReportData, claims: 0, offsets: 0 };
+  for (const r of all.remittances) {
+    heads.set(r.id, r.head);
+    if (!passes(r.head, o.filter)) continue;
+    chosen.add(r.id);
+    figures.remittances++;
+    summary.addFigures(r.head, r.figures);
+    if (wants.has('payments')) o.onRow('payments', r.paymentRow);
+  }
+
+  if (wants.has('claims') || wants.has('adjustments')) {
+    for (const c of ledger.recordedClaims(o.filter)) {
+      if (o.status !== undefined && c.statusCode !== o.status) continue;
+      figures.claims++;
+      if (wants.has('claims')) o.onRow('claims', c.row);
+      if (wants.has('adjustments')) for (const a of c.adjustments) o.onRow('adjustments', a);
+    }
+  }
+
+  const needsLinks = wants.has('offsets') || wants.has('summary') || wants.has('balances') || wants.has('aging');
+  if (!needsLinks) return figures;
+  // every offset is linked again, against every claim of the ledger, in the order recorded (as one scan)
+  const offsets: RecordedOffset[] = ledger.recordedOffsets().filter((x) => heads.has(x.remittanceId));
+  const headOf = (x: RecordedOffset): RemittanceHead => heads.get(x.remittanceId)!;
+  const links = linkOffsetTable(ledger, offsets.length, (i) => {
+    const x = offsets[i]!;
+    const h = headOf(x);
+    return { payerKey: payerId(h), reasonCode: x.reasonCode, reference: x.reference, amount: x.amount, ownFile: h.file, ownTrace: h.trace.number };
+  });
+  const payerOnly: LedgerFilter = { payer: o.filter.payer };
+  const balanceInputs: BalanceOffset[] = [];
+  const aging: AgingItem[] = [];
+  for (let i = 0; i < offsets.length; i++) {
+    const x = offsets[i]!;
+    const h = headOf(x);
+    const link = links.get(i);
+    const category = categorizeOffset(x.reasonCode, x.amount);
+    const fields = { providerId: x.providerId, fiscalPeriodDate: x.fiscalPeriodDate, reasonCode: x.reasonCode, reference: x.reference, amount: x.amount, ...(x.unreadable ? { unreadable: true as const } : {}) };
+    if (chosen.has(x.remittanceId)) {
+      const escalated = o.escalateOver !== undefined && Math.abs(x.amount) > o.escalateOver;
+      summary.addLink(h, x.amount, category, link, paymentDate(h), escalated, !x.unreadable);
+      if (o.category === undefined || category === o.category) {
+        figures.offsets++;
+        if (wants.has('offsets')) o.onRow('offsets', offsetRow(h, fields, link, escalated));
+      }
+    }
+    // balances and aging look at the payer's whole history (a deferral is collected after it was made)
+    if (passes(h, payerOnly)) {
+      balanceInputs.push({
+        payerKey: payerId(h),
+        payerName: h.payer.name,
+        date: paymentDate(h),
+        trace: h.trace.number,
+        file: h.file,
+        code: x.reasonCode,
+        reference: x.reference,
+        amount: x.amount,
+        linkBasis: link.basis,
+        linkedPcn: link.claim?.pcn ?? '',
+        linkedIcn: link.claim?.icn ?? '',
+        linkedPatient: link.claim?.patient ?? '',
+      });
+      if (category === 'recoupment' && isUnlinkedRecoupment(category, link) && !x.unreadable) {
+        aging.push({ payerKey: payerId(h), payerName: h.payer.name, kind: 'unlinked_recoupment', date: paymentDate(h), amount: x.amount });
+      }
+    }
+  }
+  if (wants.has('summary')) for (const row of summary.rows()) o.onRow('summary', row);
+  if (wants.has('balances') || wants.has('aging')) {
+    // chronological, stable within a day (as a scan orders them)
+    const ordered = balanceInputs
+      .map((b, i) => ({ b, i }))
+      .sort((a, b) => (a.b.date < b.b.date ? -1 : a.b.date > b.b.date ? 1 : a.i - b.i))
+      .map((x) => x.b);
+    const balances = computeBalances(ordered, o.asOf);
+    if (wants.has('balances')) {
+      for (const row of balances) {
+        const d = row.deferred_date ?? '';
+        if (o.filter.from !== undefined && d < o.filter.from) continue;
+        if (o.filter.to !== undefined && d > o.filter.to) continue;
+        if (o.status !== undefined && row.status !== o.status) continue;
+        o.onRow('balances', row);
+      }
+    }
+    if (wants.has('aging')) for (const row of computeAging([...openDeferrals(balances), ...aging], o.asOf)) o.onRow('aging', row);
+  }
+  return figures;
+}
