@@ -7,7 +7,17 @@ import type { BalanceState } from './balance-checks.js';
 import type { Link } from './link.js';
 import type { Row } from './rows.js';
 
-const yesNo = (b: boolean): string => (b ? 'yes' : 'no');
+export const yesNo = (b: boolean): string => (b ? 'yes' : 'no');
+
+/** The claims report's `status`: CLP02 in words. */
+export function claimStatusText(code: string): string {
+  return CLAIM_STATUSES[code] ?? 'Unknown status';
+}
+
+/** The adjustments report's `group`: CAS01 in words. */
+export function casGroupText(code: string): string {
+  return CAS_GROUPS[code] ?? 'Unknown group';
+}
 const money = (c: Cents | null): string => (c === null ? '' : formatCents(c));
 
 /** BPR16, else the production date DTM*405. */
@@ -149,7 +159,7 @@ export function claimRow(r: Remittance, c: Claim, balanced: BalanceState, correc
     payer_name: (c.payer ?? r.payer).name,
     pcn: c.patientControlNumber,
     status_code: c.statusCode,
-    status: CLAIM_STATUSES[c.statusCode] ?? 'Unknown status',
+    status: claimStatusText(c.statusCode),
     // an amount that could not be read is unknown (empty), not the 0.00 it was counted as
     charge: c.unreadable.includes('CLP03') ? '' : formatCents(c.charge),
     paid: c.unreadable.includes('CLP04') ? '' : formatCents(c.paid),
@@ -182,7 +192,7 @@ export function adjustmentRows(r: Remittance, c: Claim, carc: ReadonlyMap<string
       procedure,
       service_date: serviceDate,
       group_code: a.group,
-      group: CAS_GROUPS[a.group] ?? 'Unknown group',
+      group: casGroupText(a.group),
       reason_code: a.reason,
       reason: carc?.get(a.reason) ?? '',
       amount: a.unreadable ? '' : formatCents(a.amount),

@@ -119,6 +119,7 @@ Examples:
     .option('--status <status>', 'claims with this status code (CLP02: 1, 2, 4, 22 …); balances with this status (open, partly_collected, collected)')
     .option('--as-of <date>', 'date (YYYY-MM-DD) open balances and aging are counted to (default: today)')
     .option('--escalate-over <amount>', 'flag offsets whose absolute amount is over this (escalate column)')
+    .option('--carc-file <csv>', 'your licensed CARC list (columns code,description) for the adjustments report')
     .option('--redact', 'mask patient names and member ids in every report (initials, last 4 characters)')
     .option('--no-pager', 'never page a long table through $PAGER (never done when stdout is not a terminal)')
     .option('--no-color', 'never colour the output')

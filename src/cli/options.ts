@@ -145,6 +145,7 @@ export const reportFlagsSchema = z.object({
   xlsx: z.boolean().optional(),
   output: path.optional(),
   ledger: path.optional(),
+  carcFile: path.optional(),
   from: calendarDate.optional(),
   to: calendarDate.optional(),
   payer: z.string().trim().min(1, NEEDS_VALUE).optional(),

@@ -4,6 +4,7 @@
 import { redactRow } from '../analysis/redact.js';
 import type { ReportName } from '../analysis/rows.js';
 import { usageError } from '../diagnostics/errors.js';
+import { loadCarcFile } from '../input/carc-file.js';
 import { reportFromLedger } from '../query/ledger-report.js';
 import { openSinks } from '../report/sinks.js';
 import { openExistingLedger } from '../store/open.js';
@@ -17,6 +18,7 @@ export async function runReport(names: string[], raw: unknown, io: CliIO, flags?
   const parsed = reportNamesSchema.safeParse(names);
   if (!parsed.success) throw usageError(parsed.error.issues[0]!.message);
   const reports: ReportName[] = parsed.data;
+  const carc = opts.carcFile !== undefined ? await loadCarcFile(opts.carcFile) : undefined;
   const path = ledgerPath(opts.ledger, io.env);
   if (path === undefined) throw usageError('recoup report reads the ledger: give --ledger <file> (or set RECOUP_LEDGER)');
   const ledger = openExistingLedger(path);
@@ -38,6 +40,7 @@ export async function runReport(names: string[], raw: unknown, io: CliIO, flags?
         status: opts.status,
         asOf: opts.asOf ?? todayDate(),
         escalateOver: opts.escalateOver,
+        carc,
         onRow: opts.redact ? (report, row) => sinks.onRow(report, redactRow(report, row)) : (report, row) => sinks.onRow(report, row),
       });
     } catch (err) {

@@ -23,6 +23,8 @@ export interface LedgerReportOptions {
   /** The date open balances and aging are counted to (YYYY-MM-DD). */
   asOf: string;
   escalateOver?: Cents | undefined;
+  /** A licensed CARC list for the adjustments report's reason texts. */
+  carc?: ReadonlyMap<string, string> | undefined;
   onRow: (report: ReportName, row: Row) => void;
 }
 
@@ -60,7 +62,7 @@ export function reportFromLedger(ledger: Ledger, o: LedgerReportOptions): Ledger
   }
 
   if (wants.has('claims') || wants.has('adjustments')) {
-    for (const c of ledger.recordedClaims(o.filter)) {
+    for (const c of ledger.recordedClaims(o.filter, o.carc)) {
       if (o.status !== undefined && c.statusCode !== o.status) continue;
       figures.claims++;
       if (wants.has('claims')) o.onRow('claims', c.row);

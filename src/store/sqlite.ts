@@ -11,7 +11,8 @@ import type { ClaimRef, Link, LinkBasis, RemittanceRef } from '../analysis/link.
 import { DEFERRAL_CODES, type BalanceOffset } from '../analysis/deferrals.js';
 import { type RemittanceIdentity, samePayment, traceKey } from '../analysis/duplicates.js';
 import type { TraceClaim, TraceOffset } from '../analysis/claim-trace.js';
-import { COLUMNS, type ReportName, type Row } from '../analysis/rows.js';
+import { rowFromStored, type RowContext, storedValues } from '../analysis/row-storage.js';
+import type { ReportName, Row } from '../analysis/rows.js';
 import type {
   ClaimRecord,
   Ledger,
@@ -224,7 +225,7 @@ function prepareStatements(db: Database.Database) {
       `SELECT r.id, r.head, r.figures, r.payment_row FROM remittances r WHERE ${REPORT_FILTER} ORDER BY r.id`,
     ),
     recordedClaims: db.prepare(
-      `SELECT c.remittance_id, c.status_code, c.report_row, c.adjustment_rows FROM claims c JOIN remittances r ON r.id = c.remittance_id
+      `SELECT c.remittance_id, c.pcn, c.icn, c.status_code, r.file_path, r.trace_number, c.report_row, c.adjustment_rows FROM claims c JOIN remittances r ON r.id = c.remittance_id
        WHERE ${REPORT_FILTER} AND r.head IS NOT NULL ORDER BY c.id`,
     ),
     recordedOffsets: db.prepare(
@@ -517,16 +518,18 @@ export class SqliteLedger implements Ledger {
         withoutReportData++;
         continue;
       }
-      remittances.push({ id: r.id, head: JSON.parse(r.head), figures: JSON.parse(r.figures), paymentRow: rowOf('payments', JSON.parse(r.payment_row)) });
+      remittances.push({ id: r.id, head: JSON.parse(r.head), figures: JSON.parse(r.figures), paymentRow: rowFromStored('payments', JSON.parse(r.payment_row), NO_CONTEXT) });
     }
     return { remittances, withoutReportData };
   }
 
-  *recordedClaims(filter: LedgerFilter): Iterable<RecordedClaim> {
-    for (const c of this.sql.recordedClaims.iterate(...filterParams(filter)) as Iterable<{ remittance_id: number; status_code: string; report_row: string | null; adjustment_rows: string | null }>) {
+  *recordedClaims(filter: LedgerFilter, carc?: ReadonlyMap<string, string>): Iterable<RecordedClaim> {
+    type Stored = { remittance_id: number; pcn: string; icn: string; status_code: string; file_path: string; trace_number: string; report_row: string | null; adjustment_rows: string | null };
+    for (const c of this.sql.recordedClaims.iterate(...filterParams(filter)) as Iterable<Stored>) {
       if (c.report_row === null) continue;
-      const adjustments = c.adjustment_rows === null ? [] : (JSON.parse(c.adjustment_rows) as string[][]).map((a) => rowOf('adjustments', a));
-      yield { remittanceId: c.remittance_id, statusCode: c.status_code, row: rowOf('claims', JSON.parse(c.report_row)), adjustments };
+      const ctx: RowContext = { file: c.file_path, traceNumber: c.trace_number, pcn: c.pcn, icn: c.icn, statusCode: c.status_code, carc };
+      const adjustments = c.adjustment_rows === null ? [] : (JSON.parse(c.adjustment_rows) as string[][]).map((a) => rowFromStored('adjustments', a, ctx));
+      yield { remittanceId: c.remittance_id, statusCode: c.status_code, row: rowFromStored('claims', JSON.parse(c.report_row), ctx), adjustments };
     }
   }
 
@@ -562,6 +565,8 @@ function traceClaim({ payerKey: _payerKey, ...claim }: ClaimRow): TraceClaim {
   return claim;
 }
 
+const NO_CONTEXT: RowContext = { file: '', traceNumber: '', pcn: '', icn: '', statusCode: '' };
+
 /** The filter of recordedRemittances/recordedClaims: NULL parameters mean "any". */
 const REPORT_FILTER = `(@from IS NULL OR r.payment_date >= @from) AND (@to IS NULL OR r.payment_date <= @to)
   AND (@payer IS NULL OR r.payer_key = @payer OR lower(r.payer_name) = lower(@payer))`;
@@ -570,15 +575,9 @@ function filterParams(f: LedgerFilter): [{ from: string | null; to: string | nul
   return [{ from: f.from ?? null, to: f.to ?? null, payer: f.payer ?? null }];
 }
 
-/** A report row kept as a JSON array in its report's column order (COLUMNS in src/analysis/rows.ts). */
+/** A report row kept as a JSON array of its stored columns (src/analysis/row-storage.ts). */
 function rowJson(report: ReportName, row: Row): string {
-  return JSON.stringify(COLUMNS[report].map((c) => row[c.key] ?? ''));
-}
-
-function rowOf(report: ReportName, values: string[]): Row {
-  const row: Row = {};
-  COLUMNS[report].forEach((c, i) => (row[c.key] = values[i] ?? ''));
-  return row;
+  return JSON.stringify(storedValues(report, row));
 }
 
 function remittanceRef(r: RemittanceRow): RemittanceRef {

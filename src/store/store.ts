@@ -140,8 +140,8 @@ export interface Ledger extends ClaimStore {
   claimById(id: number): ClaimRef | null;
   /** Remittances with report data that pass the filter, in the order recorded; and how many have none (recorded before schema 3). */
   recordedRemittances(filter: LedgerFilter): { remittances: RecordedRemittance[]; withoutReportData: number };
-  /** The claims of the remittances that pass the filter, in the order recorded (streamed). */
-  recordedClaims(filter: LedgerFilter): Iterable<RecordedClaim>;
+  /** The claims of the remittances that pass the filter, in the order recorded (streamed); CARC texts from `carc`. */
+  recordedClaims(filter: LedgerFilter, carc?: ReadonlyMap<string, string>): Iterable<RecordedClaim>;
   /** Every recorded offset, in the order recorded. */
   recordedOffsets(): RecordedOffset[];
   counts(): LedgerCounts;

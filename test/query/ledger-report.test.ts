@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { computeAging } from '../../src/analysis/aging.js';
 import { REPORT_NAMES, type ReportName, type Row } from '../../src/analysis/rows.js';
+import { expandInputs } from '../../src/input/paths.js';
 import { reportFromLedger } from '../../src/query/ledger-report.js';
 import { Scanner } from '../../src/scan/scanner.js';
 import { SqliteLedger } from '../../src/store/sqlite.js';
@@ -48,10 +49,11 @@ function synthFiles(): string[] {
 
 describe('recoup report equals one scan over all the files', () => {
   it.each([
-    ['the demo', () => demo],
-    ['a synthetic multi-file set (five daily files, three payers, every story kind)', synthFiles],
+    ['the demo', async () => demo],
+    ['a synthetic multi-file set (five daily files, three payers, every story kind)', async () => synthFiles()],
+    ['every fixture and public corpus file (91 files: odd, damaged, repeated)', async () => (await expandInputs([join(ROOT, 'fixtures')])).inputs],
   ])('%s, recorded one file per run', async (_name, files) => {
-    const inputs = files();
+    const inputs = await files();
     const single = await scanRows(inputs);
     const ledger = SqliteLedger.open(join(tmp(), 'l.db'));
     await scanRows(inputs, ledger);
@@ -60,6 +62,22 @@ describe('recoup report equals one scan over all the files', () => {
     for (const r of REPORT_NAMES) expect({ report: r, rows: reported[r] }).toEqual({ report: r, rows: single[r] });
     expect(single.offsets.length).toBeGreaterThan(4);
     expect(single.claims.length).toBeGreaterThan(9);
+    expect(inputs.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('CARC texts come from --carc-file at report time, as the scan gives them', async () => {
+    const carc = new Map([['45', 'Charge exceeds fee schedule (from my list)']]);
+    const rows: Row[] = [];
+    const scanner = new Scanner({ reports: ['adjustments'], carc, onRow: (_r, row) => rows.push(row), onDiagnostic: () => {} });
+    for (const f of demo) await scanner.scanFile(f);
+    scanner.finish();
+    const ledger = SqliteLedger.open(join(tmp(), 'l.db'));
+    await scanRows(demo, ledger);
+    const reported: Row[] = [];
+    reportFromLedger(ledger, { reports: ['adjustments'], filter: {}, asOf: AS_OF, carc, onRow: (_r, row) => reported.push(row) });
+    ledger.close();
+    expect(reported).toEqual(rows);
+    expect(reported.filter((a) => a.reason === 'Charge exceeds fee schedule (from my list)').length).toBeGreaterThan(0);
   });
 
   it('an offset recorded before the claim it names arrived is linked once that claim is in the ledger', async () => {
