@@ -15,6 +15,8 @@ export interface ClaimTrace {
   patient: string;
   events: Row[];
   totals: Row;
+  /** What the claim came to in money, for people (the table's last line; see `traceClaim`). */
+  settlement: { netReceived: Cents; stillOwed: Cents };
 }
 
 /** A claim of the ledger as `recoup trace` reads it: its columns and its remittance's trace, date and file. */
@@ -55,7 +57,7 @@ export interface TraceSource {
 
 export function traceClaim(ledger: TraceSource, query: string, today: string): ClaimTrace {
   const claims = ledger.claimFamily(query).sort((a, b) => (a.paymentDate < b.paymentDate ? -1 : a.paymentDate > b.paymentDate ? 1 : a.id - b.id));
-  if (claims.length === 0) return { query, found: false, patient: '', events: [], totals: {} };
+  if (claims.length === 0) return { query, found: false, patient: '', events: [], totals: {}, settlement: { netReceived: 0, stillOwed: 0 } };
   const offsets = ledger.offsetsLinkedTo(claims.map((c) => c.id));
 
   const events: Row[] = [];
@@ -85,10 +87,13 @@ export function traceClaim(ledger: TraceSource, query: string, today: string): C
   }
   let recouped = 0;
   let refunds = 0;
+  /** Every linked offset as written (positive withheld from a check, negative added), but interest and refunds acknowledged. */
+  let kept = 0;
   for (const o of offsets) {
     const category = categorizeOffset(o.reasonCode, o.amount);
     if (category === 'recoupment') recouped += o.amount;
     if (category === 'refund_acknowledged') refunds += o.amount;
+    if (category !== 'interest' && category !== 'refund_acknowledged') kept += o.amount;
     events.push({
       date: o.paymentDate,
       event: 'offset',
@@ -128,6 +133,20 @@ export function traceClaim(ledger: TraceSource, query: string, today: string): C
     const p = parseAmount(b.outstanding!);
     if (p.ok) outstanding += p.cents;
   }
+  // Net received: the money the office kept for this claim so far —
+  //   net claim payments (Σ CLP04 of the claim family: the payment, reversals negative, corrections)
+  //   + interest (Σ AMT*I of those claims, paid to the office through PLB L6)
+  //   − every PLB amount linked to the claim as written, but interest and refunds acknowledged:
+  //     recoupments (positive: withheld from a check) lower it; deferred recoupments (WO/FB negative: added
+  //     to a check for now, after a reversal took the money) raise it until a later check takes them back;
+  //     penalties, withholding and other offsets count with their sign.
+  //   Not counted: linked L6 interest (the AMT*I above is the interest it pays: BALANCE_INTEREST checks the
+  //   two agree) and refunds acknowledged (72 negative: a check gives back a refund the office had already
+  //   mailed to the payer — money out and back, which does not change what the office kept).
+  //   So net received = net_claim_payments + interest − recouped − Σ deferred − Σ other offsets (deferred negative).
+  // Still owed: deferred recoupments not yet taken back (deferred_outstanding) — what a later check may still
+  // withhold. Net received − still owed is what the claim comes to once they are.
+  const settlement = { netReceived: paid + interest - kept, stillOwed: outstanding };
   return {
     query,
     found: true,
@@ -140,5 +159,6 @@ export function traceClaim(ledger: TraceSource, query: string, today: string): C
       interest: formatCents(interest),
       deferred_outstanding: formatCents(outstanding),
     },
+    settlement,
   };
 }

@@ -13,6 +13,8 @@ export interface CliIO {
   stdinIsTTY: boolean;
   /** Terminal width for tables, when stdout is a terminal. */
   columns: number | undefined;
+  /** Terminal height, when stdout is a terminal (a taller table goes through the pager); undefined: unknown. */
+  rows?: number | undefined;
 }
 
 export function processIO(): CliIO {
@@ -25,6 +27,7 @@ export function processIO(): CliIO {
     stderrIsTTY: process.stderr.isTTY === true,
     stdinIsTTY: process.stdin.isTTY === true,
     columns: process.stdout.columns,
+    rows: process.stdout.rows,
   };
 }
 

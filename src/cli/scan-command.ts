@@ -16,6 +16,7 @@ import { openLedger } from '../store/open.js';
 import { type Outcome, worse } from './exit.js';
 import { type CliIO, makeChalk } from './io.js';
 import { type FailOn, type FlagNames, ledgerPath, parseCliOptions, scanOptionsSchema } from './options.js';
+import { pageOut } from './pager.js';
 import { Progress } from './progress.js';
 
 /** How many warnings are printed before the rest are only counted (errors are always printed). */
@@ -79,6 +80,8 @@ export async function runScan(paths: string[], raw: unknown, io: CliIO, flags?: 
       stdout: io.stdout,
       chalk: makeChalk(opts.color, opts.output === undefined && io.stdoutIsTTY, io.env),
       width: opts.output === undefined && io.stdoutIsTTY ? io.columns : undefined,
+      // a table taller than the terminal goes through the pager (src/cli/pager.ts; never when piped, --no-pager)
+      writeTable: (text) => pageOut(io, text, { enabled: opts.pager }),
     });
     scanner = new Scanner({
       reports: opts.reports,

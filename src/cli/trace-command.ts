@@ -9,6 +9,7 @@ import { todayDate } from '../x12/dates.js';
 import type { Outcome } from './exit.js';
 import { type CliIO, makeChalk } from './io.js';
 import { type FlagNames, ledgerPath, parseCliOptions, traceOptionsSchema } from './options.js';
+import { pageOut } from './pager.js';
 
 export async function runTrace(id: string, raw: unknown, io: CliIO, flags?: FlagNames): Promise<Outcome> {
   const opts = parseCliOptions(traceOptionsSchema, raw, flags);
@@ -25,7 +26,11 @@ export async function runTrace(id: string, raw: unknown, io: CliIO, flags?: Flag
     io.stderr.write(`recoup: no claim with patient control number or payer claim number ${JSON.stringify(id)} in ${path}\n`);
     return 'not_found';
   }
-  const text = opts.format === 'json' ? renderTraceJson(t) : opts.format === 'csv' ? renderTraceCsv(t) : renderTraceTable(t, makeChalk(opts.color, io.stdoutIsTTY, io.env));
-  await writeOut(io.stdout, text);
+  if (opts.format === 'table') {
+    // at a terminal the table fits its width, and goes through the pager when taller than it
+    await pageOut(io, renderTraceTable(t, makeChalk(opts.color, io.stdoutIsTTY, io.env), io.stdoutIsTTY ? io.columns : undefined), { enabled: opts.pager });
+    return 'ok';
+  }
+  await writeOut(io.stdout, opts.format === 'json' ? renderTraceJson(t) : renderTraceCsv(t));
   return 'ok';
 }

@@ -33,6 +33,8 @@ export interface SinkOptions {
   chalk: ChalkInstance;
   /** Terminal width for tables (only when they go to a terminal). */
   width: number | undefined;
+  /** Where table text goes instead of stdout (the pager at a terminal); only the table format, only without -o. */
+  writeTable?: (text: string) => Promise<void>;
 }
 
 /** What `-o` names before the run: nothing yet, a directory, or something else (a file, a device). */
@@ -172,7 +174,8 @@ async function openSinksRaw(o: SinkOptions): Promise<Sinks> {
     waitForRoom: () => undefined,
     finish: async () => {
       const text = format === 'json' ? renderJson(reports, collected) : reports.map((r) => renderTable(r, collected.get(r)!, o.chalk, o.width)).join('\n');
-      await writeOut(target.stream, text);
+      if (format === 'table' && output === undefined && o.writeTable) await o.writeTable(text);
+      else await writeOut(target.stream, text);
       await target.commit();
     },
     abort: () => target.abort(),

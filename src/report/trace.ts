@@ -1,11 +1,12 @@
 // Prints `recoup trace`: one claim's life as a table for people, CSV for a spreadsheet, or JSON.
 
 import type { ChalkInstance } from 'chalk';
-import Table from 'cli-table3';
 import { stringify } from 'csv-stringify/sync';
 import { type ClaimTrace, TRACE_COLUMNS } from '../analysis/claim-trace.js';
+import type { Row } from '../analysis/rows.js';
 import { formatMoney, parseAmount } from '../remit/money.js';
 import { neutralizeCell } from './csv.js';
+import { categoryWords, clean, displayWidth, type GridSpec, gridLines, joinParts, wrapText } from './table.js';
 
 export function renderTraceJson(t: ClaimTrace): string {
   return JSON.stringify({ claim: t.query, patient: t.patient, events: t.events, totals: t.totals }, null, 2) + '\n';
@@ -16,25 +17,62 @@ export function renderTraceCsv(t: ClaimTrace): string {
   return stringify([TRACE_COLUMNS as unknown as string[], ...rows]);
 }
 
-export function renderTraceTable(t: ClaimTrace, c: ChalkInstance): string {
-  const table = new Table({
-    head: ['Date', 'Event', 'Trace', 'Patient acct', 'ICN', 'Code', 'Reference', 'Amount', 'Note'].map((h) => c.bold(h)),
-    colAligns: ['left', 'left', 'left', 'left', 'left', 'left', 'left', 'right', 'left'],
-    style: { head: [], border: [] },
-  });
-  for (const e of t.events) {
-    const p = parseAmount(e.amount ?? '');
-    const amount = p.ok ? formatMoney(p.cents) : e.amount ?? '';
-    table.push([e.date ?? '', e.event ?? '', e.trace_number ?? '', e.pcn ?? '', e.icn ?? '', e.reason_code ?? '', e.reference ?? '', e.category === 'recoupment' ? c.red(amount) : amount, e.note ?? '']);
-  }
+const EVENT_WORDS: Readonly<Record<string, string>> = { payment: 'Payment', reversal: 'Reversal', correction: 'Correction' };
+
+/** An event in words: a claim's payment, reversal or correction; an offset by its category ("Recoupment"). */
+const eventWords = (raw: string, narrow: boolean): string => EVENT_WORDS[raw] ?? categoryWords(raw, narrow);
+
+const TRACE_TABLE: GridSpec = {
+  title: 'Claim',
+  legend: "Claim amounts are what the payer paid (a reversal's are negative); offsets: positive was withheld from a check, negative was added to it.",
+  everyColumn: '--format csv or --format json for every column',
+  columns: [
+    { label: 'Date', value: 'date', kind: 'text', rank: 0 },
+    { label: 'Event', value: (e) => (e.event === 'offset' ? (e.category ?? '') : (e.event ?? '')), words: eventWords, kind: 'text', rank: 0 },
+    { label: 'Trace', value: 'trace_number', kind: 'text', rank: 2 },
+    { label: 'Patient acct', short: 'Acct', value: 'pcn', kind: 'text', rank: 6 },
+    { label: 'ICN', value: 'icn', kind: 'text', rank: 3 },
+    { label: 'Code', value: 'reason_code', kind: 'text', rank: 5 },
+    { label: 'Reference', value: 'reference', kind: 'text', rank: 4 },
+    { label: 'Amount', value: 'amount', kind: 'amount', rank: 0, tone: (e) => (e.category === 'recoupment' ? 'bad' : null) },
+    { label: 'Note', value: 'note', kind: 'text', rank: 7, free: true },
+  ],
+};
+
+/**
+ * The trace for people: the claim and patient, its events (narrowed to `width` columns like every table),
+ * the totals, and last what it came to — net received and still owed (defined in src/analysis/claim-trace.ts).
+ */
+export function renderTraceTable(t: ClaimTrace, c: ChalkInstance, width?: number): string {
+  if (width !== undefined && !(width > 0)) width = undefined;
   const money = (k: string): string => {
     const p = parseAmount(t.totals[k] ?? '0');
     return p.ok ? formatMoney(p.cents) : '';
   };
+  const claim = `Claim ${clean(t.query)}`;
+  const patient = t.patient ? `  patient ${clean(t.patient)}` : '';
   const lines = [
-    `${c.bold(`Claim ${t.query}`)}${t.patient ? `  patient ${t.patient}` : ''}`,
-    table.toString(),
-    `Net claim payments ${money('net_claim_payments')}   recouped ${money('recouped')}   refunds acknowledged ${money('refunds_acknowledged')}   interest ${money('interest')}   deferred still outstanding ${money('deferred_outstanding')}`,
+    ...(width === undefined || displayWidth(claim + patient) <= width ? [`${c.bold(claim)}${patient}`] : wrapText(claim + patient, width)),
+    ...gridLines(TRACE_TABLE, t.events as Row[], c, width),
+    ...joinParts(
+      [
+        `Net claim payments ${money('net_claim_payments')}`,
+        `recouped ${money('recouped')}`,
+        `refunds acknowledged ${money('refunds_acknowledged')}`,
+        `interest ${money('interest')}`,
+        `deferred still outstanding ${money('deferred_outstanding')}`,
+      ],
+      '   ',
+      width,
+    ),
+    ...joinParts(
+      [
+        `${c.bold(`Net received ${formatMoney(t.settlement.netReceived)}`)} ${c.dim('(claim payments and interest, less what offsets took back)')}`,
+        `${c.bold(`Still owed ${formatMoney(t.settlement.stillOwed)}`)} ${c.dim('(deferred, not yet taken back)')}`,
+      ],
+      '   ',
+      width,
+    ),
   ];
   return lines.join('\n') + '\n';
 }

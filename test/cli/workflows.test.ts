@@ -233,11 +233,14 @@ describe('at a terminal', () => {
     expect(out).toContain('\x1b[31m60.00\x1b[39m');
   });
 
-  it('tables fit the terminal width: text columns are cut, amounts never', () => {
+  it('tables fit the terminal width: no identifier or amount is cut, the columns left out are named (issue 13 §3)', () => {
     const out = tty(`stty cols 100; ${bin} scan fixtures/demo --report offsets --no-color`).out;
-    const lines = out.split(/\r?\n/).filter((l) => l.startsWith('│') || l.startsWith('┌'));
+    const lines = out.split(/\r?\n/).filter((l) => l.includes('│') || l.includes('┼'));
+    expect(lines.length).toBe(9); // header, rule, 5 rows, rule, Total
     for (const l of lines) expect(l.length).toBeLessThanOrEqual(100);
-    expect(out).toContain('…');
+    expect(out).not.toContain('…');
+    expect(out).toContain('(narrow terminal: Linked ICN, Linked by not shown; --csv or --xlsx for every column)');
+    for (const id of ['ACH100100045', 'ACH100100102', '2224001000102', '2224001000103', 'MFC1002', 'MFC1003']) expect(out).toContain(id);
     for (const amount of ['-60.00', '60.00', '-45.00', '45.00', '-3.25']) expect(out).toContain(` ${amount} │`);
   });
 
