@@ -12,6 +12,7 @@ import { todayDate } from '../x12/dates.js';
 import type { Outcome } from './exit.js';
 import { type CliIO, makeChalk } from './io.js';
 import { type FlagNames, ledgerPath, parseCliOptions, reportNamesSchema, reportOptionsSchema } from './options.js';
+import { pageOut } from './pager.js';
 
 export async function runReport(names: string[], raw: unknown, io: CliIO, flags?: FlagNames): Promise<Outcome> {
   const opts = parseCliOptions(reportOptionsSchema, raw, flags);
@@ -30,6 +31,8 @@ export async function runReport(names: string[], raw: unknown, io: CliIO, flags?
       stdout: io.stdout,
       chalk: makeChalk(opts.color, opts.output === undefined && io.stdoutIsTTY, io.env),
       width: opts.output === undefined && io.stdoutIsTTY ? io.columns : undefined,
+      writeTable: (text) => pageOut(io, text, { enabled: opts.pager }),
+      stdoutIsTTY: io.stdoutIsTTY,
     });
     let figures;
     try {
@@ -55,6 +58,7 @@ export async function runReport(names: string[], raw: unknown, io: CliIO, flags?
         ['Provider-level offsets', figures.offsets],
         ['Remittances without report data (recorded before recoup kept it)', figures.withoutReportData],
       ],
+      data: { ledger: path, remittances: figures.remittances, claims: figures.claims, offsets: figures.offsets, without_report_data: figures.withoutReportData },
       diagnostics: [],
     });
     if (!opts.quiet) {

@@ -38,7 +38,7 @@ export async function runScan(paths: string[], raw: unknown, io: CliIO, flags?: 
   let warningsShown = 0;
   let warningsHidden = 0;
   // the workbook's first sheet and JSON carry the run's diagnostics (a bounded number of them)
-  const keepDiagnostics = opts.format === 'xlsx' || opts.format === 'json';
+  const keepDiagnostics = opts.format === 'xlsx' || opts.format === 'json' || opts.format === 'ndjson';
   const kept: Diagnostic[] = [];
   const showDiagnostic = (d: Diagnostic): void => {
     if (keepDiagnostics && kept.length < KEPT_DIAGNOSTICS) kept.push(d);
@@ -82,6 +82,7 @@ export async function runScan(paths: string[], raw: unknown, io: CliIO, flags?: 
       width: opts.output === undefined && io.stdoutIsTTY ? io.columns : undefined,
       // a table taller than the terminal goes through the pager (src/cli/pager.ts; never when piped, --no-pager)
       writeTable: (text) => pageOut(io, text, { enabled: opts.pager }),
+      stdoutIsTTY: io.stdoutIsTTY,
     });
     scanner = new Scanner({
       reports: opts.reports,
@@ -106,7 +107,7 @@ export async function runScan(paths: string[], raw: unknown, io: CliIO, flags?: 
       // no input could be read (all missing, unreadable or not X12): a header-only report must not replace a good one
       nothingRead = scanner.stats.unreadableFiles === scanner.stats.files;
       if (nothingRead && opts.output !== undefined) await sinks.abort();
-      else await sinks.finish({ figures: runFigures(scanner.stats, { inputProblems: inputProblems.length }), diagnostics: kept });
+      else await sinks.finish({ ...runFigures(scanner.stats, { inputProblems: inputProblems.length }), diagnostics: kept });
     } catch (err) {
       await sinks.abort();
       // the output failed while inputs were still being read (disk full): an output error, not a bug

@@ -40,24 +40,30 @@ function skippedKinds(byType: Record<string, number>): string {
     .join(', ');
 }
 
-/** The run's figures as label/value pairs, in the order people read them (the workbook's first sheet, JSON). */
-export function runFigures(s: ScanStats, extra: { inputProblems: number }): Array<readonly [string, number]> {
+/** The run's figures: a stable key (JSON `run`), a label for people (the workbook's Run sheet), the value. */
+function figureTable(s: ScanStats, extra: { inputProblems: number }): Array<readonly [key: string, label: string, value: number]> {
   return [
-    ['Files', s.files],
-    ['Files not read', s.unreadableFiles],
-    ['Files already in the ledger (skipped)', s.skippedKnownFiles],
-    ['Remittances', s.remittances],
-    ['Balanced', s.balancedRemittances],
-    ['Unbalanced', s.unbalancedRemittances],
-    ['Balance unknown (an amount could not be read)', s.unknownBalanceRemittances],
-    ['Duplicate remittances counted once', s.duplicateRemittances],
-    ['Remittances cut short (no SE)', s.incompleteRemittances],
-    ['Claims', s.claims],
-    ['Provider-level offsets', s.offsets],
-    ['Escalated offsets', s.escalatedOffsets],
-    ['Unlinked recoupments and deferrals', s.unlinkedRecoupments],
-    ['Non-835 transactions skipped', s.skippedTransactions],
-    ['Errors', s.errors + extra.inputProblems],
-    ['Warnings', s.warnings],
+    ['files', 'Files', s.files],
+    ['unreadable_files', 'Files not read', s.unreadableFiles],
+    ['skipped_known_files', 'Files already in the ledger (skipped)', s.skippedKnownFiles],
+    ['remittances', 'Remittances', s.remittances],
+    ['balanced', 'Balanced', s.balancedRemittances],
+    ['unbalanced', 'Unbalanced', s.unbalancedRemittances],
+    ['balance_unknown', 'Balance unknown (an amount could not be read)', s.unknownBalanceRemittances],
+    ['duplicate_remittances', 'Duplicate remittances counted once', s.duplicateRemittances],
+    ['cut_short', 'Remittances cut short (no SE)', s.incompleteRemittances],
+    ['claims', 'Claims', s.claims],
+    ['offsets', 'Provider-level offsets', s.offsets],
+    ['escalated_offsets', 'Escalated offsets', s.escalatedOffsets],
+    ['unlinked_recoupments', 'Unlinked recoupments and deferrals', s.unlinkedRecoupments],
+    ['skipped_transactions', 'Non-835 transactions skipped', s.skippedTransactions],
+    ['errors', 'Errors', s.errors + extra.inputProblems],
+    ['warnings', 'Warnings', s.warnings],
   ];
+}
+
+/** The run's figures for the outputs that carry them: labelled for people, keyed for programs. */
+export function runFigures(s: ScanStats, extra: { inputProblems: number }): { figures: Array<readonly [string, number]>; data: Record<string, number> } {
+  const table = figureTable(s, extra);
+  return { figures: table.map(([, label, value]) => [label, value] as const), data: Object.fromEntries(table.map(([key, , value]) => [key, value])) };
 }

@@ -10,16 +10,19 @@ import type { ReportName, Row } from '../analysis/rows.js';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { RecoupError, usageError } from '../diagnostics/errors.js';
 import { CsvReportWriter } from './csv.js';
-import { ndjsonLine, renderJson } from './json.js';
+import { ndjsonLine, ndjsonRunLines, renderJson } from './json.js';
 import { BlockWriter, fileTarget, type OutputTarget, stdoutTarget, writeOut } from './output.js';
 import { renderTable } from './table.js';
+import { openXlsxWriter } from './xlsx.js';
 
 export type SinkFormat = 'table' | 'csv' | 'json' | 'ndjson' | 'xlsx';
 
 /** What a run came to, for the outputs that carry it (the workbook's first sheet, JSON): figures and diagnostics. */
 export interface RunInfo {
-  /** The run's figures in order, e.g. ['Files read', 4], ['Remittances', 4], ['Balanced', 4]. */
+  /** The run's figures in order, for people (the workbook's Run sheet), e.g. ['Files', 4], ['Remittances', 4]. */
   figures: ReadonlyArray<readonly [label: string, value: number | string]>;
+  /** The same figures with stable keys, for programs (JSON `run`), e.g. { files: 4, remittances: 4 }. */
+  data: Readonly<Record<string, number | string>>;
   /** Every diagnostic of the run (codes and positions; never segment text). */
   diagnostics: readonly Diagnostic[];
 }
@@ -35,6 +38,8 @@ export interface SinkOptions {
   width: number | undefined;
   /** Where table text goes instead of stdout (the pager at a terminal); only the table format, only without -o. */
   writeTable?: (text: string) => Promise<void>;
+  /** Whether stdout is a terminal (a workbook is never written to one). */
+  stdoutIsTTY?: boolean;
 }
 
 /** What `-o` names before the run: nothing yet, a directory, or something else (a file, a device). */
@@ -101,7 +106,9 @@ export async function openSinks(o: SinkOptions): Promise<Sinks> {
 
 async function openSinksRaw(o: SinkOptions): Promise<Sinks> {
   const { format, reports, output } = o;
-  if (format === 'xlsx') throw usageError('--xlsx is not available yet');
+  if (format === 'xlsx' && output === undefined && o.stdoutIsTTY) {
+    throw usageError('a workbook is a file, not text for the terminal: give -o <file>.xlsx (or redirect: > file.xlsx)');
+  }
   const kind = output === undefined ? undefined : await destinationKind(output);
   // several CSV reports and -o names nothing yet: it becomes the directory (created below, once the options are known good)
   const toDir = output !== undefined && (output.endsWith('/') || kind === 'directory' || (format === 'csv' && reports.length > 1 && kind === 'missing'));
@@ -156,12 +163,29 @@ async function openSinksRaw(o: SinkOptions): Promise<Sinks> {
   }
 
   const target = await open(output);
+  if (format === 'xlsx') {
+    // stdout is left open (ending process.stdout and writing to it again fails); a file is ended, then renamed
+    const book = await openXlsxWriter(target.stream, reports, { end: output !== undefined });
+    return {
+      onRow: (report, row) => book.row(report, row),
+      waitForRoom: () => (book.needsDrain ? book.drained() : undefined),
+      finish: async (run) => {
+        await book.finish(run ?? { figures: [], data: {}, diagnostics: [] });
+        await target.commit();
+      },
+      abort: async () => {
+        await book.abort();
+        await target.abort();
+      },
+    };
+  }
   if (format === 'ndjson') {
     const lines = new BlockWriter(target.stream);
     return {
       onRow: (report, row) => lines.add(ndjsonLine(report, row)),
       waitForRoom: () => (lines.needsDrain ? lines.drained() : undefined),
-      finish: async () => {
+      finish: async (run) => {
+        if (run) lines.add(ndjsonRunLines({ run: run.data, diagnostics: run.diagnostics }));
         await lines.end();
         await target.commit();
       },
@@ -172,8 +196,8 @@ async function openSinksRaw(o: SinkOptions): Promise<Sinks> {
   return {
     onRow: (report, row) => collected.get(report)?.push(row),
     waitForRoom: () => undefined,
-    finish: async () => {
-      const text = format === 'json' ? renderJson(reports, collected) : reports.map((r) => renderTable(r, collected.get(r)!, o.chalk, o.width)).join('\n');
+    finish: async (run) => {
+      const text = format === 'json' ? renderJson(reports, collected, run ? { run: run.data, diagnostics: run.diagnostics } : undefined) : reports.map((r) => renderTable(r, collected.get(r)!, o.chalk, o.width)).join('\n');
       if (format === 'table' && output === undefined && o.writeTable) await o.writeTable(text);
       else await writeOut(target.stream, text);
       await target.commit();

@@ -64,7 +64,7 @@ function stdinOf(input: string | Buffer | undefined): Readable {
  */
 export async function run(
   args: string[],
-  options: { input?: string | Buffer; env?: NodeJS.ProcessEnv; cwd?: string; stdinIsTTY?: boolean } = {},
+  options: { input?: string | Buffer; env?: NodeJS.ProcessEnv; cwd?: string; stdinIsTTY?: boolean; stdoutIsTTY?: boolean } = {},
 ): Promise<InProcessResult> {
   const stdout = capture();
   const stderr = capture();
@@ -78,7 +78,7 @@ export async function run(
       stderr: stderr.stream,
       stdin: stdinOf(options.input),
       env,
-      stdoutIsTTY: false,
+      stdoutIsTTY: options.stdoutIsTTY ?? false,
       stderrIsTTY: false,
       stdinIsTTY: options.stdinIsTTY ?? false,
       columns: undefined,

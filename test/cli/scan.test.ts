@@ -41,8 +41,10 @@ describe('recoup scan: each report in each format (golden files)', () => {
   it('--csv writes offsets; --json holds summary, payments and offsets', async () => {
     expect((await run(['scan', 'fixtures/demo', '--csv'])).stdout).toBe(readFileSync(join(GOLDEN, 'demo.offsets.csv'), 'utf8'));
     const json = JSON.parse((await run(['scan', 'fixtures/demo', '--json'])).stdout);
-    expect(Object.keys(json)).toEqual(['summary', 'payments', 'offsets']);
-    expect(json.summary[0]).toMatchObject({ payer_name: 'ACME HEALTH PLAN', checks: 3, paid: '1118.25', taken_back: '105.00', deferred: '-60.00' });
+    expect(Object.keys(json)).toEqual(['summary', 'payments', 'offsets', 'run', 'diagnostics']);
+    expect(json.summary[0]).toMatchObject({ payer_name: 'ACME HEALTH PLAN', checks: 3, paid: 1118.25, taken_back: 105, deferred: -60 });
+    expect(json.run).toMatchObject({ files: 4, remittances: 4, balanced: 4, claims: 10, offsets: 5, errors: 0, warnings: 0 });
+    expect(json.diagnostics).toEqual([]);
   });
 
   it('-o <dir> with CSV writes one file per report, mode 0600, no temporary files left', async () => {

@@ -186,7 +186,7 @@ describe('recoup report on the command line', () => {
     expect(r.stderr).toBe(`recoup: from ${db}: 1 remittance(s), 0 claim(s), 4 provider-level offset(s)\n`);
     const env = await run(['report', 'summary,payments', '--json'], { env: { RECOUP_LEDGER: db } });
     expect(env.exitCode).toBe(0);
-    expect(Object.keys(JSON.parse(env.stdout))).toEqual(['summary', 'payments']);
+    expect(Object.keys(JSON.parse(env.stdout))).toEqual(['summary', 'payments', 'run', 'diagnostics']);
   });
 
   it('mistakes: no ledger, a missing ledger, an unknown report, dates out of order, an unknown category', async () => {

@@ -19,7 +19,7 @@ const work = mkdtempSync(join(tmpdir(), 'recoup-xlsx-test-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 let files = 0;
 
-const NO_RUN: RunInfo = { figures: [], diagnostics: [] };
+const NO_RUN: RunInfo = { figures: [], data: {}, diagnostics: [] };
 
 /** A full row of a report: every column '' except those given. */
 function rowOf(report: ReportName, values: Row): Row {
