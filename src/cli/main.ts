@@ -66,6 +66,7 @@ Examples:
     .option('--escalate-over <amount>', 'flag offsets whose absolute amount is over this (escalate column, highlighted, counted)')
     .option('--fail-on <conditions>', 'exit 3 when any is met: unbalanced, unlinked, escalated, warnings (comma-separated)', collect)
     .option('--redact', 'mask patient names and member ids in every report (initials, last 4 characters)')
+    .option('--config <file>', 'settings file (default: the nearest recoup.config.json upward, or RECOUP_CONFIG)')
     .option('--no-pager', 'never page a long table through $PAGER (never done when stdout is not a terminal)')
     .option('--no-color', 'never colour the output')
     .option('-q, --quiet', 'print only errors on stderr')
@@ -121,6 +122,7 @@ Examples:
     .option('--escalate-over <amount>', 'flag offsets whose absolute amount is over this (escalate column)')
     .option('--carc-file <csv>', 'your licensed CARC list (columns code,description) for the adjustments report')
     .option('--redact', 'mask patient names and member ids in every report (initials, last 4 characters)')
+    .option('--config <file>', 'settings file (default: the nearest recoup.config.json upward, or RECOUP_CONFIG)')
     .option('--no-pager', 'never page a long table through $PAGER (never done when stdout is not a terminal)')
     .option('--no-color', 'never colour the output')
     .option('-q, --quiet', 'print only errors on stderr')
@@ -147,6 +149,7 @@ Examples:
     .argument('<claim>', 'patient control number (CLP01) or payer claim control number (CLP07)')
     .option('--ledger <file>', 'the ledger written by recoup scan --ledger (or set RECOUP_LEDGER)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'csv']))
+    .option('--config <file>', 'settings file (default: the nearest recoup.config.json upward, or RECOUP_CONFIG)')
     .option('--no-pager', 'never page a long table through $PAGER (never done when stdout is not a terminal)')
     .option('--no-color', 'never colour the output')
     .addHelpText(

@@ -55,7 +55,7 @@ const reportList = z.array(z.string()).transform((values, ctx): ReportName[] => 
   return out;
 });
 
-const failOnList = z.array(z.string()).transform((values, ctx): Set<FailOn> => {
+export const failOnList = z.array(z.string()).transform((values, ctx): Set<FailOn> => {
   const out = new Set<FailOn>();
   for (const { typed, name } of words(values)) {
     if (!(FAIL_ON as readonly string[]).includes(name)) {
@@ -68,7 +68,7 @@ const failOnList = z.array(z.string()).transform((values, ctx): Set<FailOn> => {
 });
 
 /** A non-negative amount as people type it (`500`, `1,250.00`, `$75`) → cents. Never parseFloat. */
-const amount = z.string().transform((text, ctx): Cents => {
+export const amount = z.string().transform((text, ctx): Cents => {
   const p = parseAmount(text.trim().replace(/^\$/, '').replaceAll(',', ''));
   if (!p.ok || p.cents < 0) {
     ctx.addIssue({ code: 'custom', message: `${JSON.stringify(text)} is not an amount (for example 500 or 1250.00)` });
@@ -97,6 +97,7 @@ export const scanFlagsSchema = z.object({
   newOnly: z.boolean().optional(),
   redact: z.boolean().optional(),
   pager: z.boolean(),
+  config: path.optional(),
   report: reportList.optional(),
   failOn: failOnList.optional(),
   escalateOver: amount.optional(),
@@ -132,6 +133,7 @@ export const scanOptionsSchema = scanFlagsSchema
       newOnly: o.newOnly === true,
       redact: o.redact === true,
       pager: o.pager,
+      config: o.config,
     };
   });
 
@@ -160,6 +162,7 @@ export const reportFlagsSchema = z.object({
   quiet: z.boolean().optional(),
   redact: z.boolean().optional(),
   pager: z.boolean(),
+  config: path.optional(),
   escalateOver: amount.optional(),
 });
 
@@ -185,6 +188,7 @@ export const traceOptionsSchema = z.object({
   format: z.enum(['table', 'json', 'csv']).default('table'),
   color: z.boolean(),
   pager: z.boolean().default(true),
+  config: path.optional(),
 });
 
 export const codesOptionsSchema = z.object({ carcFile: path.optional(), color: z.boolean().optional() });
@@ -195,9 +199,9 @@ export const inspectOptionsSchema = z.object({
   quiet: z.boolean().optional(),
 });
 
-/** The ledger named by --ledger, else by RECOUP_LEDGER (an empty variable names none). */
-export function ledgerPath(flag: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
-  return flag ?? (env.RECOUP_LEDGER || undefined);
+/** The ledger named by --ledger, else by RECOUP_LEDGER (an empty variable names none), else by the config file. */
+export function ledgerPath(flag: string | undefined, env: NodeJS.ProcessEnv, fromConfig?: string): string | undefined {
+  return flag ?? (env.RECOUP_LEDGER || undefined) ?? fromConfig;
 }
 
 /** A command's option names as commander stores them (`asOf`, `color`) → the flag the user types (`--as-of`, `--no-color`). */

@@ -1,6 +1,7 @@
 // `recoup report <names>`: reports answered from the ledger alone (no input files), with filters, in every
 // format; the run's Outcome for main.ts.
 
+import { PayerAliases } from '../analysis/payer-aliases.js';
 import { redactRow } from '../analysis/redact.js';
 import type { ReportName } from '../analysis/rows.js';
 import { usageError } from '../diagnostics/errors.js';
@@ -11,26 +12,37 @@ import { openExistingLedger } from '../store/open.js';
 import { todayDate } from '../x12/dates.js';
 import type { Outcome } from './exit.js';
 import { type CliIO, makeChalk } from './io.js';
+import { loadConfig, outputFromConfig } from './config.js';
 import { type FlagNames, ledgerPath, parseCliOptions, reportNamesSchema, reportOptionsSchema } from './options.js';
 import { pageOut } from './pager.js';
 
 export async function runReport(names: string[], raw: unknown, io: CliIO, flags?: FlagNames): Promise<Outcome> {
-  const opts = parseCliOptions(reportOptionsSchema, raw, flags);
-  const parsed = reportNamesSchema.safeParse(names);
-  if (!parsed.success) throw usageError(parsed.error.issues[0]!.message);
-  const reports: ReportName[] = parsed.data;
+  const parsed = parseCliOptions(reportOptionsSchema, raw, flags);
+  const config = loadConfig(parsed.config, io.env);
+  const given = raw as Record<string, unknown>;
+  const aliases = new PayerAliases(config.payers);
+  const opts = {
+    ...parsed,
+    escalateOver: given.escalateOver === undefined ? (config.escalateOver ?? parsed.escalateOver) : parsed.escalateOver,
+    // --payer may name the payer by any of its aliases
+    payer: parsed.payer === undefined ? undefined : (aliases.find(parsed.payer)?.id ?? parsed.payer),
+  };
+  const names_ = reportNamesSchema.safeParse(names);
+  if (!names_.success) throw usageError(names_.error.issues[0]!.message);
+  const reports: ReportName[] = names_.data;
+  const output = opts.output ?? outputFromConfig(config, opts.format, reports);
   const carc = opts.carcFile !== undefined ? await loadCarcFile(opts.carcFile) : undefined;
-  const path = ledgerPath(opts.ledger, io.env);
+  const path = ledgerPath(opts.ledger, io.env, config.ledger);
   if (path === undefined) throw usageError('recoup report reads the ledger: give --ledger <file> (or set RECOUP_LEDGER)');
   const ledger = openExistingLedger(path);
   try {
     const sinks = await openSinks({
       format: opts.format,
       reports,
-      output: opts.output,
+      output,
       stdout: io.stdout,
-      chalk: makeChalk(opts.color, opts.output === undefined && io.stdoutIsTTY, io.env),
-      width: opts.output === undefined && io.stdoutIsTTY ? io.columns : undefined,
+      chalk: makeChalk(opts.color, output === undefined && io.stdoutIsTTY, io.env),
+      width: output === undefined && io.stdoutIsTTY ? io.columns : undefined,
       writeTable: (text) => pageOut(io, text, { enabled: opts.pager }),
       stdoutIsTTY: io.stdoutIsTTY,
     });

@@ -2,6 +2,7 @@
 // and the run summary to stderr, and the run's Outcome (main.ts turns it into the exit code).
 
 import { stat } from 'node:fs/promises';
+import { PayerAliases } from '../analysis/payer-aliases.js';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { RecoupError, usageError } from '../diagnostics/errors.js';
 import { loadCarcFile } from '../input/carc-file.js';
@@ -15,6 +16,7 @@ import type { ScanStats } from '../scan/stats.js';
 import { openLedger } from '../store/open.js';
 import { type Outcome, worse } from './exit.js';
 import { type CliIO, makeChalk } from './io.js';
+import { loadConfig, outputFromConfig } from './config.js';
 import { type FailOn, type FlagNames, ledgerPath, parseCliOptions, scanOptionsSchema } from './options.js';
 import { pageOut } from './pager.js';
 import { Progress } from './progress.js';
@@ -25,12 +27,22 @@ const WARNING_LINES = 50;
 const KEPT_DIAGNOSTICS = 10_000;
 
 export async function runScan(paths: string[], raw: unknown, io: CliIO, flags?: FlagNames): Promise<Outcome> {
-  const opts = parseCliOptions(scanOptionsSchema, raw, flags);
+  const parsed = parseCliOptions(scanOptionsSchema, raw, flags);
+  // the config file fills what the command line left out (flags, then RECOUP_LEDGER, then the file)
+  const config = loadConfig(parsed.config, io.env);
+  const given = raw as Record<string, unknown>;
+  const opts = {
+    ...parsed,
+    ledger: ledgerPath(parsed.ledger, io.env, config.ledger),
+    failOn: given.failOn === undefined && config.failOn !== undefined ? config.failOn : parsed.failOn,
+    escalateOver: given.escalateOver === undefined ? (config.escalateOver ?? parsed.escalateOver) : parsed.escalateOver,
+    output: parsed.output ?? outputFromConfig(config, parsed.format, parsed.reports),
+  };
   const carc = opts.carcFile !== undefined ? await loadCarcFile(opts.carcFile) : undefined;
 
   const list = paths.length > 0 ? paths : io.stdinIsTTY ? [] : ['-'];
   if (list.length === 0) {
-    const fromLedger = ledgerPath(opts.ledger, io.env) !== undefined ? `; to report from the ledger without reading files: recoup report ${opts.reports.join(',')} --ledger …` : '';
+    const fromLedger = opts.ledger !== undefined ? `; to report from the ledger without reading files: recoup report ${opts.reports.join(',')} --ledger …` : '';
     throw usageError(`no input: give one or more 835 files or directories, or pipe a file into standard input${fromLedger}`);
   }
 
@@ -67,7 +79,7 @@ export async function runScan(paths: string[], raw: unknown, io: CliIO, flags?: 
   for (const d of inputProblems) showDiagnostic(d);
 
   const outputKindBefore = opts.output === undefined ? undefined : await destinationKind(opts.output);
-  const ledgerAt = ledgerPath(opts.ledger, io.env);
+  const ledgerAt = opts.ledger;
   if (opts.newOnly && ledgerAt === undefined) throw usageError('--new-only needs a ledger (--ledger <file> or RECOUP_LEDGER) to know which files were already read');
   const ledger = ledgerAt !== undefined ? openLedger(ledgerAt) : undefined;
   let scanner: Scanner;
@@ -90,6 +102,7 @@ export async function runScan(paths: string[], raw: unknown, io: CliIO, flags?: 
       ...(ledger ? { ledger } : {}),
       ...(opts.asOf ? { asOf: opts.asOf } : {}),
       ...(opts.escalateOver !== undefined ? { escalateOver: opts.escalateOver } : {}),
+      ...(config.payers.length > 0 ? { payerAliases: new PayerAliases(config.payers) } : {}),
       ...(opts.newOnly ? { newOnly: true } : {}),
       ...(progress ? { onBytes: (n: number) => progress!.addBytes(n) } : {}),
       waitForOutput: () => sinks.waitForRoom(),

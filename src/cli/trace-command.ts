@@ -8,12 +8,13 @@ import { openExistingLedger } from '../store/open.js';
 import { todayDate } from '../x12/dates.js';
 import type { Outcome } from './exit.js';
 import { type CliIO, makeChalk } from './io.js';
+import { loadConfig } from './config.js';
 import { type FlagNames, ledgerPath, parseCliOptions, traceOptionsSchema } from './options.js';
 import { pageOut } from './pager.js';
 
 export async function runTrace(id: string, raw: unknown, io: CliIO, flags?: FlagNames): Promise<Outcome> {
   const opts = parseCliOptions(traceOptionsSchema, raw, flags);
-  const path = ledgerPath(opts.ledger, io.env);
+  const path = ledgerPath(opts.ledger, io.env, loadConfig(opts.config, io.env).ledger);
   if (path === undefined) throw usageError('recoup trace reads the ledger: give --ledger <file> (or set RECOUP_LEDGER)');
   const ledger = openExistingLedger(path);
   let t;

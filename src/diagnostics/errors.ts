@@ -12,6 +12,7 @@ export const ERROR_CODES = {
   LEDGER_TOO_NEW: "The ledger's schema is newer than this recoup knows.",
   LEDGER_OPEN_FAILED: 'The ledger cannot be created or opened (or stayed locked while being set up).',
   LEDGER_NOT_FOUND: 'A command that only reads the ledger was given one that does not exist.',
+  CONFIG_INVALID: 'The config file (recoup.config.json, --config, RECOUP_CONFIG) cannot be read or has a bad setting.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

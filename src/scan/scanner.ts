@@ -9,6 +9,7 @@ import { type AgingItem, computeAging, openDeferrals } from '../analysis/aging.j
 import { adjustmentRows, claimRow, offsetRow, payerId, paymentDate, paymentRow, remittanceHead, type RemittanceHead } from '../analysis/build-rows.js';
 import { categorizeOffset, isKnownPlbCode } from '../analysis/codes.js';
 import { computeBalances } from '../analysis/deferrals.js';
+import type { PayerAliases } from '../analysis/payer-aliases.js';
 import { RepeatDetector } from '../analysis/duplicates.js';
 import type { ReportName, Row } from '../analysis/rows.js';
 import { isUnlinkedRecoupment, remittanceFigures, SummaryBuilder } from '../analysis/summary.js';
@@ -46,6 +47,8 @@ export interface ScanOptions {
   onBytes?: (count: number) => void;
   /** Called between input chunks: a promise pauses reading until the output has room (back-pressure). */
   waitForOutput?: () => Promise<void> | undefined;
+  /** Payer names and ids that are one payer (the config file's payers), applied before anything is counted. */
+  payerAliases?: PayerAliases;
 }
 
 export class Scanner {
@@ -117,6 +120,11 @@ export class Scanner {
   }
 
   private onClaim(c: Claim, r: Remittance): void {
+    const aliases = this.options.payerAliases;
+    if (aliases) {
+      aliases.apply(r);
+      if (c.payer) aliases.applyParty(c.payer);
+    }
     // a claim of a remittance that looks read before is held until its SE decides (RepeatDetector)
     if (this.repeats.claim(c, r)) this.countClaim(c, r);
   }
@@ -140,6 +148,7 @@ export class Scanner {
   }
 
   private onRemittance(r: Remittance): void {
+    this.options.payerAliases?.apply(r);
     const verdict = this.repeats.end(r);
     if (!verdict.count) {
       this.stats.duplicateRemittances++;

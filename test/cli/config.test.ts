@@ -1,0 +1,144 @@
+// The config file: found upward from the working directory or named; checked with clear messages;
+// payer aliases make several names and ids one payer.
+
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PayerAliases } from '../../src/analysis/payer-aliases.js';
+import { findConfig, loadConfig } from '../../src/cli/config.js';
+import { RecoupError } from '../../src/diagnostics/errors.js';
+
+const tmp = (): string => mkdtempSync(join(tmpdir(), 'recoup-config-'));
+
+function configError(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(RecoupError);
+    expect((err as RecoupError).code).toBe('CONFIG_INVALID');
+    return (err as RecoupError).message;
+  }
+  throw new Error('expected CONFIG_INVALID');
+}
+
+describe('finding the config file', () => {
+  it('the nearest recoup.config.json upward; --config and RECOUP_CONFIG name one', () => {
+    const root = tmp();
+    const deep = join(root, 'a', 'b');
+    mkdirSync(deep, { recursive: true });
+    writeFileSync(join(root, 'recoup.config.json'), '{}');
+    expect(findConfig(undefined, {}, deep)).toBe(join(root, 'recoup.config.json'));
+    writeFileSync(join(root, 'a', 'recoup.config.json'), '{}');
+    expect(findConfig(undefined, {}, deep)).toBe(join(root, 'a', 'recoup.config.json'));
+    expect(findConfig('other.json', {}, deep)).toBe(join(deep, 'other.json'));
+    expect(findConfig(undefined, { RECOUP_CONFIG: '/etc/recoup.json' }, deep)).toBe('/etc/recoup.json');
+    expect(loadConfig(undefined, {}, tmp())).toEqual({ path: undefined, payers: [] });
+  });
+});
+
+describe('reading it', () => {
+  it('paths are relative to the file (or ~), lists and amounts as people write them', () => {
+    const dir = tmp();
+    const file = join(dir, 'recoup.config.json');
+    writeFileSync(
+      file,
+      JSON.stringify({ ledger: 'data/recoup.db', failOn: 'unbalanced,unlinked', escalateOver: 500, output: '~/reports', payers: [{ id: 'ACME01', name: 'ACME HEALTH PLAN', aliases: ['ACME HEALTH', '123456789'] }] }),
+    );
+    expect(loadConfig(undefined, {}, dir)).toEqual({
+      path: file,
+      ledger: join(dir, 'data', 'recoup.db'),
+      failOn: new Set(['unbalanced', 'unlinked']),
+      escalateOver: 50_000,
+      output: join(homedir(), 'reports'),
+      payers: [{ id: 'ACME01', name: 'ACME HEALTH PLAN', aliases: ['ACME HEALTH', '123456789'] }],
+    });
+  });
+
+  it('mistakes are named with the file and the setting', () => {
+    const dir = tmp();
+    const file = join(dir, 'recoup.config.json');
+    const write = (text: string) => writeFileSync(file, text);
+    write('{ "ledger": "x.db", }');
+    expect(configError(() => loadConfig(undefined, {}, dir))).toMatch(new RegExp(`^${file}: is not JSON \\(`));
+    write('{ "legder": "x.db" }');
+    expect(configError(() => loadConfig(undefined, {}, dir))).toBe(`${file}: unknown setting "legder"; settings are ledger, failOn, escalateOver, output, payers`);
+    write('{ "escalateOver": -5 }');
+    expect(configError(() => loadConfig(undefined, {}, dir))).toMatch(new RegExp(`^${file}: escalateOver: `));
+    write('{ "escalateOver": "12.345" }');
+    expect(configError(() => loadConfig(undefined, {}, dir))).toBe(`${file}: escalateOver: "12.345" is not an amount (for example 500 or 1250.00)`);
+    write('{ "failOn": ["unbalanced", "sometimes"] }');
+    expect(configError(() => loadConfig(undefined, {}, dir))).toBe(`${file}: failOn: unknown condition "sometimes"; choose from unbalanced, unlinked, escalated, warnings`);
+    write('{ "payers": [{ "id": "A", "name": "" }] }');
+    expect(configError(() => loadConfig(undefined, {}, dir))).toBe(`${file}: payers.0.name: must not be empty`);
+    write('{ "payers": [{ "id": "A", "name": "ONE", "aliases": ["X"] }, { "id": "B", "name": "TWO", "aliases": ["x"] }] }');
+    expect(configError(() => loadConfig(undefined, {}, dir))).toBe(`${file}: payers: "x" is listed for two payers (A and B)`);
+    expect(configError(() => loadConfig(join(dir, 'missing.json'), {}, dir))).toBe(`${join(dir, 'missing.json')}: does not exist`);
+  });
+});
+
+describe('payer aliases', () => {
+  const aliases = new PayerAliases([{ id: 'ACME01', name: 'ACME HEALTH PLAN', aliases: ['Acme  Health', '99-1234567'] }]);
+  const remittance = (name: string, id: string) => ({ payer: { name, idQualifier: 'XV', id, additionalId: '' }, trace: { number: 'T', payerId: '' } }) as never;
+
+  it('a name (any case, spaces) or an id in the files becomes the payer', () => {
+    const byName = remittance('ACME HEALTH', '');
+    aliases.apply(byName);
+    expect((byName as { payer: { name: string; id: string } }).payer).toMatchObject({ name: 'ACME HEALTH PLAN', id: 'ACME01' });
+    const byId = remittance('SOMETHING ELSE', '99-1234567');
+    aliases.apply(byId);
+    expect((byId as { payer: { name: string; id: string } }).payer).toMatchObject({ name: 'ACME HEALTH PLAN', id: 'ACME01' });
+    const other = remittance('BLUE RIVER', 'BR1');
+    aliases.apply(other);
+    expect((other as { payer: { name: string; id: string } }).payer).toMatchObject({ name: 'BLUE RIVER', id: 'BR1' });
+    expect(aliases.find('acme health')?.id).toBe('ACME01');
+    expect(aliases.find('BR1')).toBeUndefined();
+  });
+});
+
+describe('the config file from the command line', () => {
+  const demo = join(process.cwd(), 'fixtures', 'demo');
+
+  it('payer aliases make two payers one in every report; the ledger and --fail-on come from the file, flags win', async () => {
+    const { run } = await import('./helpers.js');
+    const dir = tmp();
+    writeFileSync(
+      join(dir, 'recoup.config.json'),
+      JSON.stringify({ ledger: 'office.db', failOn: ['escalated'], escalateOver: 50, payers: [{ id: 'GROUP1', name: 'ONE GROUP', aliases: ['ACME HEALTH PLAN', 'BRMCD'] }] }),
+    );
+    const r = await run(['scan', demo, '--report', 'summary', '--csv'], { cwd: dir });
+    expect(r.exitCode).toBe(3); // escalated, from the file
+    expect(r.stderr).toContain('recoup: --fail-on escalated: 2 offset(s) over the --escalate-over amount');
+    expect(r.stdout.trimEnd().split('\n').map((l) => l.split(',').slice(0, 3).join(','))).toEqual(['payer_name,payer_id,checks', 'ONE GROUP,GROUP1,4']);
+    // the ledger named by the file, next to it, recorded the aliased payer
+    const report = await run(['report', 'payments', '--csv', '--payer', 'acme health plan'], { cwd: dir });
+    expect(report.exitCode).toBe(0);
+    expect(report.stdout.trimEnd().split('\n').slice(1).map((l) => l.split(',')[4])).toEqual(['GROUP1', 'GROUP1', 'GROUP1', 'GROUP1']);
+    // a flag wins over the file
+    expect((await run(['scan', demo, '--csv', '--fail-on', 'unbalanced'], { cwd: dir })).exitCode).toBe(0);
+  });
+
+  it('an output folder: CSV reports land there when -o is not given; a table still goes to the terminal', async () => {
+    const { run } = await import('./helpers.js');
+    const dir = tmp();
+    writeFileSync(join(dir, 'recoup.config.json'), JSON.stringify({ output: 'reports' }));
+    expect((await run(['scan', demo, '--csv', '--report', 'summary,offsets', '-q'], { cwd: dir })).exitCode).toBe(0);
+    const { readdirSync } = await import('node:fs');
+    expect(readdirSync(join(dir, 'reports')).sort()).toEqual(['offsets.csv', 'summary.csv']);
+    const table = await run(['scan', demo, '-q'], { cwd: dir });
+    expect(table.stdout).toContain('Summary by payer');
+  });
+
+  it('a bad config file stops the run before anything is read: CONFIG_INVALID, exit 2', async () => {
+    const { run } = await import('./helpers.js');
+    const dir = tmp();
+    writeFileSync(join(dir, 'recoup.config.json'), '{ "failOn": "sometimes" }');
+    expect(await run(['scan', demo, '--csv'], { cwd: dir })).toMatchObject({
+      exitCode: 2,
+      code: 'CONFIG_INVALID',
+      stdout: '',
+      stderr: `recoup: error CONFIG_INVALID: ${join(dir, 'recoup.config.json')}: failOn: unknown condition "sometimes"; choose from unbalanced, unlinked, escalated, warnings\n`,
+    });
+    expect(await run(['scan', demo, '--csv', '--config', join(dir, 'nope.json')], { cwd: dir })).toMatchObject({ exitCode: 2, code: 'CONFIG_INVALID' });
+  });
+});
