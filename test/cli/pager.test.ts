@@ -170,3 +170,23 @@ describe('pageOut', () => {
     expect(screenRows('a\n'.repeat(1000), 80, 25)).toBe(25);
   });
 });
+
+describe('every report fits the terminal it is shown on (pseudo-terminal, widths 80, 120, 200)', () => {
+  /** Display columns of a line as a terminal shows it (box-drawing and '…' are one column each). */
+  const width = (line: string): number => [...line.replace(/\x1b\[[0-9;]*m/g, '')].length;
+
+  it.each([80, 120, 200])('%i columns: no line wider, every trace, ICN, reference and amount whole', async (cols) => {
+    const r = tty(`${bin} scan fixtures/demo --report all --no-pager --no-color --as-of 2024-04-30`, { rows: 50, cols });
+    expect(r.code).toBe(0);
+    const lines = r.out.split('\n').filter((l) => !l.startsWith('exit=') && !l.startsWith('recoup: '));
+    expect(lines.length).toBeGreaterThan(40);
+    for (const l of lines) expect(width(l), l).toBeLessThanOrEqual(cols);
+    const all = await scan([join(ROOT, 'fixtures/demo')], { reports: ['offsets', 'payments'] });
+    for (const o of all.reports.offsets!) {
+      expect(r.out).toContain(o.trace_number);
+      if (o.reference) expect(r.out).toContain(o.reference);
+      expect(r.out).toContain(o.amount!.replace(/^(-?)(\d+)(\d{3})\./, '$1$2,$3.'));
+    }
+    for (const p of all.reports.payments!) expect(r.out).toContain(p.trace_number);
+  });
+});
