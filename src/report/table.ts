@@ -221,12 +221,23 @@ const otherAdjustments = (row: Row): string => {
   return formatCents(cents);
 };
 
+/**
+ * Money taken back net of refunds acknowledged: a 72 (negative) gives back on the check a refund the office
+ * had already mailed, so the recoupment that collects it (WO positive) is not money lost. Staff read
+ * "Taken back 105.00" as lost when 45.00 of it cancels out; the net is what the payer really kept.
+ */
+const netTakenBack = (row: Row): string => {
+  const t = parseAmount(row.taken_back ?? '');
+  const r = parseAmount(row.refunds_acknowledged ?? '');
+  return t.ok && r.ok ? formatCents(t.cents + r.cents) : '';
+};
+
 const COLUMNS_EVERYWHERE = '--csv or --xlsx for every column';
 
 const TABLES: Partial<Record<ReportName, GridSpec>> = {
   summary: {
     title: 'Summary by payer',
-    legend: 'Positive adjustments were withheld from the checks; negative ones were added to them.',
+    legend: 'Positive adjustments were withheld from the checks; negative ones were added to them. Net taken = taken back less refunds acknowledged.',
     everyColumn: COLUMNS_EVERYWHERE,
     stackWhenNarrow: true,
     totals: true,
@@ -238,6 +249,7 @@ const TABLES: Partial<Record<ReportName, GridSpec>> = {
       { label: 'Taken back', value: 'taken_back', kind: 'amount', rank: 1, total: true, tone: takenBack },
       { label: 'Deferred', value: 'deferred', kind: 'amount', rank: 1, total: true },
       { label: 'Refunds ack.', short: 'Refunds', value: 'refunds_acknowledged', kind: 'amount', rank: 1, total: true },
+      { label: 'Net taken', value: netTakenBack, kind: 'amount', rank: 1, total: true, tone: takenBack },
       { label: 'Interest', value: 'interest', kind: 'amount', rank: 1, total: true },
       { label: 'Other adj.', short: 'Other', value: otherAdjustments, kind: 'amount', rank: 1, total: true },
       { label: 'Paid', value: 'paid', kind: 'amount', rank: 0, total: true },

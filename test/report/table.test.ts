@@ -196,8 +196,15 @@ describe('the layout', () => {
 
   it('a legend for the signs under every table with amounts', () => {
     expect(renderTable('offsets', demo.offsets!, plain)).toContain('\nPositive amounts were withheld from the check; negative ones were added to it.\n');
-    expect(renderTable('summary', demo.summary!, plain, 80)).toContain('\nPositive adjustments were withheld from the checks; negative ones were added to\nthem.\n');
+    expect(renderTable('summary', demo.summary!, plain, 80)).toContain('\nPositive adjustments were withheld from the checks; negative ones were added to\nthem. Net taken = taken back less refunds acknowledged.\n');
     for (const r of ['payments', 'claims', 'adjustments', 'balances'] as const) expect(renderTable(r, demo[r]!, plain).trimEnd().split('\n').at(-1)).toMatch(/negative|positive/i);
+  });
+
+  it('the summary says what the payer kept: taken back net of refunds acknowledged (105.00 taken, 45.00 of it a refund: 60.00)', () => {
+    const text = renderTable('summary', demo.summary!, plain);
+    const header = text.split('\n')[1]!.split('│').map((c) => c.trim());
+    const acme = text.split('\n').find((l) => l.startsWith('ACME HEALTH PLAN'))!.split('│').map((c) => c.trim());
+    expect([acme[header.indexOf('Taken back')], acme[header.indexOf('Refunds ack.')], acme[header.indexOf('Net taken')]]).toEqual(['105.00', '-45.00', '60.00']);
   });
 
   it('money taken back is red, only its text (not the padding)', () => {
