@@ -8,8 +8,20 @@ import { formatMoney, parseAmount } from '../remit/money.js';
 import { neutralizeCell } from './csv.js';
 import { categoryWords, clean, displayWidth, type GridSpec, gridLines, joinParts, wrapText } from './table.js';
 
+/** An amount's text as a JSON number (exact: cents / 100), or null when empty or unreadable. */
+function jsonAmount(text: string | undefined): number | null {
+  const p = parseAmount(text ?? '');
+  return text !== undefined && text !== '' && p.ok ? p.cents / 100 : null;
+}
+
+/** The trace as data, typed as the scan's JSON is: amounts are numbers, missing values null. */
 export function renderTraceJson(t: ClaimTrace): string {
-  return JSON.stringify({ claim: t.query, patient: t.patient, events: t.events, totals: t.totals }, null, 2) + '\n';
+  const events = t.events.map((e) => ({ ...e, amount: jsonAmount(e.amount), interest: jsonAmount(e.interest), date: e.date === '' ? null : e.date }));
+  const totals: Record<string, number | null> = {};
+  for (const [k, v] of Object.entries(t.totals)) totals[k] = jsonAmount(v);
+  totals.net_received = t.settlement.netReceived / 100;
+  totals.still_owed = t.settlement.stillOwed / 100;
+  return JSON.stringify({ claim: t.query, patient: t.patient, events, totals }, null, 2) + '\n';
 }
 
 export function renderTraceCsv(t: ClaimTrace): string {

@@ -307,14 +307,17 @@ describe('recoup trace and --ledger from the command line', () => {
     expect(r.exitCode).toBe(0);
     const t = JSON.parse(r.stdout);
     expect(t.patient).toBe('SMITH, ROBERT');
-    expect(t.events.map((e: Row) => [e.date, e.event, e.amount])).toEqual([
-      ['2024-01-05', 'payment', '180.00'],
-      ['2024-02-12', 'reversal', '-180.00'],
-      ['2024-02-12', 'correction', '120.00'],
-      ['2024-02-12', 'offset', '-60.00'],
-      ['2024-03-15', 'offset', '60.00'],
+    // typed as the scan's JSON: amounts are numbers
+    expect(t.events.map((e: Record<string, unknown>) => [e.date, e.event, e.amount])).toEqual([
+      ['2024-01-05', 'payment', 180],
+      ['2024-02-12', 'reversal', -180],
+      ['2024-02-12', 'correction', 120],
+      ['2024-02-12', 'offset', -60],
+      ['2024-03-15', 'offset', 60],
     ]);
-    expect(t.totals).toEqual({ net_claim_payments: '120.00', recouped: '60.00', refunds_acknowledged: '0.00', interest: '0.00', deferred_outstanding: '0.00' });
+    expect(t.events[0].interest).toBeNull();
+    // 120.00 net claim payments − 60.00 recouped + 60.00 deferred earlier, since collected
+    expect(t.totals).toEqual({ net_claim_payments: 120, recouped: 60, refunds_acknowledged: 0, interest: 0, deferred_outstanding: 0, net_received: 120, still_owed: 0 });
     expect(statSync(db).mode & 0o777).toBe(0o600);
   });
 
