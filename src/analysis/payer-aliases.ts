@@ -3,8 +3,13 @@
 // remittance's payer (and a claim's second payer) before anything is counted, linked or recorded, so the
 // summary, linking's same-payer rule, the ledger and every report see one payer.
 
-import { payerId } from './build-rows.js';
-import type { Party, Remittance } from '../remit/model.js';
+import type { Party } from '../remit/model.js';
+
+/** What renaming touches of a party (a Party, or a remittance head's payer). */
+type PartyNames = Pick<Party, 'name' | 'id' | 'additionalId'>;
+
+/** The same spelling rule for matching and for the config's collision check. */
+export const normalizePayerName = (s: string): string => s.trim().replace(/\s+/g, ' ').toUpperCase();
 
 export interface PayerAlias {
   /** The payer's id as reports show it (payer_id). */
@@ -15,7 +20,7 @@ export interface PayerAlias {
   aliases: readonly string[];
 }
 
-const norm = (s: string): string => s.trim().replace(/\s+/g, ' ').toUpperCase();
+const norm = normalizePayerName;
 
 export class PayerAliases {
   private readonly byId = new Map<string, PayerAlias>();
@@ -40,11 +45,22 @@ export class PayerAliases {
     return this.byId.get(idOrName.trim()) ?? this.byName.get(norm(idOrName));
   }
 
-  /** Renames the remittance's payer (once) when its id or name is an alias. */
-  apply(r: Remittance): void {
+  /** Renames the remittance's payer (once) when its id (or, with no id, its name) is an alias. */
+  apply(r: { payer: PartyNames; trace: { payerId: string } }): void {
     if (this.done.has(r)) return;
     this.done.add(r);
-    this.rename(r.payer, payerId(r));
+    // the payer's id as payerId() reads it: N1*PR N104, else REF*2U, else TRN03
+    this.rename(r.payer, r.payer.id || r.payer.additionalId || r.trace.payerId);
+  }
+
+  /** The payer id an id stands for (a claim recorded before an alias was set). */
+  idOf(id: string): string {
+    return this.byId.get(id.trim())?.id ?? id;
+  }
+
+  /** The payer name a name stands for (a claim row's payer_name recorded before an alias was set). */
+  nameOf(name: string): string {
+    return this.byName.get(norm(name))?.name ?? name;
   }
 
   /** Renames a claim's second payer (REMIT_SECOND_PARTY) when it is an alias. */
@@ -54,8 +70,10 @@ export class PayerAliases {
     this.rename(p, p.id || p.additionalId);
   }
 
-  private rename(p: Party, id: string): void {
-    const to = (id !== '' ? this.byId.get(id) : undefined) ?? this.byName.get(norm(p.name));
+  private rename(p: PartyNames, id: string): void {
+    // by id when the file carries one; by name only when it carries none — another payer may share a
+    // listed payer's name under its own id, and must not be taken for it
+    const to = id !== '' ? this.byId.get(id) : this.byName.get(norm(p.name));
     if (to === undefined) return;
     p.name = to.name;
     p.id = to.id;

@@ -106,7 +106,8 @@ export const COLUMNS: Readonly<Record<ReportName, readonly Column[]>> = {
     c('reason_code', 'code'),
     c('reason'),
     c('amount', 'amount'),
-    c('quantity', 'count'),
+    // CAS04 as written (a count of units, or a decimal); not an amount, and not always a whole number
+    c('quantity'),
     c('reversal', 'flag'),
   ],
   summary: [

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
-import type { PayerAlias } from '../analysis/payer-aliases.js';
+import { normalizePayerName, type PayerAlias } from '../analysis/payer-aliases.js';
 import { RecoupError } from '../diagnostics/errors.js';
 import type { Cents } from '../remit/money.js';
 import { amount, type FailOn, failOnList } from './options.js';
@@ -99,7 +99,7 @@ export function loadConfig(flag: string | undefined, env: NodeJS.ProcessEnv, cwd
   const seen = new Map<string, string>();
   for (const p of c.payers ?? []) {
     for (const a of [p.id, p.name, ...p.aliases]) {
-      const key = a.trim().toUpperCase();
+      const key = normalizePayerName(a);
       const owner = seen.get(key);
       if (owner !== undefined && owner !== p.id) throw configError(path, `payers: ${JSON.stringify(a)} is listed for two payers (${owner} and ${p.id})`);
       seen.set(key, p.id);
@@ -122,6 +122,10 @@ export function loadConfig(flag: string | undefined, env: NodeJS.ProcessEnv, cwd
  */
 export function outputFromConfig(config: Config, format: string, reports: readonly string[]): string | undefined {
   if (config.output === undefined || format === 'table') return undefined;
-  mkdirSync(config.output, { recursive: true, mode: 0o700 });
+  try {
+    if (!existsSync(config.output)) mkdirSync(config.output, { recursive: true, mode: 0o700 });
+  } catch (err) {
+    throw new RecoupError('IO_OUTPUT', `cannot create the output folder ${config.output} (from ${config.path}): ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
   return format === 'csv' ? join(config.output, '/') : join(config.output, `${reports.join('-')}.${format}`);
 }

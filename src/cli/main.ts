@@ -53,7 +53,7 @@ Examples:
     .command('scan')
     .description('Reconcile 835 remittances: what each check paid, what was taken back at the provider level (PLB) and why,\nand whether every remittance balances.')
     .argument('[paths...]', "835 files or directories (searched recursively); '-' or a pipe for standard input")
-    .option('-r, --report <names>', 'reports to produce, comma-separated or repeated: summary, payments, offsets, claims, adjustments, balances, all', collect)
+    .option('-r, --report <names>', 'reports to produce, comma-separated or repeated: summary, payments, offsets, claims, adjustments, balances, aging, all', collect)
     .addOption(new Option('-f, --format <format>', 'output format (default: table)').choices([...FORMATS]))
     .option('--csv', 'same as --format csv')
     .option('--json', 'same as --format json')
@@ -82,6 +82,7 @@ Reports (CSV headers / JSON keys are stable):
   adjustments  one row per claim or service adjustment (CAS triplet)
   balances     every deferred recoupment (WO/FB negative), what was collected since, what is outstanding
                (with --ledger: the whole history in the ledger)
+  aging        by payer: open deferrals and unlinked recoupments in 0-30, 31-60, 61-90, 90+ day buckets
 
 Defaults: table shows summary then offsets; --csv writes offsets; --json/ndjson hold summary, payments, offsets.
 A positive adjustment amount was withheld from the check; a negative one was added to it.

@@ -56,26 +56,33 @@ export async function runReport(names: string[], raw: unknown, io: CliIO, flags?
         asOf: opts.asOf ?? todayDate(),
         escalateOver: opts.escalateOver,
         carc,
+        aliases,
         onRow: opts.redact ? (report, row) => sinks.onRow(report, redactRow(report, row)) : (report, row) => sinks.onRow(report, row),
       });
     } catch (err) {
       await sinks.abort();
       throw err;
     }
+    const counted: Array<readonly [string, string, number | string]> = [
+      ['ledger', 'Ledger', path],
+      ['remittances', 'Remittances', figures.remittances],
+      ...(figures.claims !== undefined ? [['claims', 'Claims', figures.claims] as const] : []),
+      ...(figures.offsets !== undefined ? [['offsets', 'Provider-level offsets', figures.offsets] as const] : []),
+      ['without_report_data', 'Remittances without report data (recorded before recoup kept it)', figures.withoutReportData],
+    ];
     await sinks.finish({
-      figures: [
-        ['Ledger', path],
-        ['Remittances', figures.remittances],
-        ['Claims', figures.claims],
-        ['Provider-level offsets', figures.offsets],
-        ['Remittances without report data (recorded before recoup kept it)', figures.withoutReportData],
-      ],
-      data: { ledger: path, remittances: figures.remittances, claims: figures.claims, offsets: figures.offsets, without_report_data: figures.withoutReportData },
+      figures: counted.map(([, label, value]) => [label, value] as const),
+      data: Object.fromEntries(counted.map(([key, , value]) => [key, value])),
       diagnostics: [],
     });
     if (!opts.quiet) {
-      const older = figures.withoutReportData ? `; ${figures.withoutReportData} remittance(s) recorded by an older recoup have no report data and are left out` : '';
-      io.stderr.write(`recoup: from ${path}: ${figures.remittances} remittance(s), ${figures.claims} claim(s), ${figures.offsets} provider-level offset(s)${older}\n`);
+      const parts = [`${figures.remittances} remittance(s)`];
+      if (figures.claims !== undefined) parts.push(`${figures.claims} claim(s)`);
+      if (figures.offsets !== undefined) parts.push(`${figures.offsets} provider-level offset(s)`);
+      const older = figures.withoutReportData
+        ? `; ${figures.withoutReportData} remittance(s) recorded by an older recoup have no report data and are left out (record their files into a new ledger to report them)`
+        : '';
+      io.stderr.write(`recoup: from ${path}: ${parts.join(', ')}${older}\n`);
     }
     return figures.withoutReportData > 0 ? 'incomplete' : 'ok';
   } finally {

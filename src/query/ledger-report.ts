@@ -7,7 +7,8 @@ import { type AgingItem, computeAging, openDeferrals } from '../analysis/aging.j
 import { offsetRow, payerId, paymentDate, type RemittanceHead } from '../analysis/build-rows.js';
 import { categorizeOffset } from '../analysis/codes.js';
 import { type BalanceOffset, computeBalances } from '../analysis/deferrals.js';
-import { linkOffsetTable } from '../analysis/link.js';
+import { type ClaimRef, type ClaimStore, linkOffsetTable } from '../analysis/link.js';
+import type { PayerAliases } from '../analysis/payer-aliases.js';
 import type { ReportName, Row } from '../analysis/rows.js';
 import { isUnlinkedRecoupment, SummaryBuilder } from '../analysis/summary.js';
 import type { Cents } from '../remit/money.js';
@@ -25,6 +26,8 @@ export interface LedgerReportOptions {
   escalateOver?: Cents | undefined;
   /** A licensed CARC list for the adjustments report's reason texts. */
   carc?: ReadonlyMap<string, string> | undefined;
+  /** The config's payer aliases, applied to what was recorded before (or without) them. */
+  aliases?: PayerAliases | undefined;
   onRow: (report: ReportName, row: Row) => void;
 }
 
@@ -32,16 +35,34 @@ export interface LedgerReportFigures {
   remittances: number;
   /** Remittances recorded before the ledger kept report data (schema 3): not in any report. */
   withoutReportData: number;
-  claims: number;
-  offsets: number;
+  /** Claims reported (undefined when no claims or adjustments report was asked for: not counted). */
+  claims: number | undefined;
+  /** Offsets reported (undefined when not counted). */
+  offsets: number | undefined;
 }
 
-/** True when a remittance passes the payment-date and payer filter (the same rule as the ledger's SQL). */
+/** The ledger as linking sees it, with each claim's and remittance's payer id read through the aliases. */
+function aliasedStore(ledger: Ledger, aliases: PayerAliases): ClaimStore {
+  const claim = (c: ClaimRef): ClaimRef => ({ ...c, payerKey: aliases.idOf(c.payerKey) });
+  return {
+    claimsByIcn: (k) => ledger.claimsByIcn(k).map(claim),
+    claimsByPcn: (k) => ledger.claimsByPcn(k).map(claim),
+    claimsByOriginalReference: (k) => ledger.claimsByOriginalReference(k).map(claim),
+    remittancesByTrace: (t) => ledger.remittancesByTrace(t).map((r) => ({ ...r, payerKey: aliases.idOf(r.payerKey) })),
+    hasClaimIcn: (k) => ledger.hasClaimIcn(k),
+    claimBySeq: (seq) => {
+      const c = ledger.claimBySeq(seq);
+      return c === null ? null : claim(c);
+    },
+  };
+}
+
+/** True when a remittance passes the payment-date and payer filter (payer: its id or name, any case). */
 function passes(head: RemittanceHead, f: LedgerFilter): boolean {
   const date = paymentDate(head);
   if (f.from !== undefined && date < f.from) return false;
   if (f.to !== undefined && date > f.to) return false;
-  if (f.payer !== undefined && payerId(head) !== f.payer && head.payer.name.toLowerCase() !== f.payer.toLowerCase()) return false;
+  if (f.payer !== undefined && payerId(head).toLowerCase() !== f.payer.toLowerCase() && head.payer.name.toLowerCase() !== f.payer.toLowerCase()) return false;
   return true;
 }
 
@@ -51,21 +72,27 @@ export function reportFromLedger(ledger: Ledger, o: LedgerReportOptions): Ledger
   const heads = new Map<number, RemittanceHead>();
   const chosen = new Set<number>();
   const summary = new SummaryBuilder();
-  const figures: LedgerReportFigures = { remittances: 0, withoutReportData: all.withoutReportData, claims: 0, offsets: 0 };
+  const aliases = o.aliases !== undefined && o.aliases.size > 0 ? o.aliases : undefined;
+  const figures: LedgerReportFigures = { remittances: 0, withoutReportData: all.withoutReportData, claims: undefined, offsets: undefined };
   for (const r of all.remittances) {
+    // aliases set after a remittance was recorded still make its payer the one payer
+    if (aliases) aliases.apply(r.head);
     heads.set(r.id, r.head);
     if (!passes(r.head, o.filter)) continue;
     chosen.add(r.id);
     figures.remittances++;
     summary.addFigures(r.head, r.figures);
-    if (wants.has('payments')) o.onRow('payments', r.paymentRow);
+    if (wants.has('payments')) o.onRow('payments', aliases ? { ...r.paymentRow, payer_name: r.head.payer.name, payer_id: payerId(r.head) } : r.paymentRow);
   }
 
   if (wants.has('claims') || wants.has('adjustments')) {
-    for (const c of ledger.recordedClaims(o.filter, o.carc)) {
+    figures.claims = 0;
+    // the claims of the chosen remittances (chosen above, with the aliases and Unicode case rules of JavaScript)
+    for (const c of ledger.recordedClaims({ from: o.filter.from, to: o.filter.to }, o.carc)) {
+      if (!chosen.has(c.remittanceId)) continue;
       if (o.status !== undefined && c.statusCode !== o.status) continue;
       figures.claims++;
-      if (wants.has('claims')) o.onRow('claims', c.row);
+      if (wants.has('claims')) o.onRow('claims', aliases ? { ...c.row, payer_name: aliases.nameOf(c.row.payer_name ?? '') } : c.row);
       if (wants.has('adjustments')) for (const a of c.adjustments) o.onRow('adjustments', a);
     }
   }
@@ -75,7 +102,8 @@ export function reportFromLedger(ledger: Ledger, o: LedgerReportOptions): Ledger
   // every offset is linked again, against every claim of the ledger, in the order recorded (as one scan)
   const offsets: RecordedOffset[] = ledger.recordedOffsets().filter((x) => heads.has(x.remittanceId));
   const headOf = (x: RecordedOffset): RemittanceHead => heads.get(x.remittanceId)!;
-  const links = linkOffsetTable(ledger, offsets.length, (i) => {
+  if (wants.has('offsets')) figures.offsets = 0;
+  const links = linkOffsetTable(aliases ? aliasedStore(ledger, aliases) : ledger, offsets.length, (i) => {
     const x = offsets[i]!;
     const h = headOf(x);
     return { payerKey: payerId(h), reasonCode: x.reasonCode, reference: x.reference, amount: x.amount, ownFile: h.file, ownTrace: h.trace.number };
@@ -93,7 +121,7 @@ export function reportFromLedger(ledger: Ledger, o: LedgerReportOptions): Ledger
       const escalated = o.escalateOver !== undefined && Math.abs(x.amount) > o.escalateOver;
       summary.addLink(h, x.amount, category, link, paymentDate(h), escalated, !x.unreadable);
       if (o.category === undefined || category === o.category) {
-        figures.offsets++;
+        if (figures.offsets !== undefined) figures.offsets++;
         if (wants.has('offsets')) o.onRow('offsets', offsetRow(h, fields, link, escalated));
       }
     }

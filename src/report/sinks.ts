@@ -165,7 +165,13 @@ async function openSinksRaw(o: SinkOptions): Promise<Sinks> {
   const target = await open(output);
   if (format === 'xlsx') {
     // stdout is left open (ending process.stdout and writing to it again fails); a file is ended, then renamed
-    const book = await openXlsxWriter(target.stream, reports, { end: output !== undefined });
+    let book: Awaited<ReturnType<typeof openXlsxWriter>>;
+    try {
+      book = await openXlsxWriter(target.stream, reports, { end: output !== undefined });
+    } catch (err) {
+      await target.abort(); // no temporary file left behind when the workbook cannot even start
+      throw err;
+    }
     return {
       onRow: (report, row) => book.row(report, row),
       waitForRoom: () => (book.needsDrain ? book.drained() : undefined),

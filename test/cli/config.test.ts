@@ -104,14 +104,14 @@ describe('the config file from the command line', () => {
     const dir = tmp();
     writeFileSync(
       join(dir, 'recoup.config.json'),
-      JSON.stringify({ ledger: 'office.db', failOn: ['escalated'], escalateOver: 50, payers: [{ id: 'GROUP1', name: 'ONE GROUP', aliases: ['ACME HEALTH PLAN', 'BRMCD'] }] }),
+      JSON.stringify({ ledger: 'office.db', failOn: ['escalated'], escalateOver: 50, payers: [{ id: 'GROUP1', name: 'ONE GROUP', aliases: ['ACME01', 'BRMCD'] }] }),
     );
     const r = await run(['scan', demo, '--report', 'summary', '--csv'], { cwd: dir });
     expect(r.exitCode).toBe(3); // escalated, from the file
     expect(r.stderr).toContain('recoup: --fail-on escalated: 2 offset(s) over the --escalate-over amount');
     expect(r.stdout.trimEnd().split('\n').map((l) => l.split(',').slice(0, 3).join(','))).toEqual(['payer_name,payer_id,checks', 'ONE GROUP,GROUP1,4']);
     // the ledger named by the file, next to it, recorded the aliased payer
-    const report = await run(['report', 'payments', '--csv', '--payer', 'acme health plan'], { cwd: dir });
+    const report = await run(['report', 'payments', '--csv', '--payer', 'acme01'], { cwd: dir });
     expect(report.exitCode).toBe(0);
     expect(report.stdout.trimEnd().split('\n').slice(1).map((l) => l.split(',')[4])).toEqual(['GROUP1', 'GROUP1', 'GROUP1', 'GROUP1']);
     // a flag wins over the file
@@ -140,5 +140,41 @@ describe('the config file from the command line', () => {
       stderr: `recoup: error CONFIG_INVALID: ${join(dir, 'recoup.config.json')}: failOn: unknown condition "sometimes"; choose from unbalanced, unlinked, escalated, warnings\n`,
     });
     expect(await run(['scan', demo, '--csv', '--config', join(dir, 'nope.json')], { cwd: dir })).toMatchObject({ exitCode: 2, code: 'CONFIG_INVALID' });
+  });
+});
+
+describe('payer aliases: the review cases', () => {
+  it('a payer that shares a listed name under its own id is not taken for it', () => {
+    const aliases = new PayerAliases([{ id: 'ACME01', name: 'ACME HEALTH PLAN', aliases: [] }]);
+    const other = { payer: { name: 'ACME HEALTH PLAN', idQualifier: 'XV', id: 'OTHER77', additionalId: '' }, trace: { number: 'T', payerId: '' } };
+    aliases.apply(other as never);
+    expect(other.payer).toMatchObject({ name: 'ACME HEALTH PLAN', id: 'OTHER77' });
+    const noId = { payer: { name: 'Acme Health Plan', idQualifier: '', id: '', additionalId: '' }, trace: { number: 'T', payerId: '' } };
+    aliases.apply(noId as never);
+    expect(noId.payer).toMatchObject({ name: 'ACME HEALTH PLAN', id: 'ACME01' });
+  });
+
+  it('recoup report applies aliases set after the files were recorded: one payer, the deferral collected, --payer by any alias', async () => {
+    const { run } = await import('./helpers.js');
+    const dir = tmp();
+    const demo = join(process.cwd(), 'fixtures', 'demo');
+    const { readFileSync } = await import('node:fs');
+    // the last check comes from the same payer under a new name and id
+    const renamed = join(dir, '04.835');
+    writeFileSync(renamed, readFileSync(join(demo, '04-acme-2024-03-15.835'), 'latin1').replace('N1*PR*ACME HEALTH PLAN*XV*ACME01', 'N1*PR*ACME HP NEW*XV*ACME02'), 'latin1');
+    expect(readFileSync(renamed, 'latin1')).toContain('ACME02');
+    const db = join(dir, 'l.db');
+    for (const f of ['01-acme-2024-01-05.835', '02-blueriver-2024-01-08.835', '03-acme-2024-02-12.835']) expect((await run(['scan', join(demo, f), '--ledger', db, '-q', '--csv'])).exitCode).toBe(0);
+    expect((await run(['scan', renamed, '--ledger', db, '-q', '--csv'])).exitCode).toBe(0);
+    writeFileSync(join(dir, 'recoup.config.json'), JSON.stringify({ payers: [{ id: 'ACME01', name: 'ACME HEALTH PLAN', aliases: ['ACME HP NEW', 'ACME02'] }] }));
+    const summary = await run(['report', 'summary', '--ledger', db, '--csv', '-q'], { cwd: dir });
+    expect(summary.stdout.trimEnd().split('\n').slice(1).map((l) => l.split(',').slice(0, 3).join(','))).toEqual(['ACME HEALTH PLAN,ACME01,3', 'BLUE RIVER MEDICAID,BRMCD,1']);
+    const balances = await run(['report', 'balances', '--ledger', db, '--csv', '-q', '--as-of', '2024-04-30'], { cwd: dir });
+    expect(balances.stdout).toContain(',collected,');
+    const payments = await run(['report', 'payments', '--ledger', db, '--csv', '-q', '--payer', 'acme hp new'], { cwd: dir });
+    expect(payments.stdout.trimEnd().split('\n').slice(1).map((l) => l.split(',')[7])).toEqual(['ACH100100001', 'ACH100100045', 'ACH100100102']);
+    // without the config, the two names stay two payers (the ledger keeps what the files said)
+    const raw = await run(['report', 'summary', '--ledger', db, '--csv', '-q']);
+    expect(raw.stdout.trimEnd().split('\n')).toHaveLength(4);
   });
 });

@@ -183,7 +183,7 @@ describe('recoup report on the command line', () => {
     const r = await run(['report', 'offsets', '--ledger', db, '--from', '2024-03-01', '--to', '2024-03-31', '--csv']);
     expect(r).toMatchObject({ exitCode: 0, code: undefined });
     expect(r.stdout.split('\n').filter((l) => l !== '')).toHaveLength(5); // header + 4 offsets of March
-    expect(r.stderr).toBe(`recoup: from ${db}: 1 remittance(s), 0 claim(s), 4 provider-level offset(s)\n`);
+    expect(r.stderr).toBe(`recoup: from ${db}: 1 remittance(s), 4 provider-level offset(s)\n`); // claims were not asked for: not counted
     const env = await run(['report', 'summary,payments', '--json'], { env: { RECOUP_LEDGER: db } });
     expect(env.exitCode).toBe(0);
     expect(Object.keys(JSON.parse(env.stdout))).toEqual(['summary', 'payments', 'run', 'diagnostics']);
