@@ -7,12 +7,12 @@ import { type AgingItem, computeAging, openDeferrals } from '../analysis/aging.j
 import { offsetRow, payerId, paymentDate, type RemittanceHead } from '../analysis/build-rows.js';
 import { categorizeOffset } from '../analysis/codes.js';
 import { type BalanceOffset, computeBalances } from '../analysis/deferrals.js';
-import { type ClaimRef, type ClaimStore, linkOffsetTable } from '../analysis/link.js';
+import { type ClaimRef, type ClaimStore, linkOffsetTable, MAX_CANDIDATES } from '../analysis/link.js';
 import type { PayerAliases } from '../analysis/payer-aliases.js';
 import type { ReportName, Row } from '../analysis/rows.js';
 import { isUnlinkedRecoupment, SummaryBuilder } from '../analysis/summary.js';
 import type { Cents } from '../remit/money.js';
-import type { Ledger, LedgerFilter, RecordedOffset } from '../store/store.js';
+import type { Ledger, LedgerFilter, RecordedClaim, RecordedOffset } from '../store/store.js';
 
 export interface LedgerReportOptions {
   reports: readonly ReportName[];
@@ -57,6 +57,23 @@ function aliasedStore(ledger: Ledger, aliases: PayerAliases): ClaimStore {
   };
 }
 
+/**
+ * The payment a reversal takes back, as src/scan/reversals.ts finds it during a scan of files in date
+ * order: the latest non-reversal claim paid before it (an earlier payment date, or the same date and
+ * recorded before it) with its CLP07 (or the CLP07 its REF*F8 names), same payer first. By date, not by
+ * recording order, so files recorded out of order find it too.
+ */
+function earlierPayment(store: ClaimStore, c: RecordedClaim, payerKey: string, date: string): ClaimRef | null {
+  const keys = [c.icn, c.originalReference].filter((k) => k !== '');
+  const before = (x: ClaimRef): boolean => x.paymentDate < date || (x.paymentDate === date && x.seq < c.id);
+  const found = keys.flatMap((k) => store.claimsByIcn(k)).filter((x) => x.statusCode !== '22' && before(x));
+  if (found.length === 0 || found.length > MAX_CANDIDATES) return null;
+  const same = found.filter((x) => x.payerKey === payerKey);
+  const pool = same.length > 0 ? same : found;
+  const later = (a: ClaimRef, b: ClaimRef): boolean => a.paymentDate > b.paymentDate || (a.paymentDate === b.paymentDate && a.seq > b.seq);
+  return pool.reduce((a, b) => (later(b, a) ? b : a));
+}
+
 /** True when a remittance passes the payment-date and payer filter (payer: its id or name, any case). */
 function passes(head: RemittanceHead, f: LedgerFilter): boolean {
   const date = paymentDate(head);
@@ -85,6 +102,7 @@ export function reportFromLedger(ledger: Ledger, o: LedgerReportOptions): Ledger
     if (wants.has('payments')) o.onRow('payments', aliases ? { ...r.paymentRow, payer_name: r.head.payer.name, payer_id: payerId(r.head) } : r.paymentRow);
   }
 
+  const store: ClaimStore = aliases ? aliasedStore(ledger, aliases) : ledger;
   if (wants.has('claims') || wants.has('adjustments')) {
     figures.claims = 0;
     // the claims of the chosen remittances (chosen above, with the aliases and Unicode case rules of JavaScript)
@@ -92,7 +110,15 @@ export function reportFromLedger(ledger: Ledger, o: LedgerReportOptions): Ledger
       if (!chosen.has(c.remittanceId)) continue;
       if (o.status !== undefined && c.statusCode !== o.status) continue;
       figures.claims++;
-      if (wants.has('claims')) o.onRow('claims', aliases ? { ...c.row, payer_name: aliases.nameOf(c.row.payer_name ?? '') } : c.row);
+      let row = aliases ? { ...c.row, payer_name: aliases.nameOf(c.row.payer_name ?? '') } : c.row;
+      // a reversal recorded before the payment it takes back was: find that payment now, among the claims
+      // recorded before it (as a scan over all the files would have)
+      if (c.statusCode === '22' && row.reverses_trace_number === '' && wants.has('claims')) {
+        const head = heads.get(c.remittanceId)!;
+        const paid = earlierPayment(store, c, payerId(head), paymentDate(head));
+        if (paid) row = { ...row, reverses_trace_number: paid.traceNumber, reverses_payment_date: paid.paymentDate };
+      }
+      if (wants.has('claims')) o.onRow('claims', row);
       if (wants.has('adjustments')) for (const a of c.adjustments) o.onRow('adjustments', a);
     }
   }
@@ -103,7 +129,7 @@ export function reportFromLedger(ledger: Ledger, o: LedgerReportOptions): Ledger
   const offsets: RecordedOffset[] = ledger.recordedOffsets().filter((x) => heads.has(x.remittanceId));
   const headOf = (x: RecordedOffset): RemittanceHead => heads.get(x.remittanceId)!;
   if (wants.has('offsets')) figures.offsets = 0;
-  const links = linkOffsetTable(aliases ? aliasedStore(ledger, aliases) : ledger, offsets.length, (i) => {
+  const links = linkOffsetTable(store, offsets.length, (i) => {
     const x = offsets[i]!;
     const h = headOf(x);
     return { payerKey: payerId(h), reasonCode: x.reasonCode, reference: x.reference, amount: x.amount, ownFile: h.file, ownTrace: h.trace.number };

@@ -225,7 +225,7 @@ function prepareStatements(db: Database.Database) {
       `SELECT r.id, r.head, r.figures, r.payment_row FROM remittances r WHERE ${REPORT_FILTER} ORDER BY r.id`,
     ),
     recordedClaims: db.prepare(
-      `SELECT c.remittance_id, c.pcn, c.icn, c.status_code, r.file_path, r.trace_number, c.report_row, c.adjustment_rows FROM claims c JOIN remittances r ON r.id = c.remittance_id
+      `SELECT c.id, c.remittance_id, c.pcn, c.icn, c.original_reference, c.status_code, r.file_path, r.trace_number, c.report_row, c.adjustment_rows FROM claims c JOIN remittances r ON r.id = c.remittance_id
        WHERE ${REPORT_FILTER} AND r.head IS NOT NULL ORDER BY c.id`,
     ),
     recordedOffsets: db.prepare(
@@ -524,12 +524,12 @@ export class SqliteLedger implements Ledger {
   }
 
   *recordedClaims(filter: LedgerFilter, carc?: ReadonlyMap<string, string>): Iterable<RecordedClaim> {
-    type Stored = { remittance_id: number; pcn: string; icn: string; status_code: string; file_path: string; trace_number: string; report_row: string | null; adjustment_rows: string | null };
+    type Stored = { id: number; remittance_id: number; pcn: string; icn: string; original_reference: string; status_code: string; file_path: string; trace_number: string; report_row: string | null; adjustment_rows: string | null };
     for (const c of this.sql.recordedClaims.iterate(...filterParams(filter)) as Iterable<Stored>) {
       if (c.report_row === null) continue;
       const ctx: RowContext = { file: c.file_path, traceNumber: c.trace_number, pcn: c.pcn, icn: c.icn, statusCode: c.status_code, carc };
       const adjustments = c.adjustment_rows === null ? [] : (JSON.parse(c.adjustment_rows) as string[][]).map((a) => rowFromStored('adjustments', a, ctx));
-      yield { remittanceId: c.remittance_id, statusCode: c.status_code, row: rowFromStored('claims', JSON.parse(c.report_row), ctx), adjustments };
+      yield { id: c.id, remittanceId: c.remittance_id, statusCode: c.status_code, icn: c.icn, originalReference: c.original_reference, row: rowFromStored('claims', JSON.parse(c.report_row), ctx), adjustments };
     }
   }
 

@@ -67,8 +67,12 @@ export interface RecordedRemittance extends RemittanceSnapshot {
 
 /** A claim's rows as `recoup report` reads them back. */
 export interface RecordedClaim {
+  /** The ledger's claim id (its order among every claim recorded). */
+  id: number;
   remittanceId: number;
   statusCode: string;
+  icn: string;
+  originalReference: string;
   row: Row;
   adjustments: Row[];
 }

@@ -223,3 +223,16 @@ describe('recoup report on the command line', () => {
     expect(r.stderr).toContain('1 remittance(s) recorded by an older recoup have no report data and are left out');
   });
 });
+
+describe('a reversal recorded before the payment it takes back', () => {
+  it('names that payment in the report, as one scan in date order does', async () => {
+    const single = await scanRows(demo);
+    const ledger = SqliteLedger.open(join(tmp(), 'l.db'));
+    await scanRows([...demo].reverse(), ledger); // nightly runs that met the files newest first
+    const reported = fromLedger(ledger).claims;
+    ledger.close();
+    const reversal = (rows: Row[]) => rows.filter((c) => c.status_code === '22').map((c) => [c.pcn, c.reverses_trace_number, c.reverses_payment_date]);
+    expect(reversal(single.claims)).toEqual([['MFC1002', 'ACH100100001', '2024-01-05']]);
+    expect(reversal(reported)).toEqual(reversal(single.claims));
+  });
+});
