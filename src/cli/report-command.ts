@@ -2,6 +2,7 @@
 // format; the run's Outcome for main.ts.
 
 import { PayerAliases } from '../analysis/payer-aliases.js';
+import { payerId } from '../analysis/build-rows.js';
 import { redactRow } from '../analysis/redact.js';
 import type { ReportName } from '../analysis/rows.js';
 import { usageError } from '../diagnostics/errors.js';
@@ -9,6 +10,7 @@ import { loadCarcFile } from '../input/carc-file.js';
 import { reportFromLedger } from '../query/ledger-report.js';
 import { openSinks } from '../report/sinks.js';
 import { openExistingLedger } from '../store/open.js';
+import type { Ledger } from '../store/store.js';
 import { todayDate } from '../x12/dates.js';
 import type { Outcome } from './exit.js';
 import { type CliIO, makeChalk } from './io.js';
@@ -84,8 +86,22 @@ export async function runReport(names: string[], raw: unknown, io: CliIO, flags?
         : '';
       io.stderr.write(`recoup: from ${path}: ${parts.join(', ')}${older}\n`);
     }
+    // a payer that is not in the ledger is a mistake to say, not an empty report that looks like "nothing owed"
+    if (opts.payer !== undefined && !ledgerHasPayer(ledger, opts.payer, aliases)) {
+      io.stderr.write(`recoup: no remittance of payer ${JSON.stringify(parsed.payer)} in ${path} (give its name or id as the reports show them)\n`);
+      return 'not_found';
+    }
     return figures.withoutReportData > 0 ? 'incomplete' : 'ok';
   } finally {
     ledger.close();
   }
+}
+
+/** Whether any remittance of the ledger (at any date) is of this payer, by id or name in any case, aliases applied. */
+function ledgerHasPayer(ledger: Ledger, payer: string, aliases: PayerAliases): boolean {
+  const want = payer.toLowerCase();
+  return ledger.recordedRemittances({}).remittances.some((r) => {
+    aliases.apply(r.head);
+    return payerId(r.head).toLowerCase() === want || r.head.payer.name.toLowerCase() === want;
+  });
 }

@@ -204,6 +204,17 @@ describe('recoup report on the command line', () => {
     );
   });
 
+  it('a payer the ledger does not hold is said, exit 1 — not an empty report that looks like nothing owed', async () => {
+    const db = join(tmp(), 'l.db');
+    expect((await run(['scan', 'fixtures/demo', '--ledger', db, '-q', '--csv'])).exitCode).toBe(0);
+    const r = await run(['report', 'balances', '--ledger', db, '--payer', 'ACME HEALTH', '--csv', '-q']);
+    expect(r).toMatchObject({ exitCode: 1, code: undefined });
+    expect(r.stderr).toBe(`recoup: no remittance of payer "ACME HEALTH" in ${db} (give its name or id as the reports show them)\n`);
+    expect((await run(['report', 'balances', '--ledger', db, '--payer', 'acme health plan', '--csv', '-q'])).exitCode).toBe(0);
+    // a payer known, but with nothing in the period: an empty report, exit 0
+    expect((await run(['report', 'payments', '--ledger', db, '--payer', 'ACME01', '--from', '2023-01-01', '--to', '2023-12-31', '--csv', '-q'])).exitCode).toBe(0);
+  });
+
   it('scan with a ledger and no input points to recoup report', async () => {
     const r = await run(['scan', '--ledger', 'x.db', '--report', 'balances'], { stdinIsTTY: true });
     expect(r).toMatchObject({ exitCode: 2, code: 'USAGE' });
