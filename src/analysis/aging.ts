@@ -3,7 +3,11 @@
 // report) and recoupments already taken that no single claim explains (unlinked or ambiguous).
 
 import { type Cents, formatCents, parseAmount } from '../remit/money.js';
+import { payerId, paymentDate, type RemittanceHead } from './build-rows.js';
+import type { OffsetCategory } from './codes.js';
 import { daysBetween } from './deferrals.js';
+import type { Link } from './link.js';
+import { isUnlinkedRecoupment } from './summary.js';
 import type { Row } from './rows.js';
 
 export type AgingKind = 'open_deferral' | 'unlinked_recoupment';
@@ -73,4 +77,10 @@ export function computeAging(items: readonly AgingItem[], asOf: string): Row[] {
         as_of: asOf,
       };
     });
+}
+
+/** A recoupment already taken that no single claim explains, as an aging item; null for any other offset. */
+export function unlinkedRecoupment(r: RemittanceHead, amount: Cents, category: OffsetCategory, link: Link, amountKnown: boolean): AgingItem | null {
+  if (category !== 'recoupment' || !isUnlinkedRecoupment(category, link) || !amountKnown) return null;
+  return { payerKey: payerId(r), payerName: r.payer.name, kind: 'unlinked_recoupment', date: paymentDate(r), amount };
 }

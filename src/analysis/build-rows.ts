@@ -4,6 +4,7 @@ import type { Adjustment, Claim, ProviderAdjustment, Remittance } from '../remit
 import { type Cents, formatCents } from '../remit/money.js';
 import { CAS_GROUPS, CLAIM_STATUSES, categorizeOffset, type OffsetCategory, PLB_REASONS } from './codes.js';
 import type { BalanceState } from './balance-checks.js';
+import type { BalanceOffset } from './deferrals.js';
 import type { Link } from './link.js';
 import type { Row } from './rows.js';
 
@@ -206,4 +207,22 @@ export function adjustmentRows(r: Remittance, c: Claim, carc: ReadonlyMap<string
     for (const a of s.adjustments) push(a, 'service', procedure, s.serviceDate ?? '');
   }
   return rows;
+}
+
+/** An offset as the balances report reads it: its remittance's payer, date and trace, and its link's claim. */
+export function balanceOffset(r: RemittanceHead, o: { reasonCode: string; reference: string | null; amount: Cents }, link: Link): BalanceOffset {
+  return {
+    payerKey: payerId(r),
+    payerName: r.payer.name,
+    date: paymentDate(r),
+    trace: r.trace.number,
+    file: r.file,
+    code: o.reasonCode,
+    reference: o.reference,
+    amount: o.amount,
+    linkBasis: link.basis,
+    linkedPcn: link.claim?.pcn ?? '',
+    linkedIcn: link.claim?.icn ?? '',
+    linkedPatient: link.claim?.patient ?? '',
+  };
 }

@@ -51,6 +51,14 @@ interface OpenDeferral {
   lastCollected: string;
 }
 
+/** Offsets in the order computeBalances needs: by payment date, stable within a day. */
+export function chronological(offsets: readonly BalanceOffset[]): BalanceOffset[] {
+  return offsets
+    .map((o, i) => ({ o, i }))
+    .sort((a, b) => (a.o.date < b.o.date ? -1 : a.o.date > b.o.date ? 1 : a.i - b.i))
+    .map((x) => x.o);
+}
+
 /** `offsets` in chronological order. `asOf` (YYYY-MM-DD) dates the age of open balances. */
 export function computeBalances(offsets: readonly BalanceOffset[], asOf: string): Row[] {
   const deferrals: OpenDeferral[] = [];

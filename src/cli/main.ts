@@ -15,6 +15,15 @@ import { runScan } from './scan-command.js';
 import { runTrace } from './trace-command.js';
 import { VERSION } from './version.js';
 
+/** The output flags scan and report share (declared once; parsed by the shared part of their schemas). */
+const outputOption = {
+  format: () => new Option('-f, --format <format>', 'output format (default: table)').choices([...FORMATS]),
+  csv: () => new Option('--csv', 'same as --format csv'),
+  json: () => new Option('--json', 'same as --format json'),
+  xlsx: () => new Option('--xlsx', 'same as --format xlsx: one Excel workbook, a sheet per report (with -o, or redirected to a file)'),
+  output: () => new Option('-o, --output <path>', 'write to a file, or with CSV to a directory (one <report>.csv per report)'),
+};
+
 function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
@@ -54,11 +63,11 @@ Examples:
     .description('Reconcile 835 remittances: what each check paid, what was taken back at the provider level (PLB) and why,\nand whether every remittance balances.')
     .argument('[paths...]', "835 files or directories (searched recursively); '-' or a pipe for standard input")
     .option('-r, --report <names>', 'reports to produce, comma-separated or repeated: summary, payments, offsets, claims, adjustments, balances, aging, all', collect)
-    .addOption(new Option('-f, --format <format>', 'output format (default: table)').choices([...FORMATS]))
-    .option('--csv', 'same as --format csv')
-    .option('--json', 'same as --format json')
-    .option('--xlsx', 'same as --format xlsx: one Excel workbook, a sheet per report (with -o, or redirected to a file)')
-    .option('-o, --output <path>', 'write to a file, or with CSV to a directory (one <report>.csv per report)')
+    .addOption(outputOption.format())
+    .addOption(outputOption.csv())
+    .addOption(outputOption.json())
+    .addOption(outputOption.xlsx())
+    .addOption(outputOption.output())
     .option('--carc-file <csv>', 'your licensed CARC list (columns code,description) for the adjustments report')
     .option('--ledger <file>', 'SQLite ledger: record what is read and link offsets to claims of earlier runs (or set RECOUP_LEDGER)')
     .option('--as-of <date>', 'date (YYYY-MM-DD) the age of open deferred balances is counted to (default: today)')
@@ -106,14 +115,14 @@ Examples:
 
   program
     .command('report')
-    .description('Reports answered from the ledger alone, without reading any file: what was paid, taken back, deferred and\nstill open, for any period or payer.')
+    .description('Reports answered from the ledger alone, without reading any file: what was paid, taken back, deferred and still open, for any period or payer.')
     .argument('<reports...>', 'summary, payments, offsets, claims, adjustments, balances, aging, all (comma-separated or several)')
     .option('--ledger <file>', 'the ledger written by recoup scan --ledger (or set RECOUP_LEDGER)')
-    .addOption(new Option('-f, --format <format>', 'output format (default: table)').choices([...FORMATS]))
-    .option('--csv', 'same as --format csv')
-    .option('--json', 'same as --format json')
-    .option('--xlsx', 'same as --format xlsx: one Excel workbook, a sheet per report (with -o, or redirected to a file)')
-    .option('-o, --output <path>', 'write to a file, or with CSV to a directory (one <report>.csv per report)')
+    .addOption(outputOption.format())
+    .addOption(outputOption.csv())
+    .addOption(outputOption.json())
+    .addOption(outputOption.xlsx())
+    .addOption(outputOption.output())
     .option('--from <date>', 'payment dates from this day (YYYY-MM-DD)')
     .option('--to <date>', 'payment dates up to this day, inclusive (YYYY-MM-DD)')
     .option('--payer <name or id>', 'one payer, by its name or its id (payer_id)')

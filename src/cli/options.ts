@@ -81,13 +81,30 @@ const calendarDate = z.string().refine((text) => isCalendarDate(text, 1900), {
   error: (issue) => `${JSON.stringify(issue.input)} is not a date; expected a real calendar date YYYY-MM-DD (year 1900 or later), e.g. 2024-03-31`,
 });
 
-/** The flags of `recoup scan` as commander gives them (every key is a flag; tests hold them to commander's list). */
-export const scanFlagsSchema = z.object({
+/** The output flags scan and report share: a format (or its shorthand) and where it goes. */
+const outputFlags = {
   format: z.enum(FORMATS).optional(),
   csv: z.boolean().optional(),
   json: z.boolean().optional(),
   xlsx: z.boolean().optional(),
   output: path.optional(),
+};
+
+type FormatFlags = { format?: Format | undefined; csv?: boolean | undefined; json?: boolean | undefined; xlsx?: boolean | undefined };
+
+/** At most one of --format, --csv, --json and --xlsx; checked even when another value is wrong, so it is reported before the late ones. */
+const oneFormat: [(o: FormatFlags) => boolean, { message: string; path: string[]; when: () => boolean }] = [
+  (o) => [o.format !== undefined, o.csv === true, o.json === true, o.xlsx === true].filter(Boolean).length <= 1,
+  { message: 'choose one of --format, --csv, --json and --xlsx', path: ['format'], when: () => true },
+];
+
+/** The format the flags name (table when none). */
+const formatOf = (o: FormatFlags): Format =>
+  o.csv ? 'csv' : o.json ? 'json' : o.xlsx ? 'xlsx' : (o.format ?? 'table');
+
+/** The flags of `recoup scan` as commander gives them (every key is a flag; tests hold them to commander's list). */
+export const scanFlagsSchema = z.object({
+  ...outputFlags,
   carcFile: path.optional(),
   ledger: path.optional(),
   asOf: calendarDate.optional(),
@@ -110,14 +127,9 @@ export const scanFlagsSchema = z.object({
 const SCAN_LATE_ISSUES = ['report', 'failOn', 'escalateOver'];
 
 export const scanOptionsSchema = scanFlagsSchema
-  .refine((o) => [o.format !== undefined, o.csv === true, o.json === true, o.xlsx === true].filter(Boolean).length <= 1, {
-    message: 'choose one of --format, --csv, --json and --xlsx',
-    path: ['format'],
-    // checked even when another value is wrong, so that it can be reported before the late ones
-    when: () => true,
-  })
+  .refine(...oneFormat)
   .transform((o) => {
-    const format: Format = o.csv ? 'csv' : o.json ? 'json' : o.xlsx ? 'xlsx' : (o.format ?? 'table');
+    const format = formatOf(o);
     return {
       format,
       reports: o.report ?? [...DEFAULT_REPORTS[format]],
@@ -141,11 +153,7 @@ export type ScanCliOptions = z.output<typeof scanOptionsSchema>;
 
 /** `recoup report`: which reports (the argument, as --report takes them), from the ledger, with filters. */
 export const reportFlagsSchema = z.object({
-  format: z.enum(FORMATS).optional(),
-  csv: z.boolean().optional(),
-  json: z.boolean().optional(),
-  xlsx: z.boolean().optional(),
-  output: path.optional(),
+  ...outputFlags,
   ledger: path.optional(),
   carcFile: path.optional(),
   from: calendarDate.optional(),
@@ -167,15 +175,11 @@ export const reportFlagsSchema = z.object({
 });
 
 export const reportOptionsSchema = reportFlagsSchema
-  .refine((o) => [o.format !== undefined, o.csv === true, o.json === true, o.xlsx === true].filter(Boolean).length <= 1, {
-    message: 'choose one of --format, --csv, --json and --xlsx',
-    path: ['format'],
-    when: () => true,
-  })
+  .refine(...oneFormat)
   .refine((o) => o.from === undefined || o.to === undefined || o.from <= o.to, { message: 'is before --from: give --from first and --to last (YYYY-MM-DD)', path: ['to'] })
   .transform((o) => ({
     ...o,
-    format: (o.csv ? 'csv' : o.json ? 'json' : o.xlsx ? 'xlsx' : (o.format ?? 'table')) as Format,
+    format: formatOf(o),
     quiet: o.quiet === true,
     redact: o.redact === true,
   }));

@@ -3,14 +3,14 @@
 // holds (so a report after several nightly runs equals one scan over all their files), the summary,
 // balances and aging from those links. Filters: payment dates, payer, offset category, status.
 
-import { type AgingItem, computeAging, openDeferrals } from '../analysis/aging.js';
-import { offsetRow, payerId, paymentDate, type RemittanceHead } from '../analysis/build-rows.js';
+import { type AgingItem, computeAging, openDeferrals, unlinkedRecoupment } from '../analysis/aging.js';
+import { balanceOffset, offsetRow, payerId, paymentDate, type RemittanceHead } from '../analysis/build-rows.js';
 import { categorizeOffset } from '../analysis/codes.js';
-import { type BalanceOffset, computeBalances } from '../analysis/deferrals.js';
+import { type BalanceOffset, chronological, computeBalances } from '../analysis/deferrals.js';
 import { type ClaimRef, type ClaimStore, linkOffsetTable, MAX_CANDIDATES } from '../analysis/link.js';
 import type { PayerAliases } from '../analysis/payer-aliases.js';
 import type { ReportName, Row } from '../analysis/rows.js';
-import { isUnlinkedRecoupment, SummaryBuilder } from '../analysis/summary.js';
+import { SummaryBuilder } from '../analysis/summary.js';
 import type { Cents } from '../remit/money.js';
 import type { Ledger, LedgerFilter, RecordedClaim, RecordedOffset } from '../store/store.js';
 
@@ -153,33 +153,14 @@ export function reportFromLedger(ledger: Ledger, o: LedgerReportOptions): Ledger
     }
     // balances and aging look at the payer's whole history (a deferral is collected after it was made)
     if (passes(h, payerOnly)) {
-      balanceInputs.push({
-        payerKey: payerId(h),
-        payerName: h.payer.name,
-        date: paymentDate(h),
-        trace: h.trace.number,
-        file: h.file,
-        code: x.reasonCode,
-        reference: x.reference,
-        amount: x.amount,
-        linkBasis: link.basis,
-        linkedPcn: link.claim?.pcn ?? '',
-        linkedIcn: link.claim?.icn ?? '',
-        linkedPatient: link.claim?.patient ?? '',
-      });
-      if (category === 'recoupment' && isUnlinkedRecoupment(category, link) && !x.unreadable) {
-        aging.push({ payerKey: payerId(h), payerName: h.payer.name, kind: 'unlinked_recoupment', date: paymentDate(h), amount: x.amount });
-      }
+      balanceInputs.push(balanceOffset(h, x, link));
+      const unlinked = unlinkedRecoupment(h, x.amount, category, link, !x.unreadable);
+      if (unlinked) aging.push(unlinked);
     }
   }
   if (wants.has('summary')) for (const row of summary.rows()) o.onRow('summary', row);
   if (wants.has('balances') || wants.has('aging')) {
-    // chronological, stable within a day (as a scan orders them)
-    const ordered = balanceInputs
-      .map((b, i) => ({ b, i }))
-      .sort((a, b) => (a.b.date < b.b.date ? -1 : a.b.date > b.b.date ? 1 : a.i - b.i))
-      .map((x) => x.b);
-    const balances = computeBalances(ordered, o.asOf);
+    const balances = computeBalances(chronological(balanceInputs), o.asOf);
     if (wants.has('balances')) {
       for (const row of balances) {
         const d = row.deferred_date ?? '';

@@ -1,8 +1,8 @@
 // The run's PLB offsets, kept until the run ends (linking needs every claim of the run): one small object
 // each, sharing its remittance's head, with repeated strings interned. Linked all at once at the end.
 
-import { type OffsetFields, payerId, paymentDate, type RemittanceHead } from '../analysis/build-rows.js';
-import type { BalanceOffset } from '../analysis/deferrals.js';
+import { balanceOffset, type OffsetFields, payerId, type RemittanceHead } from '../analysis/build-rows.js';
+import { type BalanceOffset, chronological } from '../analysis/deferrals.js';
 import { type ClaimStore, type Link, linkOffsetTable, type LinkTable } from '../analysis/link.js';
 import type { ProviderAdjustment } from '../remit/model.js';
 
@@ -55,27 +55,7 @@ export class RunOffsets {
 
   /** The run's offsets as the balances report reads them, chronologically (stable within a day). */
   balanceInputs(links: LinkTable): BalanceOffset[] {
-    const rows = this.list.map((o, i) => {
-      const l = links.get(i);
-      return {
-        payerKey: payerId(o.remittance),
-        payerName: o.remittance.payer.name,
-        date: paymentDate(o.remittance),
-        trace: o.remittance.trace.number,
-        file: o.remittance.file,
-        code: o.reasonCode,
-        reference: o.reference,
-        amount: o.amount,
-        linkBasis: l.basis,
-        linkedPcn: l.claim?.pcn ?? '',
-        linkedIcn: l.claim?.icn ?? '',
-        linkedPatient: l.claim?.patient ?? '',
-      };
-    });
-    return rows
-      .map((r, i) => ({ r, i }))
-      .sort((a, b) => (a.r.date < b.r.date ? -1 : a.r.date > b.r.date ? 1 : a.i - b.i))
-      .map((x) => x.r);
+    return chronological(this.list.map((o, i) => balanceOffset(o.remittance, o, links.get(i))));
   }
 
   /** One shared copy of strings repeated on many offsets (provider id, reason code, period date). */

@@ -5,8 +5,8 @@
 // RunOffsets (./offsets.ts), reversals are paired by ./reversals.ts, the figures are ScanStats (./stats.ts).
 
 import { type BalanceState, checkClaimBalance, checkRemittanceBalance } from '../analysis/balance-checks.js';
-import { type AgingItem, computeAging, openDeferrals } from '../analysis/aging.js';
-import { adjustmentRows, claimRow, offsetRow, payerId, paymentDate, paymentRow, remittanceHead, type RemittanceHead } from '../analysis/build-rows.js';
+import { type AgingItem, computeAging, openDeferrals, unlinkedRecoupment } from '../analysis/aging.js';
+import { adjustmentRows, claimRow, offsetRow, paymentDate, paymentRow, remittanceHead, type RemittanceHead } from '../analysis/build-rows.js';
 import { categorizeOffset, isKnownPlbCode } from '../analysis/codes.js';
 import { computeBalances } from '../analysis/deferrals.js';
 import type { PayerAliases } from '../analysis/payer-aliases.js';
@@ -223,9 +223,8 @@ export class Scanner {
             this.stats.unlinkedList.push({ file: o.remittance.file, traceNumber: o.remittance.trace.number, reasonCode: o.reasonCode, reference: o.reference ?? '', amount: o.amount, basis: link.basis });
           }
         }
-        if (wantsAging && category === 'recoupment' && isUnlinkedRecoupment(category, link) && !o.unreadable) {
-          aging.push({ payerKey: payerId(o.remittance), payerName: o.remittance.payer.name, kind: 'unlinked_recoupment', date: paymentDate(o.remittance), amount: o.amount });
-        }
+        const unlinked = wantsAging ? unlinkedRecoupment(o.remittance, o.amount, category, link, !o.unreadable) : null;
+        if (unlinked) aging.push(unlinked);
         if (wantsOffsets) this.options.onRow('offsets', offsetRow(o.remittance, o, link, escalated));
       }
       if (this.wants.has('summary')) for (const row of this.summary.rows()) this.options.onRow('summary', row);
