@@ -11,3 +11,5 @@ export { scan, type ScanResult } from './scan/scan.js';
 export type { ScanStats } from './scan/stats.js';
 export { COLUMNS, REPORT_NAMES, type ReportName, type Row } from './analysis/rows.js';
 export { categorizeOffset, PLB_REASONS, type OffsetCategory } from './analysis/codes.js';
+export { matchDeposits, type DepositMatch, type DepositRemittance, type DepositStatus, type DepositBasis, type MatchOptions } from './analysis/deposits.js';
+export type { BankLine, BankCsvMapping, BankFormat } from './bank/model.js';

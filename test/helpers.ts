@@ -57,7 +57,7 @@ export function fixtureFiles(): string[] {
       const p = join(d, e.name);
       if (e.isDirectory()) {
         if (p !== skip) walk(p);
-      } else if (!/\.(md|tsv|json|csv|txt\.expected)$/.test(e.name)) out.push(p);
+      } else if (!/\.(md|tsv|json|csv|txt\.expected|bai2?)$/.test(e.name)) out.push(p);
     }
   };
   walk(join(ROOT, 'fixtures'));

@@ -7,7 +7,7 @@ import { categorizeOffset } from './codes.js';
 import type { Row } from './rows.js';
 import { type Cents, formatCents, parseAmount } from '../remit/money.js';
 
-export const TRACE_COLUMNS = ['date', 'event', 'trace_number', 'file', 'pcn', 'icn', 'status_code', 'reason_code', 'category', 'reference', 'amount', 'interest', 'note'] as const;
+export const TRACE_COLUMNS = ['date', 'event', 'trace_number', 'file', 'pcn', 'icn', 'status_code', 'reason_code', 'category', 'reference', 'amount', 'interest', 'note', 'deposit'] as const;
 
 export interface ClaimTrace {
   query: string;
@@ -55,7 +55,11 @@ export interface TraceSource {
   offsetsLinkedTo(claimIds: readonly number[]): TraceOffset[];
 }
 
-export function traceClaim(ledger: TraceSource, query: string, today: string): ClaimTrace {
+/**
+ * `deposit` says where a remittance's money landed (issue 14: the deposit that carried the payment, and
+ * each deposit that carried an offset), given its file, trace number and payment date; '' when unknown.
+ */
+export function traceClaim(ledger: TraceSource, query: string, today: string, deposit: (file: string, trace: string, date: string) => string = () => ''): ClaimTrace {
   const claims = ledger.claimFamily(query).sort((a, b) => (a.paymentDate < b.paymentDate ? -1 : a.paymentDate > b.paymentDate ? 1 : a.id - b.id));
   if (claims.length === 0) return { query, found: false, patient: '', events: [], totals: {}, settlement: { netReceived: 0, stillOwed: 0 } };
   const offsets = ledger.offsetsLinkedTo(claims.map((c) => c.id));
@@ -83,6 +87,7 @@ export function traceClaim(ledger: TraceSource, query: string, today: string): C
       amount: formatCents(c.paid),
       interest: c.interest === null ? '' : formatCents(c.interest),
       note: '',
+      deposit: deposit(c.file, c.traceNumber, c.paymentDate),
     });
   }
   let recouped = 0;
@@ -108,6 +113,7 @@ export function traceClaim(ledger: TraceSource, query: string, today: string): C
       amount: formatCents(o.amount),
       interest: '',
       note: `linked by ${o.linkBasis}${o.linkNote ? `; ${o.linkNote}` : ''}`,
+      deposit: deposit(o.file, o.traceNumber, o.paymentDate),
     });
   }
   events.sort((a, b) => (a.date! < b.date! ? -1 : a.date! > b.date! ? 1 : 0));

@@ -2,9 +2,9 @@
 // decimal text with two places signed as in the file; dates YYYY-MM-DD). Declared once here and used by
 // the scanner that fills rows and by every renderer.
 
-export type ReportName = 'payments' | 'offsets' | 'claims' | 'adjustments' | 'summary' | 'balances' | 'aging';
+export type ReportName = 'payments' | 'offsets' | 'claims' | 'adjustments' | 'summary' | 'balances' | 'aging' | 'deposits';
 
-export const REPORT_NAMES: readonly ReportName[] = ['summary', 'payments', 'offsets', 'claims', 'adjustments', 'balances', 'aging'];
+export const REPORT_NAMES: readonly ReportName[] = ['summary', 'payments', 'offsets', 'claims', 'adjustments', 'balances', 'aging', 'deposits'];
 
 export type ColumnKind = 'text' | 'amount' | 'count' | 'date' | 'flag' | 'code';
 
@@ -140,6 +140,10 @@ export const COLUMNS: Readonly<Record<ReportName, readonly Column[]>> = {
     c('escalated_amount', 'amount'),
     c('unlinked_recoupments', 'count'),
     c('unlinked_recoupments_amount', 'amount'),
+    // bank deposits (empty when no bank statement was read: unknown, not zero)
+    c('deposits_found', 'count'),
+    c('eras_without_deposit', 'count'),
+    c('eras_without_deposit_amount', 'amount'),
   ],
   balances: [
     c('payer_name'),
@@ -173,6 +177,28 @@ export const COLUMNS: Readonly<Record<ReportName, readonly Column[]>> = {
     c('total', 'amount'),
     c('oldest_date', 'date'),
     c('as_of', 'date'),
+  ],
+  // one row per bank line and one per remittance that expects money no deposit carries (issue 14)
+  deposits: [
+    c('status', 'code'),
+    c('match_basis', 'code'),
+    c('deposit_date', 'date'),
+    c('deposit_amount', 'amount'),
+    c('bank_file'),
+    c('bank_line', 'count'),
+    c('bank_reference'),
+    c('bank_text'),
+    c('payer_name'),
+    c('payer_id'),
+    c('trace_numbers'),
+    c('era_paid', 'amount'),
+    c('difference', 'amount'),
+    c('days_to_deposit', 'count'),
+    c('claim_payments', 'amount'),
+    c('provider_adjustments', 'amount'),
+    c('offsets', 'count'),
+    c('files'),
+    c('note'),
   ],
 };
 

@@ -1,6 +1,7 @@
 // Per-payer summary: checks, money paid, and provider-level offsets by category. Sums in integer cents;
 // provider_adjustments = taken_back + deferred + refunds + interest + penalties + withholding + other.
 
+import type { PayerDeposits } from './deposit-rows.js';
 import type { Remittance } from '../remit/model.js';
 import { type Cents, formatCents } from '../remit/money.js';
 import { categorizeOffset, type OffsetCategory } from './codes.js';
@@ -98,6 +99,13 @@ export function remittanceFigures(r: Remittance, balanced: boolean): RemittanceF
 
 export class SummaryBuilder {
   private readonly payers = new Map<string, PayerTotals>();
+  /** Each payer's deposits found and missing (by the summary's payer key); null when no bank statement was read. */
+  private deposits: ReadonlyMap<string, PayerDeposits> | null = null;
+
+  /** The deposit columns: from the deposits matched in this run (null leaves them unknown). */
+  setDeposits(deposits: ReadonlyMap<string, PayerDeposits> | null): void {
+    this.deposits = deposits;
+  }
 
   private totals(r: RemittanceHead): PayerTotals {
     const id = payerId(r);
@@ -207,6 +215,10 @@ export class SummaryBuilder {
           unlinked_recoupments_amount: formatCents(t.unlinkedRecoupments.amount),
         };
         for (const [cat, col] of Object.entries(CATEGORY_COLUMN)) row[col] = formatCents(t.byCategory[cat as OffsetCategory]);
+        const d = this.deposits?.get(`${t.payerId}\u0000${t.payerName}`) ?? (this.deposits ? { found: 0, missing: 0, missingAmount: 0 } : null);
+        row.deposits_found = d ? String(d.found) : '';
+        row.eras_without_deposit = d ? String(d.missing) : '';
+        row.eras_without_deposit_amount = d ? formatCents(d.missingAmount) : '';
         for (const col of t.unknown) row[col] = '';
         return row;
       });

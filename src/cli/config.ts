@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { normalizePayerName, type PayerAlias } from '../analysis/payer-aliases.js';
 import { RecoupError } from '../diagnostics/errors.js';
 import type { Cents } from '../remit/money.js';
+import type { BankCsvMapping } from '../bank/model.js';
 import { amount, type FailOn, failOnList } from './options.js';
 
 export const CONFIG_FILE = 'recoup.config.json';
@@ -17,8 +18,39 @@ const text = z.string().trim().min(1, 'must not be empty');
 /** `--fail-on` as in the file: a list, or one comma-separated string; checked by the command's own schema. */
 const list = z.union([z.array(text), text]).transform((v) => (Array.isArray(v) ? v : [v]));
 
+/** A window of days around the payment date: [earliest, latest], earliest ≤ latest. */
+const dayWindow = z
+  .tuple([z.number().int().min(-30).max(120), z.number().int().min(-30).max(120)])
+  .refine(([lo, hi]) => lo <= hi, { message: 'the first day must not be after the second' });
+
+const header = text;
+const bankSchema = z
+  .object({
+    csv: z
+      .object({
+        date: header.optional(),
+        amount: header.optional(),
+        credit: header.optional(),
+        debit: header.optional(),
+        description: header.optional(),
+        reference: header.optional(),
+        account: header.optional(),
+        dateFormat: z.enum(['MM/DD/YYYY', 'DD/MM/YYYY', 'YYYY-MM-DD']).optional(),
+      })
+      .strict()
+      .refine((m) => m.date !== undefined, { message: 'needs "date": the header of the date column' })
+      .refine((m) => m.amount !== undefined || m.credit !== undefined || m.debit !== undefined, { message: 'needs "amount", or "credit" and/or "debit": the headers of the money columns' })
+      .optional(),
+    /** EFT: business days from the payment date (BPR16) to the deposit. */
+    eftWindow: dayWindow.optional(),
+    /** Checks: calendar days from the check date to the deposit. */
+    checkWindow: dayWindow.optional(),
+  })
+  .strict();
+
 const configSchema = z
   .object({
+    bank: bankSchema.optional(),
     ledger: text.optional(),
     failOn: list.optional(),
     escalateOver: z.union([text, z.number().nonnegative()]).transform(String).optional(),
@@ -45,6 +77,8 @@ export interface Config {
   escalateOver?: Cents;
   output?: string;
   payers: PayerAlias[];
+  /** Bank statements: how to read a bank's CSV export, and the deposit date windows. */
+  bank?: { csv?: BankCsvMapping; eftWindow?: readonly [number, number]; checkWindow?: readonly [number, number] };
 }
 
 function configError(path: string, message: string): RecoupError {
@@ -84,7 +118,9 @@ export function loadConfig(flag: string | undefined, env: NodeJS.ProcessEnv, cwd
   if (!r.success) {
     const issue = r.error.issues[0]!;
     const where = issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
-    const message = issue.code === 'unrecognized_keys' ? `unknown setting ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}; settings are ledger, failOn, escalateOver, output, payers` : issue.message;
+    const NESTED: Record<string, string> = { bank: 'csv, eftWindow, checkWindow', 'bank.csv': 'date, amount, credit, debit, description, reference, account, dateFormat' };
+    const known = NESTED[issue.path.join('.')] ?? 'ledger, failOn, escalateOver, output, payers, bank';
+    const message = issue.code === 'unrecognized_keys' ? `unknown setting ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}; settings are ${known}` : issue.message;
     throw configError(path, `${where}${message}`);
   }
   const c = r.data;
@@ -112,6 +148,7 @@ export function loadConfig(flag: string | undefined, env: NodeJS.ProcessEnv, cwd
     ...(escalateOver !== undefined ? { escalateOver } : {}),
     ...(c.output !== undefined ? { output: pathFrom(path, c.output) } : {}),
     payers: c.payers ?? [],
+    ...(c.bank !== undefined ? { bank: c.bank as NonNullable<Config['bank']> } : {}),
   };
 }
 

@@ -50,6 +50,7 @@ Exit codes:
 
 Examples:
   recoup scan era.835                    summary and provider-level offsets of a remittance
+  recoup scan today/ --bank statement.bai        (which deposit carries which remittance, and why it is short)
   recoup scan inbox/ --csv > offsets.csv offsets of every 835 under inbox/, for a spreadsheet
   recoup report summary --ledger l.db    the summary of everything recorded, without reading files
   recoup trace MFC1002 --ledger l.db     the life of one claim, from the ledger
@@ -62,7 +63,7 @@ Examples:
     .command('scan')
     .description('Reconcile 835 remittances: what each check paid, what was taken back at the provider level (PLB) and why,\nand whether every remittance balances.')
     .argument('[paths...]', "835 files or directories (searched recursively); '-' or a pipe for standard input")
-    .option('-r, --report <names>', 'reports to produce, comma-separated or repeated: summary, payments, offsets, claims, adjustments, balances, aging, all', collect)
+    .option('-r, --report <names>', 'reports to produce, comma-separated or repeated: summary, payments, offsets, claims, adjustments, balances, aging, deposits, all', collect)
     .addOption(outputOption.format())
     .addOption(outputOption.csv())
     .addOption(outputOption.json())
@@ -70,6 +71,7 @@ Examples:
     .addOption(outputOption.output())
     .option('--carc-file <csv>', 'your licensed CARC list (columns code,description) for the adjustments report')
     .option('--ledger <file>', 'SQLite ledger: record what is read and link offsets to claims of earlier runs (or set RECOUP_LEDGER)')
+    .option('--bank <statement>', 'a bank statement (BAI2, or a bank CSV export) or a folder of them: match each deposit to its remittances (repeatable)', collect)
     .option('--as-of <date>', 'date (YYYY-MM-DD) the age of open deferred balances is counted to (default: today)')
     .option('--new-only', 'with a ledger: skip files already recorded (for nightly runs over an inbox)')
     .option('--escalate-over <amount>', 'flag offsets whose absolute amount is over this (escalate column, highlighted, counted)')
@@ -92,8 +94,11 @@ Reports (CSV headers / JSON keys are stable):
   balances     every deferred recoupment (WO/FB negative), what was collected since, what is outstanding
                (with --ledger: the whole history in the ledger)
   aging        by payer: open deferrals and unlinked recoupments in 0-30, 31-60, 61-90, 90+ day buckets
+  deposits     with --bank: each bank line and the remittances it carries (matched by trace number, by
+               amount and date, or as a batch of checks), deposits without an ERA, ERAs without a deposit
 
 Defaults: table shows summary then offsets; --csv writes offsets; --json/ndjson hold summary, payments, offsets.
+With --bank: table shows deposits then offsets; --csv writes deposits; JSON and workbooks add deposits.
 A positive adjustment amount was withheld from the check; a negative one was added to it.
 
 Exit codes: 0 success (warnings do not change it), 1 the reports are incomplete (an input could not be
@@ -105,6 +110,7 @@ Examples:
   recoup scan fixtures/demo
   recoup scan fixtures/demo --escalate-over 50 --fail-on escalated,unbalanced
   recoup scan --ledger ~/recoup.db --new-only /inbox --csv -o /reports/$(date +%F)/   (nightly, from cron)
+  recoup scan today/ --bank statement.bai        (which deposit carries which remittance, and why it is short)
   recoup scan inbox/ --csv > offsets.csv
   recoup scan inbox/ --csv --report summary,payments,offsets -o reports/
   recoup scan inbox/ --json --report all | jq '.offsets[] | select(.category == "recoupment")'`,
@@ -116,7 +122,7 @@ Examples:
   program
     .command('report')
     .description('Reports answered from the ledger alone, without reading any file: what was paid, taken back, deferred and still open, for any period or payer.')
-    .argument('<reports...>', 'summary, payments, offsets, claims, adjustments, balances, aging, all (comma-separated or several)')
+    .argument('<reports...>', 'summary, payments, offsets, claims, adjustments, balances, aging, deposits, all (comma-separated or several)')
     .option('--ledger <file>', 'the ledger written by recoup scan --ledger (or set RECOUP_LEDGER)')
     .addOption(outputOption.format())
     .addOption(outputOption.csv())
@@ -127,7 +133,7 @@ Examples:
     .option('--to <date>', 'payment dates up to this day, inclusive (YYYY-MM-DD)')
     .option('--payer <name or id>', 'one payer, by its name or its id (payer_id)')
     .option('--category <category>', 'offsets of one category: recoupment, deferred_recoupment, refund_acknowledged, interest, penalty, withholding, other')
-    .option('--status <status>', 'claims with this status code (CLP02: 1, 2, 4, 22 …); balances with this status (open, partly_collected, collected)')
+    .option('--status <status>', 'claims with this status code (CLP02: 1, 2, 4, 22 …); balances with this status (open, partly_collected, collected);\ndeposits with this status (matched, amount_mismatch, deposit_without_era, era_without_deposit, ambiguous, debit)')
     .option('--as-of <date>', 'date (YYYY-MM-DD) open balances and aging are counted to (default: today)')
     .option('--escalate-over <amount>', 'flag offsets whose absolute amount is over this (escalate column)')
     .option('--carc-file <csv>', 'your licensed CARC list (columns code,description) for the adjustments report')
@@ -147,6 +153,7 @@ Examples:
   recoup report summary --ledger ~/recoup.db
   recoup report offsets --ledger ~/recoup.db --from 2024-10-01 --to 2024-10-31 --xlsx -o october.xlsx
   recoup report aging --ledger ~/recoup.db --as-of 2024-12-31
+  recoup report deposits --ledger ~/recoup.db --status era_without_deposit
   recoup report offsets --ledger ~/recoup.db --payer ACME01 --category recoupment --csv`,
     )
     .action(async (names: string[], raw: unknown, cmd: Command) => {

@@ -24,6 +24,15 @@ export const DEFAULT_REPORTS: Readonly<Record<Format, readonly ReportName[]>> = 
   xlsx: ['summary', 'payments', 'offsets', 'balances'],
 };
 
+/** With --bank and no --report: the deposits first (the morning question), and the offsets that explain a short one. */
+export const BANK_DEFAULT_REPORTS: Readonly<Record<Format, readonly ReportName[]>> = {
+  table: ['deposits', 'offsets'],
+  csv: ['deposits'],
+  json: ['summary', 'payments', 'offsets', 'deposits'],
+  ndjson: ['summary', 'payments', 'offsets', 'deposits'],
+  xlsx: ['summary', 'deposits', 'payments', 'offsets', 'balances'],
+};
+
 const NEEDS_VALUE = 'needs a value';
 const path = z.string().min(1, NEEDS_VALUE);
 
@@ -107,6 +116,7 @@ export const scanFlagsSchema = z.object({
   ...outputFlags,
   carcFile: path.optional(),
   ledger: path.optional(),
+  bank: z.array(path).optional(),
   asOf: calendarDate.optional(),
   color: z.boolean(),
   quiet: z.boolean().optional(),
@@ -132,10 +142,11 @@ export const scanOptionsSchema = scanFlagsSchema
     const format = formatOf(o);
     return {
       format,
-      reports: o.report ?? [...DEFAULT_REPORTS[format]],
+      reports: o.report ?? [...(o.bank ? BANK_DEFAULT_REPORTS : DEFAULT_REPORTS)[format]],
       output: o.output,
       carcFile: o.carcFile,
       ledger: o.ledger,
+      bank: o.bank ?? [],
       asOf: o.asOf,
       color: o.color,
       quiet: o.quiet === true,

@@ -59,6 +59,7 @@ export async function runReport(names: string[], raw: unknown, io: CliIO, flags?
         escalateOver: opts.escalateOver,
         carc,
         aliases,
+        match: { ...(config.bank?.eftWindow ? { eftWindow: config.bank.eftWindow } : {}), ...(config.bank?.checkWindow ? { checkWindow: config.bank.checkWindow } : {}) },
         onRow: opts.redact ? (report, row) => sinks.onRow(report, redactRow(report, row)) : (report, row) => sinks.onRow(report, row),
       });
     } catch (err) {
@@ -70,6 +71,7 @@ export async function runReport(names: string[], raw: unknown, io: CliIO, flags?
       ['remittances', 'Remittances', figures.remittances],
       ...(figures.claims !== undefined ? [['claims', 'Claims', figures.claims] as const] : []),
       ...(figures.offsets !== undefined ? [['offsets', 'Provider-level offsets', figures.offsets] as const] : []),
+      ...(figures.bankLines !== undefined ? [['bank_lines', 'Bank statement lines', figures.bankLines] as const] : []),
       ['without_report_data', 'Remittances without report data (recorded before recoup kept it)', figures.withoutReportData],
     ];
     await sinks.finish({
@@ -81,10 +83,16 @@ export async function runReport(names: string[], raw: unknown, io: CliIO, flags?
       const parts = [`${figures.remittances} remittance(s)`];
       if (figures.claims !== undefined) parts.push(`${figures.claims} claim(s)`);
       if (figures.offsets !== undefined) parts.push(`${figures.offsets} provider-level offset(s)`);
+      if (figures.bankLines !== undefined) parts.push(`${figures.bankLines} bank statement line(s)`);
       const older = figures.withoutReportData
         ? `; ${figures.withoutReportData} remittance(s) recorded by an older recoup have no report data and are left out (record their files into a new ledger to report them)`
         : '';
       io.stderr.write(`recoup: from ${path}: ${parts.join(', ')}${older}\n`);
+    }
+    // deposits with no statement recorded: unknown, said, never an empty report that reads as "all deposited"
+    if (reports.includes('deposits') && figures.bankLines === 0) {
+      io.stderr.write(`recoup: ${path} holds no bank statement lines: record a statement first (recoup scan --bank <statement> --ledger ${path})\n`);
+      if (names.flatMap((n) => n.split(',')).some((n) => n.trim().toLowerCase() === 'deposits')) return 'not_found';
     }
     // a payer that is not in the ledger is a mistake to say, not an empty report that looks like "nothing owed"
     if (opts.payer !== undefined && !ledgerHasPayer(ledger, opts.payer, aliases)) {

@@ -6,10 +6,10 @@ import { PayerAliases } from '../analysis/payer-aliases.js';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { RecoupError, usageError } from '../diagnostics/errors.js';
 import { loadCarcFile } from '../input/carc-file.js';
-import { expandInputs } from '../input/paths.js';
+import { expandBankPaths, expandInputs } from '../input/paths.js';
 import { formatDiagnostic } from '../report/diagnostic-lines.js';
 import { redactRow } from '../analysis/redact.js';
-import { runFigures, runSummaryLine, unlinkedLines } from '../report/run-summary.js';
+import { depositSummaryLine, runFigures, runSummaryLine, unlinkedLines } from '../report/run-summary.js';
 import { destinationKind, openSinks } from '../report/sinks.js';
 import { Scanner } from '../scan/scanner.js';
 import type { ScanStats } from '../scan/stats.js';
@@ -40,8 +40,19 @@ export async function runScan(paths: string[], raw: unknown, io: CliIO, flags?: 
   };
   const carc = opts.carcFile !== undefined ? await loadCarcFile(opts.carcFile) : undefined;
 
-  const list = paths.length > 0 ? paths : io.stdinIsTTY ? [] : ['-'];
-  if (list.length === 0) {
+  // deposits need bank lines: from --bank, or a ledger that holds statements; `all` takes it only then
+  if (opts.reports.includes('deposits') && opts.bank.length === 0 && opts.ledger === undefined) {
+    const typed = ((given.report as string[] | undefined) ?? []).flatMap((v) => v.split(',')).map((w) => w.trim().toLowerCase());
+    if (typed.includes('deposits')) throw usageError('--report deposits needs a bank statement to match: --bank <file or folder> (BAI2 or a bank CSV export), or a ledger that holds statements (--ledger)');
+    opts.reports = opts.reports.filter((r) => r !== 'deposits');
+  }
+  const matchDeposits = opts.bank.length > 0 || opts.reports.includes('deposits');
+
+  // with --bank, the 835s may all be in the ledger already: no path means no 835 input (not stdin)
+  const list = paths.length > 0 ? paths : io.stdinIsTTY || opts.bank.length > 0 ? [] : ['-'];
+  // a statement matched against the ledger alone: the deposits are the report (no offsets were read)
+  if (list.length === 0 && given.report === undefined) opts.reports = ['deposits'];
+  if (list.length === 0 && opts.bank.length === 0) {
     const fromLedger = opts.ledger !== undefined ? `; to report from the ledger without reading files: recoup report ${opts.reports.join(',')} --ledger …` : '';
     throw usageError(`no input: give one or more 835 files or directories, or pipe a file into standard input${fromLedger}`);
   }
@@ -66,7 +77,10 @@ export async function runScan(paths: string[], raw: unknown, io: CliIO, flags?: 
     io.stderr.write(formatDiagnostic(d, chalkErr, opts.verbose) + '\n');
   };
 
-  const { inputs, diagnostics: inputProblems } = await expandInputs(list);
+  const expanded = await expandInputs(list);
+  const { inputs } = expanded;
+  const bank = await expandBankPaths(opts.bank);
+  const inputProblems = [...expanded.diagnostics, ...bank.diagnostics];
   let progress: Progress | null = null;
   if (io.stderrIsTTY && !opts.quiet) {
     let total = 0;
@@ -104,6 +118,14 @@ export async function runScan(paths: string[], raw: unknown, io: CliIO, flags?: 
       ...(opts.escalateOver !== undefined ? { escalateOver: opts.escalateOver } : {}),
       ...(config.payers.length > 0 ? { payerAliases: new PayerAliases(config.payers) } : {}),
       ...(opts.newOnly ? { newOnly: true } : {}),
+      ...(matchDeposits
+        ? {
+            deposits: {
+              ...(config.bank?.csv ? { csv: config.bank.csv } : {}),
+              match: { ...(config.bank?.eftWindow ? { eftWindow: config.bank.eftWindow } : {}), ...(config.bank?.checkWindow ? { checkWindow: config.bank.checkWindow } : {}) },
+            },
+          }
+        : {}),
       ...(progress ? { onBytes: (n: number) => progress!.addBytes(n) } : {}),
       waitForOutput: () => sinks.waitForRoom(),
       onRow: opts.redact ? (report, row) => sinks.onRow(report, redactRow(report, row)) : (report, row) => sinks.onRow(report, row),
@@ -115,10 +137,12 @@ export async function runScan(paths: string[], raw: unknown, io: CliIO, flags?: 
         await scanner.scanFile(input);
         progress?.fileDone();
       }
+      for (const statement of bank.inputs) await scanner.scanBankFile(statement);
       progress?.clear();
       scanner.finish();
       // no input could be read (all missing, unreadable or not X12): a header-only report must not replace a good one
-      nothingRead = scanner.stats.unreadableFiles === scanner.stats.files;
+      const st = scanner.stats;
+      nothingRead = st.unreadableFiles + st.unreadableBankFiles === st.files + st.bankFiles;
       if (nothingRead && opts.output !== undefined) await sinks.abort();
       else await sinks.finish({ ...runFigures(scanner.stats, { inputProblems: inputProblems.length }), diagnostics: kept });
     } catch (err) {
@@ -137,13 +161,16 @@ export async function runScan(paths: string[], raw: unknown, io: CliIO, flags?: 
   if (nothingRead && opts.output !== undefined) io.stderr.write(`recoup: nothing was read; ${opts.output} was ${outputKindBefore === 'missing' ? 'not created' : 'left as it was'}\n`);
   // any error-level diagnostic (an unreadable input, an amount or segment that could not be read, a
   // remittance cut short…) means the reports are incomplete
-  if (s.unreadableFiles > 0 || s.errors > 0 || s.incompleteRemittances > 0) outcome = 'incomplete';
+  if (s.unreadableFiles > 0 || s.unreadableBankFiles > 0 || s.errors > 0 || s.incompleteRemittances > 0) outcome = 'incomplete';
   // --fail-on: a policy outcome; an input that could not be read (incomplete) outranks it
   const met = failOnReasons(opts.failOn, s);
   for (const m of met) io.stderr.write(`recoup: --fail-on ${m}\n`);
   if (met.length > 0) outcome = worse(outcome, 'fail_on');
   if (warningsHidden > 0) io.stderr.write(`… ${warningsHidden} more warning${warningsHidden === 1 ? '' : 's'} not shown (--verbose shows all)\n`);
-  if (!opts.quiet) io.stderr.write(runSummaryLine(s, { inputProblems: inputProblems.length, escalating: opts.escalateOver !== undefined }));
+  if (!opts.quiet) {
+    io.stderr.write(runSummaryLine(s, { inputProblems: inputProblems.length, escalating: opts.escalateOver !== undefined }));
+    if (matchDeposits) io.stderr.write(depositSummaryLine(s));
+  }
   return outcome;
 }
 

@@ -1,6 +1,8 @@
 // `recoup trace`: the life of one claim from the ledger, printed as a table, JSON or CSV.
 
 import { traceClaim } from '../analysis/claim-trace.js';
+import { depositNote, depositsByRemittance, remittanceEventKey } from '../analysis/deposit-rows.js';
+import { matchDeposits } from '../analysis/deposits.js';
 import { usageError } from '../diagnostics/errors.js';
 import { writeOut } from '../report/output.js';
 import { renderTraceCsv, renderTraceJson, renderTraceTable } from '../report/trace.js';
@@ -14,12 +16,21 @@ import { pageOut } from './pager.js';
 
 export async function runTrace(id: string, raw: unknown, io: CliIO, flags?: FlagNames): Promise<Outcome> {
   const opts = parseCliOptions(traceOptionsSchema, raw, flags);
-  const path = ledgerPath(opts.ledger, io.env, loadConfig(opts.config, io.env).ledger);
+  const config = loadConfig(opts.config, io.env);
+  const path = ledgerPath(opts.ledger, io.env, config.ledger);
   if (path === undefined) throw usageError('recoup trace reads the ledger: give --ledger <file> (or set RECOUP_LEDGER)');
   const ledger = openExistingLedger(path);
   let t;
   try {
-    t = traceClaim(ledger, id.trim(), todayDate());
+    // where each payment and offset landed in the bank, when the ledger holds statements
+    const lines = ledger.bankLines();
+    let deposit: ((file: string, trace: string, date: string) => string) | undefined;
+    if (lines.length > 0) {
+      const match = { ...(config.bank?.eftWindow ? { eftWindow: config.bank.eftWindow } : {}), ...(config.bank?.checkWindow ? { checkWindow: config.bank.checkWindow } : {}) };
+      const byRemittance = depositsByRemittance(matchDeposits(lines, ledger.depositRemittances(), match));
+      deposit = (file, trace, date) => depositNote(byRemittance.get(remittanceEventKey(file, trace, date)));
+    }
+    t = traceClaim(ledger, id.trim(), todayDate(), deposit);
   } finally {
     ledger.close();
   }

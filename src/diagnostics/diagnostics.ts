@@ -46,6 +46,18 @@ export const DIAGNOSTIC_CODES = {
   REMIT_DUPLICATE: { severity: 'warning', meaning: 'The same remittance (payer, trace number, amount, date and content) was read twice in this run; counted once.' },
   REMIT_DUPLICATE_DIFFERS: { severity: 'error', meaning: 'A remittance has the payer, trace number, amount and date of one already read but other content; only the first is in the reports (they are incomplete).' },
   REMIT_TRACE_REUSED: { severity: 'warning', meaning: 'Two remittances of one payer share a trace number (TRN02) but differ in amount, date or content: a reissue or a correction. Both are counted.' },
+  // --- bank statements (src/bank) ---
+  BANK_FORMAT_UNKNOWN: { severity: 'error', meaning: 'A --bank file is neither BAI2 (starts with an 01 record) nor a CSV export with a header row; nothing was read from it.' },
+  BANK_CSV_COLUMNS: { severity: 'error', meaning: 'A bank CSV header has no date column or no amount (or credit/debit) column recognised; map them in the config file (bank.csv).' },
+  BANK_CSV_MALFORMED: { severity: 'error', meaning: 'A bank CSV cannot be read past a point (for example a quote that is never closed); the lines before it are kept.' },
+  BANK_BAD_AMOUNT: { severity: 'error', meaning: 'A bank line\'s amount is not a number with at most two decimal places; the line was skipped.' },
+  BANK_BAD_DATE: { severity: 'warning', meaning: 'A bank line\'s date cannot be read; the line is kept without a date (it can match by trace number only).' },
+  BANK_LINE_REPEATED: { severity: 'info', meaning: 'The same bank line (account, date, amount and bank reference) was read before, from this or another statement; counted once.' },
+  BAI2_STRUCTURE: { severity: 'error', meaning: 'A BAI2 record is out of place (for example a 16 before any 03, an unknown record code, or a record after 99); it was skipped.' },
+  BAI2_CONTROL_TOTAL: { severity: 'error', meaning: 'A BAI2 control total (49, 98 or 99) does not equal the sum of the amounts read; the lines are kept, but the statement may be incomplete.' },
+  BAI2_RECORD_COUNT: { severity: 'warning', meaning: 'A BAI2 trailer\'s record, account or group count does not match what was read.' },
+  BAI2_MISSING_TRAILER: { severity: 'error', meaning: 'A BAI2 account, group or file is not closed (49, 98 or 99 missing): the statement is cut short.' },
+  BAI2_TYPE_CODE: { severity: 'warning', meaning: 'A BAI2 16 record\'s type code is not a credit (100-399) or debit (400-699) detail code; the line is not read (its amount still counts in the control totals).' },
   // --- ledger (src/store) ---
   LEDGER_FILE_KNOWN: { severity: 'info', meaning: 'This file (same content) is already in the ledger; nothing was recorded again.' },
   LEDGER_REMITTANCE_KNOWN: { severity: 'info', meaning: 'The same payment (payer, trace number, amount and date) is already in the ledger; not recorded again.' },
@@ -64,6 +76,8 @@ export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
 /** Where in an input a finding is. Every field is optional because file-level findings have no segment. */
 export interface Position {
   file?: string;
+  /** 1-based line number (bank statements, which are line-oriented; X12 positions use segment). */
+  line?: number;
   /** 1-based ordinal of the segment in the file. */
   segment?: number;
   /** 0-based byte offset of the first byte of the segment (or of the problem) in the file. */
@@ -89,6 +103,7 @@ export function makeDiagnostic(code: DiagnosticCode, message: string, position: 
 export function describePosition(p: Position): string {
   const parts: string[] = [];
   if (p.file !== undefined) parts.push(p.file);
+  if (p.line !== undefined) parts.push(`line ${p.line}`);
   if (p.segment !== undefined) parts.push(`segment ${p.segment}${p.segmentId ? ` ${p.segmentId}` : ''}`);
   if (p.byteOffset !== undefined) parts.push(`byte ${p.byteOffset}`);
   if (p.element !== undefined) parts.push(p.element);

@@ -1,5 +1,6 @@
 // Turns the paths a user typed into the list of inputs to read: files as given, directories searched
-// recursively (sorted) for files that start like X12, and '-' for standard input.
+// recursively (sorted) for files that start like X12, and '-' for standard input. Bank statements
+// (--bank) likewise: directories searched for .bai/.bai2/.csv/.txt files that are not X12.
 
 import { open, readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -16,30 +17,7 @@ export interface ExpandedInputs {
 }
 
 export async function expandInputs(paths: readonly string[]): Promise<ExpandedInputs> {
-  const inputs: string[] = [];
-  const diagnostics: Diagnostic[] = [];
-  for (const p of paths) {
-    if (p === '-') {
-      inputs.push('-');
-      continue;
-    }
-    let isDir = false;
-    try {
-      isDir = (await stat(p)).isDirectory();
-    } catch (err) {
-      diagnostics.push(ioDiagnostic(err, p));
-      continue;
-    }
-    if (!isDir) {
-      inputs.push(p);
-      continue;
-    }
-    const found: string[] = [];
-    await walk(p, found, diagnostics);
-    if (found.length === 0) diagnostics.push(makeDiagnostic('IO_NO_INPUT', `${p} holds no X12 files`, { file: p }));
-    inputs.push(...found);
-  }
-  return { inputs: await withoutRepeats(inputs), diagnostics };
+  return expand(paths, looksLikeX12, 'X12 files', true);
 }
 
 /**
@@ -58,7 +36,42 @@ async function withoutRepeats(inputs: string[]): Promise<string[]> {
   return out;
 }
 
-async function walk(dir: string, found: string[], diagnostics: Diagnostic[]): Promise<void> {
+const BANK_EXTENSIONS = /\.(bai2?|csv|txt)$/i;
+
+/** The --bank paths: files as given, directories searched recursively for statements (never stdin). */
+export async function expandBankPaths(paths: readonly string[]): Promise<ExpandedInputs> {
+  return expand(paths, async (file) => BANK_EXTENSIONS.test(file) && !(await looksLikeX12(file)), 'bank statements (.bai, .bai2, .csv or .txt files that are not X12)', false);
+}
+
+/** Paths → inputs: '-' as stdin (when allowed), files as given, directories walked for the files `wanted` accepts. */
+async function expand(paths: readonly string[], wanted: (path: string) => Promise<boolean>, what: string, stdin: boolean): Promise<ExpandedInputs> {
+  const inputs: string[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const p of paths) {
+    if (p === '-' && stdin) {
+      inputs.push('-');
+      continue;
+    }
+    let isDir = false;
+    try {
+      isDir = (await stat(p)).isDirectory();
+    } catch (err) {
+      diagnostics.push(ioDiagnostic(err, p));
+      continue;
+    }
+    if (!isDir) {
+      inputs.push(p);
+      continue;
+    }
+    const found: string[] = [];
+    await walk(p, found, diagnostics, wanted);
+    if (found.length === 0) diagnostics.push(makeDiagnostic('IO_NO_INPUT', `${p} holds no ${what}`, { file: p }));
+    inputs.push(...found);
+  }
+  return { inputs: await withoutRepeats(inputs), diagnostics };
+}
+
+async function walk(dir: string, found: string[], diagnostics: Diagnostic[], wanted: (path: string) => Promise<boolean>): Promise<void> {
   let entries;
   try {
     entries = await readdir(dir, { withFileTypes: true });
@@ -70,8 +83,8 @@ async function walk(dir: string, found: string[], diagnostics: Diagnostic[]): Pr
   for (const e of entries) {
     if (e.name.startsWith('.') || e.name === 'node_modules') continue;
     const full = join(dir, e.name);
-    if (e.isDirectory()) await walk(full, found, diagnostics);
-    else if (e.isFile() && (await looksLikeX12(full))) found.push(full);
+    if (e.isDirectory()) await walk(full, found, diagnostics, wanted);
+    else if (e.isFile() && (await wanted(full))) found.push(full);
   }
 }
 

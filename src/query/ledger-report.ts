@@ -12,6 +12,8 @@ import type { PayerAliases } from '../analysis/payer-aliases.js';
 import type { ReportName, Row } from '../analysis/rows.js';
 import { SummaryBuilder } from '../analysis/summary.js';
 import type { Cents } from '../remit/money.js';
+import { DEPOSIT_STATUSES, matchDeposits, type MatchOptions } from '../analysis/deposits.js';
+import { depositRow, payerDeposits } from '../analysis/deposit-rows.js';
 import type { Ledger, LedgerFilter, RecordedClaim, RecordedOffset } from '../store/store.js';
 
 export interface LedgerReportOptions {
@@ -24,6 +26,8 @@ export interface LedgerReportOptions {
   /** The date open balances and aging are counted to (YYYY-MM-DD). */
   asOf: string;
   escalateOver?: Cents | undefined;
+  /** The deposit date windows (config `bank`). */
+  match?: MatchOptions | undefined;
   /** A licensed CARC list for the adjustments report's reason texts. */
   carc?: ReadonlyMap<string, string> | undefined;
   /** The config's payer aliases, applied to what was recorded before (or without) them. */
@@ -39,6 +43,8 @@ export interface LedgerReportFigures {
   claims: number | undefined;
   /** Offsets reported (undefined when not counted). */
   offsets: number | undefined;
+  /** Bank lines the ledger holds (undefined when no deposits were matched: not asked for). */
+  bankLines: number | undefined;
 }
 
 /** The ledger as linking sees it, with each claim's and remittance's payer id read through the aliases. */
@@ -90,7 +96,7 @@ export function reportFromLedger(ledger: Ledger, o: LedgerReportOptions): Ledger
   const chosen = new Set<number>();
   const summary = new SummaryBuilder();
   const aliases = o.aliases !== undefined && o.aliases.size > 0 ? o.aliases : undefined;
-  const figures: LedgerReportFigures = { remittances: 0, withoutReportData: all.withoutReportData, claims: undefined, offsets: undefined };
+  const figures: LedgerReportFigures = { remittances: 0, withoutReportData: all.withoutReportData, claims: undefined, offsets: undefined, bankLines: undefined };
   for (const r of all.remittances) {
     // aliases set after a remittance was recorded still make its payer the one payer
     if (aliases) aliases.apply(r.head);
@@ -122,6 +128,8 @@ export function reportFromLedger(ledger: Ledger, o: LedgerReportOptions): Ledger
       if (wants.has('adjustments')) for (const a of c.adjustments) o.onRow('adjustments', a);
     }
   }
+
+  if (wants.has('deposits') || wants.has('summary')) depositsFromLedger(ledger, o, heads, chosen, summary, figures);
 
   const needsLinks = wants.has('offsets') || wants.has('summary') || wants.has('balances') || wants.has('aging');
   if (!needsLinks) return figures;
@@ -173,4 +181,34 @@ export function reportFromLedger(ledger: Ledger, o: LedgerReportOptions): Ledger
     if (wants.has('aging')) for (const row of computeAging([...openDeferrals(balances), ...aging], o.asOf)) o.onRow('aging', row);
   }
   return figures;
+}
+
+/**
+ * Deposits matched over every bank line and remittance the ledger holds (a deposit's ERA may have been
+ * recorded on another day), then narrowed: --from/--to on the deposit date (or, for an ERA without a
+ * deposit, its payment date), --payer on the remittances a row names, --status on the deposit status.
+ * The summary's deposit columns count the chosen remittances.
+ */
+function depositsFromLedger(ledger: Ledger, o: LedgerReportOptions, heads: ReadonlyMap<number, RemittanceHead>, chosen: ReadonlySet<number>, summary: SummaryBuilder, figures: LedgerReportFigures): void {
+  const lines = ledger.bankLines();
+  figures.bankLines = lines.length;
+  if (lines.length === 0) return;
+  // the payer as the aliases name it now
+  const remittances = ledger.depositRemittances().map((r) => {
+    const h = heads.get(r.key);
+    return h ? { ...r, payerName: h.payer.name, payerId: payerId(h) } : r;
+  });
+  const matches = matchDeposits(lines, remittances, o.match ?? {});
+  summary.setDeposits(payerDeposits(matches.filter((m) => m.remittances.some((r) => chosen.has(r.key)))));
+  if (!o.reports.includes('deposits')) return;
+  const f = o.filter;
+  const payer = f.payer?.toLowerCase();
+  for (const m of matches) {
+    const date = m.line?.date ?? m.remittances[0]?.paymentDate ?? '';
+    if (f.from !== undefined && date < f.from) continue;
+    if (f.to !== undefined && date > f.to) continue;
+    if (payer !== undefined && !m.remittances.some((r) => r.payerId.toLowerCase() === payer || r.payerName.toLowerCase() === payer)) continue;
+    if (o.status !== undefined && (DEPOSIT_STATUSES as readonly string[]).includes(o.status) && m.status !== o.status) continue;
+    o.onRow('deposits', depositRow(m));
+  }
 }

@@ -1,7 +1,7 @@
 // The lines a scan prints on stderr when it ends: the one-line run summary, and the suspense list named
 // when --fail-on unlinked fires. Counts and positions only: no patient data.
 
-import { formatCents } from '../remit/money.js';
+import { formatCents, formatMoney } from '../remit/money.js';
 import type { ScanStats } from '../scan/stats.js';
 
 const plural = (n: number, word: string, many = `${word}s`): string => `${n} ${n === 1 ? word : many}`;
@@ -20,6 +20,25 @@ export function runSummaryLine(s: ScanStats, extra: { inputProblems: number; esc
     `${s.incompleteRemittances ? `, ${plural(s.incompleteRemittances, 'remittance')} cut short (no SE; read as far as they go)` : ''}` +
     `${s.skippedTransactions ? `, ${plural(s.skippedTransactions, 'non-835 transaction')} skipped (${skippedKinds(s.skippedByType)})` : ''}; ` +
     `${plural(errors, 'error')}, ${plural(s.warnings, 'warning')}\n`
+  );
+}
+
+/**
+ * `recoup: deposits: 12 bank credits (9,310.25): 10 matched, 1 amount mismatch (difference -5.00), 1 without an ERA (120.00);
+ * 2 ERAs without a deposit (734.50; 1 may still arrive)` — or that there was nothing to match.
+ */
+export function depositSummaryLine(s: ScanStats): string {
+  const d = s.deposits;
+  if (d === null) return `recoup: deposits: no bank statement lines to match${s.bankFiles > 0 ? ` (${plural(s.bankFiles, 'statement')} given, ${s.unreadableBankFiles} not read)` : ''}\n`;
+  const parts = [`${plural(d.matched, 'matched', 'matched')}`];
+  if (d.amountMismatches) parts.push(`${plural(d.amountMismatches, 'amount mismatch', 'amount mismatches')} (difference ${formatMoney(d.mismatchDifference)})`);
+  parts.push(`${d.depositsWithoutEra} without an ERA (${formatMoney(d.depositsWithoutEraAmount)})`);
+  if (d.ambiguousDeposits) parts.push(`${d.ambiguousDeposits} ambiguous (${formatMoney(d.ambiguousAmount)})`);
+  const still = d.erasMayStillArrive ? `; ${d.erasMayStillArrive} may still arrive` : '';
+  return (
+    `recoup: deposits: ${plural(d.credits, 'bank credit')} (${formatMoney(d.creditAmount)}): ${parts.join(', ')}; ` +
+    `${plural(d.erasWithoutDeposit, 'ERA')} without a deposit (${formatMoney(d.erasWithoutDepositAmount)}${still})` +
+    `${d.debits ? `; ${plural(d.debits, 'debit')} listed (${formatMoney(d.debitAmount)})` : ''}\n`
   );
 }
 
@@ -59,6 +78,28 @@ function figureTable(s: ScanStats, extra: { inputProblems: number }): Array<read
     ['skipped_transactions', 'Non-835 transactions skipped', s.skippedTransactions],
     ['errors', 'Errors', s.errors + extra.inputProblems],
     ['warnings', 'Warnings', s.warnings],
+    ...depositFigureTable(s),
+  ];
+}
+
+/** The deposit counts, when bank statements were given. */
+function depositFigureTable(s: ScanStats): Array<readonly [key: string, label: string, value: number]> {
+  if (s.bankFiles === 0 && s.deposits === null) return [];
+  const d = s.deposits;
+  const rows: Array<readonly [string, string, number]> = [
+    ['bank_files', 'Bank statements', s.bankFiles],
+    ['unreadable_bank_files', 'Bank statements not read', s.unreadableBankFiles],
+  ];
+  if (d === null) return rows;
+  return [
+    ...rows,
+    ['bank_credits', 'Bank credits', d.credits],
+    ['deposits_matched', 'Deposits matched', d.matched],
+    ['amount_mismatches', 'Deposits matched with another amount', d.amountMismatches],
+    ['deposits_without_era', 'Deposits without an ERA', d.depositsWithoutEra],
+    ['ambiguous_deposits', 'Deposits with more than one possible match', d.ambiguousDeposits],
+    ['eras_without_deposit', 'ERAs without a deposit', d.erasWithoutDeposit],
+    ['bank_debits', 'Bank debits listed', d.debits],
   ];
 }
 

@@ -44,6 +44,8 @@ export interface GridColumn {
   total?: boolean;
   /** An empty amount means unknown here too (not "not applicable"). */
   emptyIsUnknown?: boolean;
+  /** Whether the column applies to a row at all: where it does not, an empty cell is blank, not unknown. */
+  applies?: (row: Row) => boolean;
   /** Colour for a cell. A column with a cell marked bad (a problem to see) is kept before any other rank. */
   tone?: (row: Row, value: string) => Tone;
 }
@@ -196,6 +198,22 @@ const AGING_WORDS: Readonly<Record<string, readonly [string, string]>> = {
   unlinked_recoupment: ['Unlinked recoupment', 'Unlinked'],
 };
 
+const DEPOSIT_WORDS: Readonly<Record<string, readonly [string, string]>> = {
+  matched: ['Matched', 'Matched'],
+  amount_mismatch: ['Amount differs', 'Differs'],
+  deposit_without_era: ['No ERA', 'No ERA'],
+  era_without_deposit: ['No deposit', 'No dep.'],
+  ambiguous: ['Ambiguous', 'Ambig.'],
+  debit: ['Debit', 'Debit'],
+};
+
+const BASIS_WORDS: Readonly<Record<string, readonly [string, string]>> = {
+  trace_number: ['Trace number', 'Trace'],
+  amount_date: ['Amount and date', 'Amt+date'],
+  batch: ['Check batch', 'Batch'],
+  none: ['', ''],
+};
+
 const wordsFrom =
   (table: Readonly<Record<string, readonly [string, string]>>) =>
   (raw: string, narrow: boolean): string => {
@@ -233,6 +251,10 @@ const netTakenBack = (row: Row): string => {
 };
 
 const COLUMNS_EVERYWHERE = '--csv or --xlsx for every column';
+
+/** A deposits row of a bank line (not an ERA without a deposit); one that names remittances. */
+const onStatement = (row: Row): boolean => (row.bank_line ?? '') !== '';
+const carriesEras = (row: Row): boolean => (row.trace_numbers ?? '') !== '';
 
 const TABLES: Partial<Record<ReportName, GridSpec>> = {
   summary: {
@@ -351,6 +373,26 @@ const TABLES: Partial<Record<ReportName, GridSpec>> = {
       { label: 'Amount', value: 'amount', kind: 'amount', rank: 0, total: true },
     ],
   },
+  deposits: {
+    title: 'Deposits (bank statement and remittances)',
+    legend: 'Difference = the deposit less what its ERAs paid (BPR02). Provider adj. = what PLB took from the claim payments: why a deposit is smaller than the claims it pays.',
+    everyColumn: COLUMNS_EVERYWHERE,
+    totals: true,
+    columns: [
+      { label: 'Date', value: 'deposit_date', kind: 'text', rank: 0 },
+      { label: 'Status', value: 'status', words: wordsFrom(DEPOSIT_WORDS), kind: 'text', rank: 0, tone: (_r, v) => (v === 'matched' || v === 'debit' ? null : 'bad') },
+      { label: 'Deposit', value: 'deposit_amount', kind: 'amount', rank: 0, total: true, applies: onStatement },
+      { label: 'Traces', value: 'trace_numbers', kind: 'text', rank: 1 },
+      { label: 'Payer', value: 'payer_name', kind: 'text', rank: 4, payer: 'name' },
+      { label: 'ERA paid', value: 'era_paid', kind: 'amount', rank: 1, total: true, applies: carriesEras },
+      { label: 'Difference', short: 'Diff.', value: 'difference', kind: 'amount', rank: 2, total: true, applies: (r) => onStatement(r) && carriesEras(r), tone: (_r, v) => (v !== '' && v !== '0.00' ? 'bad' : null) },
+      { label: 'Claim payments', short: 'Claim pmts', value: 'claim_payments', kind: 'amount', rank: 3, total: true, applies: carriesEras },
+      { label: 'Provider adj.', short: 'Prov. adj.', value: 'provider_adjustments', kind: 'amount', rank: 2, total: true, applies: carriesEras, tone: takenBack },
+      { label: 'Matched by', value: 'match_basis', words: wordsFrom(BASIS_WORDS), kind: 'text', rank: 5 },
+      { label: 'Bank text', value: 'bank_text', kind: 'text', rank: 7, free: true },
+      { label: 'Note', value: 'note', kind: 'text', rank: 6, free: true },
+    ],
+  },
   aging: {
     title: 'Aging (money still in question, by age in days)',
     legend: 'Open deferrals: the payer may still take them back; unlinked recoupments: taken with no single claim to explain them.',
@@ -442,7 +484,7 @@ function prepare(spec: GridSpec, rows: readonly Row[]): Prepared[] {
       const value = typeof col.value === 'string' ? (row[col.value] ?? '') : col.value(row);
       raw[i] = value;
       let shown = value;
-      if (col.kind === 'amount' && value === '' && (col.total || col.emptyIsUnknown)) {
+      if (col.kind === 'amount' && value === '' && (col.total || col.emptyIsUnknown) && (col.applies === undefined || col.applies(row))) {
         shown = 'unknown';
         if (col.total) totalUnknown = true;
       } else if (col.kind === 'amount' && value !== '') {

@@ -48,6 +48,7 @@ const TRACE_TABLE: GridSpec = {
     { label: 'Reference', value: 'reference', kind: 'text', rank: 4 },
     { label: 'Amount', value: 'amount', kind: 'amount', rank: 0, tone: (e) => (e.category === 'recoupment' ? 'bad' : null) },
     { label: 'Note', value: 'note', kind: 'text', rank: 7, free: true },
+    { label: 'Deposit', value: 'deposit', kind: 'text', rank: 8, free: true },
   ],
 };
 

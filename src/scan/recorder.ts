@@ -14,7 +14,9 @@ import { type Diagnostic, makeDiagnostic } from '../diagnostics/diagnostics.js';
 import { displayName } from '../input/parse.js';
 import type { Claim, ProviderAdjustment, Remittance } from '../remit/model.js';
 import type { Row } from '../analysis/rows.js';
-import type { Ledger, RemittanceSnapshot } from '../store/store.js';
+import type { BankFileRecord, Ledger, RecordedBankLine, RemittanceSnapshot } from '../store/store.js';
+import { bankLineIdentity, type DepositRemittance } from '../analysis/deposits.js';
+import type { BankLine } from '../bank/model.js';
 import type { RunOffsets } from './offsets.js';
 
 export interface RunRecorder {
@@ -48,8 +50,22 @@ export interface RunRecorder {
   priorDeferral?: (payerKey: string, reference: string) => Link | null;
   /** Deferrals and collections for the balances report: the whole ledger, or this run. */
   balanceInputs(offsets: RunOffsets, links: LinkTable): BalanceOffset[];
+  /** A bank statement read whole: kept (run memory or ledger). Returns the lines it already held (counted once) and whether the statement itself was. */
+  bankStatement(file: BankFileRecord, lines: readonly BankLine[]): { repeated: BankLine[]; known: boolean };
+  /** A remittance that counts (after remittance()), as deposit matching sees it; `key` is filled by the recorder. */
+  depositRemittance(r: Remittance, facts: DepositRemittance): void;
+  /** What deposit matching runs over, and which of it this run read. */
+  depositInputs(): DepositInputs;
   /** Releases files held open for reading claims back. */
   close(): void;
+}
+
+/** Bank lines and remittances to match: the run's (no ledger) or the whole ledger's, with which are this run's. */
+export interface DepositInputs {
+  lines: readonly BankLine[];
+  remittances: readonly DepositRemittance[];
+  isRunLine(l: BankLine): boolean;
+  isRunRemittance(r: DepositRemittance): boolean;
 }
 
 /** A claim's report rows, as the scan made them. */
@@ -61,6 +77,10 @@ export interface ClaimRows {
 /** No ledger: the run's claims go into the compact index, read back from their files when linking. */
 export class IndexRecorder implements RunRecorder {
   readonly keepsRows = false;
+  private readonly bankLines: BankLine[] = [];
+  private readonly bankIdentities = new Set<string>();
+  private readonly bankShas = new Set<string>();
+  private readonly depositRemittances: DepositRemittance[] = [];
   private readonly index = new CompactClaimIndex();
   private readonly indexed = new WeakSet<Remittance>();
   /** The path being read ('-' for stdin). */
@@ -102,6 +122,32 @@ export class IndexRecorder implements RunRecorder {
 
   balanceInputs(offsets: RunOffsets, links: LinkTable): BalanceOffset[] {
     return offsets.balanceInputs(links);
+  }
+
+  bankStatement(file: BankFileRecord, lines: readonly BankLine[]): { repeated: BankLine[]; known: boolean } {
+    if (this.bankShas.has(file.sha256)) return { repeated: [...lines], known: true };
+    this.bankShas.add(file.sha256);
+    const repeated: BankLine[] = [];
+    for (const l of lines) {
+      const identity = bankLineIdentity(l);
+      if (identity !== null) {
+        if (this.bankIdentities.has(identity)) {
+          repeated.push(l);
+          continue;
+        }
+        this.bankIdentities.add(identity);
+      }
+      this.bankLines.push(l);
+    }
+    return { repeated, known: false };
+  }
+
+  depositRemittance(_r: Remittance, facts: DepositRemittance): void {
+    this.depositRemittances.push({ ...facts, key: this.depositRemittances.length });
+  }
+
+  depositInputs(): DepositInputs {
+    return { lines: this.bankLines, remittances: this.depositRemittances, isRunLine: () => true, isRunRemittance: () => true };
   }
 
   close(): void {
@@ -277,6 +323,32 @@ export class LedgerRecorder implements RunRecorder {
 
   balanceInputs(): BalanceOffset[] {
     return this.ledger.balanceOffsets();
+  }
+
+  /** Statements read in this run (by content), and remittances recorded in this run (by ledger id). */
+  private readonly runBankShas = new Set<string>();
+  private readonly runRemittanceIds = new Set<number>();
+
+  bankStatement(file: BankFileRecord, lines: readonly BankLine[]): { repeated: BankLine[]; known: boolean } {
+    this.runBankShas.add(file.sha256);
+    if (this.ledger.isBankFileRecorded(file.sha256)) return { repeated: [], known: true };
+    return { ...this.ledger.recordBankFile(file, lines), known: false };
+  }
+
+  depositRemittance(r: Remittance): void {
+    const id = this.recording?.remittanceIds.get(r);
+    if (id !== undefined && id !== null) this.runRemittanceIds.add(id);
+  }
+
+  depositInputs(): DepositInputs {
+    const shas = this.runBankShas;
+    const ids = this.runRemittanceIds;
+    return {
+      lines: this.ledger.bankLines(),
+      remittances: this.ledger.depositRemittances(),
+      isRunLine: (l) => shas.has((l as RecordedBankLine).fileSha),
+      isRunRemittance: (r) => ids.has(r.key),
+    };
   }
 
   close(): void {}

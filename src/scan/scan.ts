@@ -3,7 +3,9 @@
 
 import type { ReportName, Row } from '../analysis/rows.js';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
-import { expandInputs } from '../input/paths.js';
+import { expandBankPaths, expandInputs } from '../input/paths.js';
+import type { MatchOptions } from '../analysis/deposits.js';
+import type { BankCsvMapping } from '../bank/model.js';
 import type { Cents } from '../remit/money.js';
 import { redactRow } from '../analysis/redact.js';
 import { Scanner } from './scanner.js';
@@ -28,6 +30,12 @@ export async function scan(
     asOf?: string;
     escalateOver?: Cents;
     redact?: boolean;
+    /** Bank statements (BAI2 or CSV files, or folders of them) to match deposits against (the deposits report). */
+    bank?: readonly string[];
+    /** How to read a bank CSV export whose headers are not recognised. */
+    bankCsv?: BankCsvMapping;
+    /** The deposit date windows. */
+    match?: MatchOptions;
   } = {},
 ): Promise<ScanResult> {
   const reports = options.reports ?? ['summary', 'payments', 'offsets', 'claims', 'adjustments'];
@@ -43,12 +51,18 @@ export async function scan(
       ...(ledger ? { ledger } : {}),
       ...(options.asOf ? { asOf: options.asOf } : {}),
       ...(options.escalateOver !== undefined ? { escalateOver: options.escalateOver } : {}),
+      ...(options.bank !== undefined || reports.includes('deposits')
+        ? { deposits: { ...(options.bankCsv ? { csv: options.bankCsv } : {}), ...(options.match ? { match: options.match } : {}) } }
+        : {}),
       onRow: (report, row) => out[report]!.push(options.redact ? redactRow(report, row) : row),
       onDiagnostic: (d) => diagnostics.push(d),
     });
     const expanded = await expandInputs(paths);
     diagnostics.push(...expanded.diagnostics);
     for (const input of expanded.inputs) await scanner.scanFile(input);
+    const bank = await expandBankPaths(options.bank ?? []);
+    diagnostics.push(...bank.diagnostics);
+    for (const statement of bank.inputs) await scanner.scanBankFile(statement);
     const stats = scanner.finish();
     return { reports: out, diagnostics, stats };
   } finally {

@@ -17,9 +17,16 @@ import { type Diagnostic, makeDiagnostic } from '../diagnostics/diagnostics.js';
 import type { Readable } from 'node:stream';
 import { parseFile } from '../input/parse.js';
 import type { Claim, Remittance } from '../remit/model.js';
-import type { Cents } from '../remit/money.js';
+import { type Cents, formatCents } from '../remit/money.js';
 import type { Ledger } from '../store/store.js';
 import { todayDate } from '../x12/dates.js';
+import { createHash } from 'node:crypto';
+import { depositFigures, depositRemittanceOf, depositRow, payerDeposits } from '../analysis/deposit-rows.js';
+import type { MatchOptions } from '../analysis/deposits.js';
+import type { BankCsvMapping, BankLine } from '../bank/model.js';
+import { readBankFile } from '../input/bank-file.js';
+import { displayName } from '../input/parse.js';
+import { runDeposits } from './deposits.js';
 import { RunOffsets } from './offsets.js';
 import { IndexRecorder, LedgerRecorder, type RunRecorder } from './recorder.js';
 import { reversedPayment, ReversalPairer } from './reversals.js';
@@ -49,6 +56,11 @@ export interface ScanOptions {
   waitForOutput?: () => Promise<void> | undefined;
   /** Payer names and ids that are one payer (the config file's payers), applied before anything is counted. */
   payerAliases?: PayerAliases;
+  /**
+   * Match bank deposits (issue 14): given when statements are read (scanBankFile) or the deposits report is
+   * wanted; how to read bank CSV exports and the matching windows.
+   */
+  deposits?: { csv?: BankCsvMapping; match?: MatchOptions };
 }
 
 export class Scanner {
@@ -117,6 +129,31 @@ export class Scanner {
     this.stats.bytes += outcome.bytes;
     if (!outcome.readable) this.stats.unreadableFiles++;
     recorder.endFile(path, outcome.readable, outcome.bytes);
+  }
+
+  /**
+   * Reads one bank statement (BAI2 or CSV) whole and keeps its lines for deposit matching at finish().
+   * Never throws for bad input (coded diagnostics); a statement or line read before is counted once.
+   */
+  async scanBankFile(path: string): Promise<void> {
+    this.stats.bankFiles++;
+    const file = displayName(path);
+    const lines: BankLine[] = [];
+    const hash = createHash('sha256');
+    const csv = this.options.deposits?.csv;
+    const outcome = await readBankFile(path, { line: (l) => lines.push(l), diagnostic: (d) => this.diagnostic(d) }, { ...(csv ? { csv } : {}), onBytes: (chunk) => hash.update(chunk) });
+    if (!outcome.readable || outcome.format === null) {
+      this.stats.unreadableBankFiles++;
+      return;
+    }
+    const kept = this.recorder.bankStatement({ path: file, format: outcome.format, sha256: hash.digest('hex'), bytes: outcome.bytes }, lines);
+    if (kept.known) {
+      this.diagnostic(makeDiagnostic('LEDGER_FILE_KNOWN', `${file} (same content) was read before; its lines are counted once`, { file }));
+      return;
+    }
+    for (const l of kept.repeated) {
+      this.diagnostic(makeDiagnostic('BANK_LINE_REPEATED', `the bank line of ${l.date} for ${formatCents(l.amount)} with bank reference ${l.reference} was read before; counted once`, { file: l.file, line: l.line, byteOffset: l.byteOffset }));
+    }
   }
 
   private onClaim(c: Claim, r: Remittance): void {
@@ -196,6 +233,7 @@ export class Scanner {
       () => ({ head: head ?? remittanceHead(r), figures, paymentRow: payment! }),
     );
     r.providerAdjustments.forEach((a, k) => this.recorder.offset(r, firstOffset + k, a));
+    if (this.options.deposits) this.recorder.depositRemittance(r, depositRemittanceOf(0, r, head ?? remittanceHead(r), figures));
     this.summary.addFigures(r, figures);
     if (wantsPayments) this.options.onRow('payments', payment!);
   }
@@ -226,6 +264,15 @@ export class Scanner {
         const unlinked = wantsAging ? unlinkedRecoupment(o.remittance, o.amount, category, link, !o.unreadable) : null;
         if (unlinked) aging.push(unlinked);
         if (wantsOffsets) this.options.onRow('offsets', offsetRow(o.remittance, o, link, escalated));
+      }
+      if (this.options.deposits) {
+        const inputs = this.recorder.depositInputs();
+        if (inputs.lines.length > 0) {
+          const matches = runDeposits(inputs, this.options.deposits.match);
+          this.stats.deposits = depositFigures(matches);
+          this.summary.setDeposits(payerDeposits(matches));
+          if (this.wants.has('deposits')) for (const m of matches) this.options.onRow('deposits', depositRow(m));
+        }
       }
       if (this.wants.has('summary')) for (const row of this.summary.rows()) this.options.onRow('summary', row);
       const asOf = this.options.asOf ?? todayDate();

@@ -3,6 +3,7 @@
 
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import type { Cents } from '../remit/money.js';
+import type { DepositFigures } from '../analysis/deposit-rows.js';
 
 /** An offset of the suspense list, as named on stderr (no patient data: references are payer ids). */
 export interface UnlinkedOffset {
@@ -47,6 +48,11 @@ export interface ScanStats {
   errors: number;
   warnings: number;
   bytes: number;
+  /** Bank statements given (--bank), and those that could not be read at all. */
+  bankFiles: number;
+  unreadableBankFiles: number;
+  /** The deposit figures, when bank lines were matched (null: no statement, so deposits are unknown). */
+  deposits: DepositFigures | null;
 }
 
 export function emptyStats(): ScanStats {
@@ -71,6 +77,9 @@ export function emptyStats(): ScanStats {
     errors: 0,
     warnings: 0,
     bytes: 0,
+    bankFiles: 0,
+    unreadableBankFiles: 0,
+    deposits: null,
   };
 }
 

@@ -13,13 +13,20 @@ import { type RemittanceIdentity, samePayment, traceKey } from '../analysis/dupl
 import type { TraceClaim, TraceOffset } from '../analysis/claim-trace.js';
 import { rowFromStored, type RowContext, storedValues } from '../analysis/row-storage.js';
 import type { ReportName, Row } from '../analysis/rows.js';
+import type { RemittanceHead } from '../analysis/build-rows.js';
+import { bankLineIdentity, type DepositRemittance } from '../analysis/deposits.js';
+import { depositRemittance } from '../analysis/deposit-rows.js';
+import type { RemittanceFigures } from '../analysis/summary.js';
+import type { BankLine } from '../bank/model.js';
 import type {
+  BankFileRecord,
   ClaimRecord,
   Ledger,
   LedgerCounts,
   LedgerFilter,
   OffsetLinkRecord,
   OffsetRecord,
+  RecordedBankLine,
   RecordedClaim,
   RecordedOffset,
   RecordedRemittance,
@@ -27,7 +34,7 @@ import type {
   RemittanceSnapshot,
 } from './store.js';
 
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /** Test hook (see insertClaim): kill this process after this many claims are inserted; 0 = never. */
 const KILL_AFTER_CLAIMS = Math.max(0, Math.floor(Number(process.env.RECOUP_TEST_KILL_AFTER_CLAIMS ?? 0)) || 0);
@@ -128,6 +135,35 @@ const MIGRATIONS: Record<number, string> = {
     CREATE INDEX remittances_payment_date ON remittances(payment_date);
     CREATE INDEX claims_remittance ON claims(remittance_id);
     CREATE INDEX offsets_remittance ON offsets(remittance_id);
+  `,
+  // 4: bank statements (issue 14), recorded whole by content hash like 835 files; a line's identity
+  // (src/analysis/deposits.ts bankLineIdentity) keeps a transaction on two statements from counting twice.
+  // Matches are not stored: they are derived from all lines and remittances each time (a new ERA can
+  // settle yesterday's deposit).
+  4: `
+    CREATE TABLE bank_files (
+      id INTEGER PRIMARY KEY,
+      path TEXT NOT NULL,
+      sha256 TEXT NOT NULL UNIQUE,
+      bytes INTEGER NOT NULL,
+      format TEXT NOT NULL,
+      recorded_at TEXT NOT NULL
+    );
+    CREATE TABLE bank_lines (
+      id INTEGER PRIMARY KEY,
+      bank_file_id INTEGER NOT NULL REFERENCES bank_files(id),
+      line INTEGER NOT NULL,
+      byte_offset INTEGER NOT NULL,
+      account TEXT NOT NULL,
+      date TEXT,
+      amount INTEGER NOT NULL,
+      type_code TEXT NOT NULL,
+      reference TEXT NOT NULL,
+      customer_reference TEXT NOT NULL,
+      text TEXT NOT NULL,
+      identity TEXT UNIQUE
+    );
+    CREATE INDEX bank_lines_date ON bank_lines(date);
   `,
 };
 
@@ -231,6 +267,22 @@ function prepareStatements(db: Database.Database) {
     recordedOffsets: db.prepare(
       `SELECT o.id, o.remittance_id AS remittanceId, o.provider_id AS providerId, o.fiscal_period_date AS fiscalPeriodDate, o.reason_code AS reasonCode,
               o.reference, o.amount, o.unreadable FROM offsets o ORDER BY o.id`,
+    ),
+    bankFileRecorded: db.prepare('SELECT 1 FROM bank_files WHERE sha256 = ?'),
+    insertBankFile: db.prepare('INSERT INTO bank_files (path, sha256, bytes, format, recorded_at) VALUES (?, ?, ?, ?, ?)'),
+    bankLineKnown: db.prepare('SELECT 1 FROM bank_lines WHERE identity = ?'),
+    insertBankLine: db.prepare(
+      `INSERT INTO bank_lines (bank_file_id, line, byte_offset, account, date, amount, type_code, reference, customer_reference, text, identity)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    bankLines: db.prepare(
+      `SELECT l.id, f.path AS file, f.format, f.sha256 AS fileSha, l.line, l.byte_offset AS byteOffset, l.account, l.date, l.amount, l.type_code AS typeCode,
+              l.reference, l.customer_reference AS customerReference, l.text
+       FROM bank_lines l JOIN bank_files f ON f.id = l.bank_file_id ORDER BY l.date IS NULL, l.date, l.id`,
+    ),
+    depositRemittances: db.prepare(
+      `SELECT r.id, r.head, r.figures, r.payment_row, (SELECT count(*) FROM offsets o WHERE o.remittance_id = r.id) AS offsets
+       FROM remittances r WHERE r.head IS NOT NULL ORDER BY r.id`,
     ),
     countFiles: db.prepare('SELECT count(*) n FROM files'),
     countRemittances: db.prepare('SELECT count(*) n FROM remittances'),
@@ -531,6 +583,42 @@ export class SqliteLedger implements Ledger {
       const adjustments = c.adjustment_rows === null ? [] : (JSON.parse(c.adjustment_rows) as string[][]).map((a) => rowFromStored('adjustments', a, ctx));
       yield { id: c.id, remittanceId: c.remittance_id, statusCode: c.status_code, icn: c.icn, originalReference: c.original_reference, row: rowFromStored('claims', JSON.parse(c.report_row), ctx), adjustments };
     }
+  }
+
+  // ---- bank statements ----
+
+  isBankFileRecorded(sha256: string): boolean {
+    return this.sql.bankFileRecorded.get(sha256) !== undefined;
+  }
+
+  recordBankFile(file: BankFileRecord, lines: readonly BankLine[]): { repeated: BankLine[] } {
+    const repeated: BankLine[] = [];
+    this.db.transaction(() => {
+      const fileId = Number(this.sql.insertBankFile.run(file.path, file.sha256, file.bytes, file.format, new Date().toISOString()).lastInsertRowid);
+      for (const l of lines) {
+        const identity = bankLineIdentity(l);
+        if (identity !== null && this.sql.bankLineKnown.get(identity) !== undefined) {
+          repeated.push(l);
+          continue;
+        }
+        this.sql.insertBankLine.run(fileId, l.line, l.byteOffset, l.account, l.date, l.amount, l.typeCode, l.reference, l.customerReference, l.text, identity);
+      }
+    })();
+    return { repeated };
+  }
+
+  bankLines(): RecordedBankLine[] {
+    return this.sql.bankLines.all() as RecordedBankLine[];
+  }
+
+  depositRemittances(): DepositRemittance[] {
+    const out: DepositRemittance[] = [];
+    for (const r of this.sql.depositRemittances.iterate() as Iterable<{ id: number; head: string; figures: string | null; payment_row: string | null; offsets: number }>) {
+      if (r.figures === null || r.payment_row === null) continue;
+      const method = rowFromStored('payments', JSON.parse(r.payment_row), NO_CONTEXT).payment_method ?? '';
+      out.push(depositRemittance(r.id, JSON.parse(r.head) as RemittanceHead, JSON.parse(r.figures) as RemittanceFigures, method, r.offsets));
+    }
+    return out;
   }
 
   recordedOffsets(): RecordedOffset[] {

@@ -11,6 +11,8 @@ import type { Cents } from '../remit/money.js';
 import type { RemittanceHead } from '../analysis/build-rows.js';
 import type { Row } from '../analysis/rows.js';
 import type { RemittanceFigures } from '../analysis/summary.js';
+import type { BankFormat, BankLine } from '../bank/model.js';
+import type { DepositRemittance } from '../analysis/deposits.js';
 
 export interface RemittanceRecord extends RemittanceIdentity {
   file: string;
@@ -98,6 +100,20 @@ export interface OffsetLinkRecord {
   note: string;
 }
 
+/** A bank statement file as recorded (by content hash, like an 835 file). */
+export interface BankFileRecord {
+  path: string;
+  format: BankFormat;
+  sha256: string;
+  bytes: number;
+}
+
+/** A bank line as the ledger holds it: the line as read, with its id and its statement's content hash. */
+export interface RecordedBankLine extends BankLine {
+  id: number;
+  fileSha: string;
+}
+
 export interface LedgerCounts {
   files: number;
   remittances: number;
@@ -127,6 +143,18 @@ export interface Ledger extends ClaimStore {
   commitFile(fileId: number, sha256: string, bytes: number): void;
   /** Abandons the file's transaction: nothing of it stays. */
   rollbackFile(): void;
+
+  // ---- bank statements (issue 14): a statement is recorded whole, in one transaction ----
+  isBankFileRecorded(sha256: string): boolean;
+  /**
+   * Records a statement and its lines. A line whose identity (bankLineIdentity: account, date, amount and
+   * bank reference) is already recorded, from this or another statement, is not recorded again: those are returned.
+   */
+  recordBankFile(file: BankFileRecord, lines: readonly BankLine[]): { repeated: BankLine[] };
+  /** Every bank line recorded, by date and then in the order recorded. */
+  bankLines(): RecordedBankLine[];
+  /** What deposit matching needs of every remittance with report data (key = the ledger's remittance id). */
+  depositRemittances(): DepositRemittance[];
 
   // ---- links ----
   /** Stores the links found for offsets of this run, in one transaction. */

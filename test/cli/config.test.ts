@@ -62,7 +62,7 @@ describe('reading it', () => {
     write('{ "ledger": "x.db", }');
     expect(configError(() => loadConfig(undefined, {}, dir))).toMatch(new RegExp(`^${file}: is not JSON \\(`));
     write('{ "legder": "x.db" }');
-    expect(configError(() => loadConfig(undefined, {}, dir))).toBe(`${file}: unknown setting "legder"; settings are ledger, failOn, escalateOver, output, payers`);
+    expect(configError(() => loadConfig(undefined, {}, dir))).toBe(`${file}: unknown setting "legder"; settings are ledger, failOn, escalateOver, output, payers, bank`);
     write('{ "escalateOver": -5 }');
     expect(configError(() => loadConfig(undefined, {}, dir))).toMatch(new RegExp(`^${file}: escalateOver: `));
     write('{ "escalateOver": "12.345" }');

@@ -31,7 +31,7 @@ describe('scan options, typed', () => {
 
   it('--report: comma-separated or repeated, any case, each once; all expands in contract order', () => {
     expect(parseScan({ report: ['Offsets, summary', 'offsets', 'claims'] }).reports).toEqual(['offsets', 'summary', 'claims']);
-    expect(parseScan({ report: ['payments', 'all'] }).reports).toEqual(['payments', 'summary', 'offsets', 'claims', 'adjustments', 'balances', 'aging']);
+    expect(parseScan({ report: ['payments', 'all'] }).reports).toEqual(['payments', 'summary', 'offsets', 'claims', 'adjustments', 'balances', 'aging', 'deposits']);
   });
 
   it('--fail-on: a set of known conditions', () => {
@@ -52,7 +52,7 @@ describe('scan options, typed', () => {
     expect(usage(() => parseScan({ report: ['everything'] }))).toEqual({
       code: 'USAGE',
       exit: 2,
-      message: '--report: unknown report "everything"; choose from summary, payments, offsets, claims, adjustments, balances, aging',
+      message: '--report: unknown report "everything"; choose from summary, payments, offsets, claims, adjustments, balances, aging, deposits',
     });
     expect(usage(() => parseScan({ report: [' , '] })).message).toBe('--report: needs at least one report name');
     expect(usage(() => parseScan({ failOn: ['unbalanced,sometimes'] })).message).toBe('--fail-on: unknown condition "sometimes"; choose from unbalanced, unlinked, escalated, warnings');

@@ -193,7 +193,7 @@ describe('recoup report on the command line', () => {
     const dir = tmp();
     expect(await run(['report', 'summary'])).toMatchObject({ exitCode: 2, code: 'USAGE', stderr: 'recoup: recoup report reads the ledger: give --ledger <file> (or set RECOUP_LEDGER)\n' });
     expect(await run(['report', 'summary', '--ledger', join(dir, 'none.db')])).toMatchObject({ exitCode: 1, code: 'LEDGER_NOT_FOUND' });
-    expect((await run(['report', 'everything', '--ledger', 'x.db'])).stderr).toBe('recoup: unknown report "everything"; choose from summary, payments, offsets, claims, adjustments, balances, aging\n');
+    expect((await run(['report', 'everything', '--ledger', 'x.db'])).stderr).toBe('recoup: unknown report "everything"; choose from summary, payments, offsets, claims, adjustments, balances, aging, deposits\n');
     expect(await run(['report', 'offsets', '--ledger', 'x.db', '--from', '2024-10-31', '--to', '2024-10-01'])).toMatchObject({
       exitCode: 2,
       code: 'USAGE',

@@ -326,10 +326,10 @@ describe('recoup trace and --ledger from the command line', () => {
     expect((await cli(['scan', 'fixtures/demo', '-q', '--csv', '--ledger', db])).exitCode).toBe(0);
     const csv = await cli(['trace', '2224001000103', '--ledger', db, '--format', 'csv']);
     expect(csv.stdout).toBe(
-      'date,event,trace_number,file,pcn,icn,status_code,reason_code,category,reference,amount,interest,note\n' +
-        '2024-01-05,payment,ACH100100001,fixtures/demo/01-acme-2024-01-05.835,MFC1003,2224001000103,1,,,,145.00,,\n' +
-        '2024-03-15,offset,ACH100100102,fixtures/demo/04-acme-2024-03-15.835,,,,72,refund_acknowledged,2224001000103,-45.00,,linked by icn\n' +
-        '2024-03-15,offset,ACH100100102,fixtures/demo/04-acme-2024-03-15.835,,,,WO,recoupment,2224001000103,45.00,,linked by icn\n',
+      'date,event,trace_number,file,pcn,icn,status_code,reason_code,category,reference,amount,interest,note,deposit\n' +
+        '2024-01-05,payment,ACH100100001,fixtures/demo/01-acme-2024-01-05.835,MFC1003,2224001000103,1,,,,145.00,,,\n' +
+        '2024-03-15,offset,ACH100100102,fixtures/demo/04-acme-2024-03-15.835,,,,72,refund_acknowledged,2224001000103,-45.00,,linked by icn,\n' +
+        '2024-03-15,offset,ACH100100102,fixtures/demo/04-acme-2024-03-15.835,,,,WO,recoupment,2224001000103,45.00,,linked by icn,\n',
     );
     const table = await cli(['trace', 'MFC1003', '--ledger', db]);
     expect(table.stdout).toContain('Claim MFC1003  patient BROWN, MARIA');

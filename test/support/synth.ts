@@ -33,6 +33,10 @@ export interface SynthRemittance {
   date: string;
   claims: SynthClaim[];
   plbs: SynthPlb[];
+  /** BPR04 payment method: ACH (the default, an EFT) or CHK (a paper check: no bank accounts, BPR16 the check date). */
+  method?: 'ACH' | 'CHK';
+  /** TRN03 originating company id; default `1` + payerId. */
+  originator?: string;
 }
 
 export interface SynthFile {
@@ -75,8 +79,11 @@ export function renderFile(file: SynthFile, control: number): string {
     const claimPaid = r.claims.reduce((t, c) => t + c.paid, 0);
     const plbTotal = r.plbs.reduce((t, p) => t + p.amount, 0);
     const amount = claimPaid - plbTotal;
-    body.push(amount === 0 ? `BPR*H*0*C*NON************${r.date}` : `BPR*I*${formatCents(amount)}*C*ACH*CCP*01*011000015*DA*1*1999999999**01*021000021*DA*2*${r.date}`);
-    body.push(`TRN*1*${r.trace}*1${r.payerId}`);
+    // BPR16 (the date) is the 16th element: after BPR04 a check leaves BPR05…BPR15 empty, like a zero payment
+    if (amount === 0) body.push(`BPR*H*0*C*NON************${r.date}`);
+    else if (r.method === 'CHK') body.push(`BPR*I*${formatCents(amount)}*C*CHK************${r.date}`);
+    else body.push(`BPR*I*${formatCents(amount)}*C*ACH*CCP*01*011000015*DA*1*1999999999**01*021000021*DA*2*${r.date}`);
+    body.push(`TRN*1*${r.trace}*${r.originator ?? `1${r.payerId}`}`);
     body.push(`DTM*405*${r.date}`);
     body.push(`N1*PR*${r.payerName}*XV*${r.payerId}`);
     body.push('N1*PE*SYNTH CLINIC*XX*1234567893');
