@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// npm run bench: generates (once, cached in bench-data/) a >= 200 MB realistic 835, a 1 GB one and a
-// folder of 10,000 small ERAs with the test generator (test/support/synth.ts), then times recoup end to end (median of
-// several runs), x12-parser tokenizing the same file, peak RSS, the claim index and the ledger.
+// npm run bench: generates (once, cached in bench-data/) a >= 200 MB realistic 835, a 1 GB one, a
+// folder of 10,000 small ERAs with the test generator (test/support/synth.ts), and a year of 100,000 ERAs
+// with the bank statement paying them (test/support/bank-synth.ts), then times recoup end to end (median of
+// several runs), x12-parser tokenizing the same file, peak RSS, the claim index, the ledger, and deposit matching.
 // Options: --quick (skip the 1 GB file), --runs N (default 3), --generate-only.
 
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -11,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 // the generator is test support (test/support/synth.ts), compiled by `npm run bench` into .tmp/, never shipped
 import { generateScenarioSet, renderFile } from '../.tmp/support-build/test/support/synth.js';
+import { generateBankMonth, writeBankMonthFiles } from '../.tmp/support-build/test/support/bank-synth.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DATA = join(ROOT, 'bench-data');
@@ -78,7 +80,19 @@ function timeCommand(cmd) {
 const big = join(DATA, 'big-200mb.835');
 const huge = join(DATA, 'huge-1gb.835');
 const small = join(DATA, 'small-10k');
+const bankYear = join(DATA, 'deposits-100k');
+
+/** A year of 100,000 ERAs (one 835 per payment date) and the BAI2 statement paying them. */
+function generateBankYear(dir) {
+  if (existsSync(join(dir, 'statement.bai'))) return;
+  process.stderr.write(`generating 100,000 ERAs and their bank statement in ${dir}…\n`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  writeBankMonthFiles(dir, generateBankMonth({ seed: 14, eras: 100_000, month: '2024-01', days: 365, debits: 10_000 }));
+}
+
 await generateBig(big, 200e6);
+generateBankYear(bankYear);
 if (!quick) await generateBig(huge, 1000e6);
 generateSmall(small, 10000);
 if (args.includes('--generate-only')) process.exit(0);
@@ -126,6 +140,14 @@ execFileSync(process.execPath, [BIN, 'scan', big, '--ledger', ledgerPath, '--rep
 const ledgerSecs = Number(process.hrtime.bigint() - t0) / 1e9;
 const ledgerBytes = statSync(ledgerPath).size;
 
+// deposits: the same ERAs scanned without and with the statement; the difference is reading the statement and matching
+const eraFiles = readdirSync(bankYear).filter((f) => f.endsWith('.835'));
+const bankLines = (await import('node:fs')).readFileSync(join(bankYear, 'statement.bai'), 'utf8').split('\n').filter((l) => l.startsWith('16,')).length;
+const erasOnly = timeCommand(`${node} ${BIN} scan ${bankYear} --report summary --csv -q > /dev/null`);
+const withBank = timeCommand(`${node} ${BIN} scan ${bankYear} --bank ${join(bankYear, 'statement.bai')} --report deposits --csv -q > /dev/null`);
+rows.push({ name: '100,000 ERAs, --report summary', seconds: erasOnly.seconds.toFixed(2), rate: '', rss: `${erasOnly.rssMb.toFixed(0)} MB`, target: '' });
+rows.push({ name: `same + --bank (${bankLines} lines) --report deposits`, seconds: withBank.seconds.toFixed(2), rate: '', rss: `${withBank.rssMb.toFixed(0)} MB`, target: 'seconds' });
+
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
 console.log(`\nrecoup benchmark — ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
 console.log(`input: ${bigMb.toFixed(0)} MB synthetic 835 (${claimCount} claims), median of ${runs} runs, whole process\n`);
@@ -135,3 +157,4 @@ for (const r of rows) console.log([r.name, r.seconds, r.rate, r.rss, r.target].m
 console.log(`\nrecoup vs x12-parser (summary vs tokenizing only): ${(summaryRate / x12Rate).toFixed(1)}× (target >= 4×)`);
 console.log(`claim index: ${(indexBytes / claimCount).toFixed(1)} bytes per claim (${(indexBytes / 1e6).toFixed(1)} MB for ${claimCount} claims)`);
 console.log(`ledger ingest: ${(claimCount / ledgerSecs).toFixed(0)} claims/s (${ledgerSecs.toFixed(1)} s), ${(ledgerBytes / claimCount).toFixed(0)} bytes of ledger per claim`);
+console.log(`deposits: ${bankLines} bank lines against ${eraFiles.length} files of 100,000 ERAs read and matched in ${(withBank.seconds - erasOnly.seconds).toFixed(2)} s more than reading the ERAs alone`);

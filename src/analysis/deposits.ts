@@ -66,7 +66,12 @@ export interface MatchOptions {
   maxBatch?: number;
   /** Search steps allowed per batch deposit before it is called ambiguous (too many possible sets). Default 20,000. */
   batchBudget?: number;
+  /** Most open checks in a deposit's window for a batch search; more is called ambiguous at once. Default 250. */
+  maxBatchPool?: number;
 }
+
+/** How many deposits an ambiguous remittance's row names (the rest are counted). */
+const CANDIDATES_NAMED = 5;
 
 export const DEFAULT_EFT_WINDOW: readonly [number, number] = [-1, 3];
 export const DEFAULT_CHECK_WINDOW: readonly [number, number] = [0, 15];
@@ -195,6 +200,8 @@ interface Pending {
   result: DepositMatch | null;
   /** Decided by trace number (or by a trace for an ERA not read): later rules leave it alone. */
   final: boolean;
+  /** The last batch search: its pool and answer, reused while no check of the pool is taken (rounds repeat). */
+  batch?: { checksTaken: number; poolSize: number; found: BatchSearch };
 }
 
 /**
@@ -208,6 +215,7 @@ export function matchDeposits(lines: readonly BankLine[], remittances: readonly 
   const checkWindow = options.checkWindow ?? DEFAULT_CHECK_WINDOW;
   const maxBatch = options.maxBatch ?? 6;
   const budget = options.batchBudget ?? 20_000;
+  const maxPool = options.maxBatchPool ?? 250;
 
   const expecting = remittances.filter(expectsDeposit);
   const byTrace = new Map<string, DepositRemittance[]>();
@@ -277,6 +285,8 @@ export function matchDeposits(lines: readonly BankLine[], remittances: readonly 
   const checks = expecting.filter((r) => isCheck(r) && r.paymentDate !== null).sort((a, b) => (a.paymentDate! < b.paymentDate! ? -1 : a.paymentDate! > b.paymentDate! ? 1 : a.key - b.key));
   const checkDays = checks.map((r) => dayNumber(r.paymentDate!));
 
+  /** How many checks deposits carry so far: a batch search is redone only when it has changed. */
+  let checksTaken = 0;
   let progress = true;
   while (progress) {
     progress = false;
@@ -297,6 +307,7 @@ export function matchDeposits(lines: readonly BankLine[], remittances: readonly 
       if (list.length === 1 && wantedBy.get(list[0]!.key)!.length === 1) {
         const r = list[0]!;
         taken.add(r.key);
+        if (isCheck(r)) checksTaken++;
         p.result = { status: 'matched', basis: 'amount_date', line: p.line, remittances: [r], possible: [], candidates: [], note: '' };
         progress = true;
       } else if (list.length > 1) {
@@ -312,21 +323,35 @@ export function matchDeposits(lines: readonly BankLine[], remittances: readonly 
     const inSets = new Map<number, Pending[]>();
     for (const p of open) {
       if (p.day === null || amountCandidates.has(p) || p.hints.kind === 'ach' || p.hints.kind === 'not_payer') continue;
-      const pool: DepositRemittance[] = [];
-      for (let i = lowerBound(checkDays, p.day - checkWindow[1]); i < checks.length && checkDays[i]! <= p.day - checkWindow[0]; i++) {
-        const r = checks[i]!;
-        if (!taken.has(r.key) && r.paid! < p.line.amount) pool.push(r);
+      // the last search holds while no check has been taken since (each round takes some, or stops)
+      if (!p.batch || p.batch.checksTaken !== checksTaken) {
+        let poolSize = 0;
+        const from = lowerBound(checkDays, p.day - checkWindow[1]);
+        const inRange = (i: number): boolean => i < checks.length && checkDays[i]! <= p.day! - checkWindow[0];
+        const open = (r: DepositRemittance): boolean => !taken.has(r.key) && r.paid! < p.line.amount;
+        for (let i = from; inRange(i); i++) if (open(checks[i]!)) poolSize++;
+        // "DEPOSIT 3 ITEMS": the bank counted the checks, so only sets of that size
+        const items = p.hints.items;
+        let found: BatchSearch;
+        if (items !== null && (items < 2 || items > maxBatch)) found = { kind: 'none' };
+        // more checks than a search can tell apart: sets of their amounts coincide (and searching costs)
+        else if (poolSize > maxPool) found = { kind: 'gave_up' };
+        else {
+          const pool: DepositRemittance[] = [];
+          for (let i = from; inRange(i); i++) if (open(checks[i]!)) pool.push(checks[i]!);
+          found = findBatches(pool, p.line.amount, maxBatch, budget, items ?? undefined);
+        }
+        p.batch = { checksTaken, poolSize, found };
       }
-      // "DEPOSIT 3 ITEMS": the bank counted the checks, so only sets of that size
-      const items = p.hints.items;
-      const found = items !== null && (items < 2 || items > maxBatch) ? ({ kind: 'none' } as const) : findBatches(pool, p.line.amount, maxBatch, budget, items ?? undefined);
+      const { found, poolSize } = p.batch;
       if (found.kind === 'one') {
         sets.set(p, found.set);
         for (const r of found.set) push(inSets, r.key, p);
       } else if (found.kind === 'many') {
-        p.result = ambiguous(p.line, found.sets.flat(), found.sets.map((set) => set.map((r) => r.traceNumber).join(' + ')), 'more than one set of checks in its date window adds up to its amount');
+        // every open check of its window may be in it (a third set is not looked for): see unresolvedBatches
+        p.result = ambiguous(p.line, [], found.sets.map((set) => set.map((r) => r.traceNumber).join(' + ')), 'more than one set of checks in its date window adds up to its amount');
       } else if (found.kind === 'gave_up') {
-        p.result = ambiguous(p.line, [], [], `too many checks in its date window (${pool.length}) to find the one set that adds up to its amount`);
+        p.result = ambiguous(p.line, [], [], `too many checks in its date window (${poolSize}) to find the one set that adds up to its amount`);
       }
     }
     for (const [p, set] of sets) {
@@ -337,6 +362,7 @@ export function matchDeposits(lines: readonly BankLine[], remittances: readonly 
         continue;
       }
       for (const r of set) taken.add(r.key);
+      checksTaken += set.length;
       p.result = { status: 'matched', basis: 'batch', line: p.line, remittances: [...set].sort((a, b) => a.key - b.key), possible: [], candidates: [], note: '' };
       progress = true;
     }
@@ -350,6 +376,18 @@ export function matchDeposits(lines: readonly BankLine[], remittances: readonly 
   // remittances that expect money no deposit carries: a candidate of an ambiguous deposit, or missing
   const maybeIn = new Map<number, BankLine[]>();
   for (const p of credits) if (p.result!.status === 'ambiguous') for (const r of p.result!.possible) push(maybeIn, r.key, p.line);
+  // deposits of checks left ambiguous: any open check of their window may be in one (found by day, not listed per deposit)
+  const unresolvedBatches = credits.filter((p) => p.result!.status === 'ambiguous' && p.batch !== undefined && p.result!.possible.length === 0).sort((a, b) => a.day! - b.day!);
+  const batchDays = unresolvedBatches.map((p) => p.day!);
+  const inBatchWindow = (r: DepositRemittance): BankLine[] => {
+    if (!isCheck(r) || r.paymentDate === null) return [];
+    const pay = dayNumber(r.paymentDate);
+    const out: BankLine[] = [];
+    for (let i = lowerBound(batchDays, pay + checkWindow[0]); i < batchDays.length && batchDays[i]! <= pay + checkWindow[1]; i++) {
+      if (unresolvedBatches[i]!.line.amount > r.paid!) out.push(unresolvedBatches[i]!.line);
+    }
+    return out;
+  };
   let first: number | null = null;
   let last: number | null = null;
   for (const l of lines) {
@@ -362,10 +400,14 @@ export function matchDeposits(lines: readonly BankLine[], remittances: readonly 
     .filter((r) => !taken.has(r.key))
     .sort((a, b) => ((a.paymentDate ?? '') < (b.paymentDate ?? '') ? -1 : (a.paymentDate ?? '') > (b.paymentDate ?? '') ? 1 : a.key - b.key));
   for (const r of missing) {
-    const maybe = maybeIn.get(r.key);
-    if (maybe) {
+    const direct = maybeIn.get(r.key) ?? [];
+    const batches = inBatchWindow(r);
+    const maybe = batches.length === 0 ? direct : [...direct, ...batches.filter((l) => !direct.includes(l))];
+    if (maybe.length > 0) {
       const w = windows.get(r.key) ?? null;
-      out.push({ status: 'ambiguous', basis: 'none', line: null, remittances: [r], possible: [], candidates: maybe.map(bankLineLabel), note: 'more than one deposit could carry it', window: w && [dateOf(w[0]), dateOf(w[1])] });
+      const named = maybe.slice(0, CANDIDATES_NAMED).map(bankLineLabel);
+      if (maybe.length > CANDIDATES_NAMED) named.push(`and ${maybe.length - CANDIDATES_NAMED} more`);
+      out.push({ status: 'ambiguous', basis: 'none', line: null, remittances: [r], possible: [], candidates: named, note: maybe.length === 1 ? 'a deposit that could carry it could also carry others' : 'more than one deposit could carry it', window: w && [dateOf(w[0]), dateOf(w[1])] });
       continue;
     }
     const w = windows.get(r.key) ?? null;
@@ -426,51 +468,53 @@ type BatchSearch = { kind: 'none' } | { kind: 'one'; set: DepositRemittance[] } 
 
 /**
  * Sets of 2…maxBatch checks from `pool` whose amounts add up to `target` exactly: none, exactly one, or
- * more than one (the first two found are returned). Depth-first over the checks in ascending amount with
- * the last check looked up by amount; stops after `budget` steps (then the answer is not known).
+ * more than one (the first two found are returned). Depth-first over the checks in ascending amount, the
+ * last check of a set found by binary search; stops after `budget` steps (then the answer is not known).
+ * `size` asks for sets of exactly that many checks.
  */
 export function findBatches(pool: readonly DepositRemittance[], target: Cents, maxBatch: number, budget: number, size?: number): BatchSearch {
-  const items = [...pool].sort((a, b) => a.paid! - b.paid! || a.key - b.key);
-  const n = items.length;
+  const n = pool.length;
   if (n < 2) return { kind: 'none' };
-  const amounts = items.map((r) => r.paid!);
-  // indices of each amount, ascending, to find the last check of a set in one look-up
-  const at = new Map<Cents, number[]>();
-  amounts.forEach((a, i) => {
-    const list = at.get(a);
-    if (list) list.push(i);
-    else at.set(a, [i]);
-  });
-  // suffix sums of the largest amounts are bounded by prefix sums: sum of the k largest after i
+  const items = [...pool].sort((a, b) => a.paid! - b.paid! || a.key - b.key);
+  const amounts = new Float64Array(n);
+  for (let i = 0; i < n; i++) amounts[i] = items[i]!.paid!;
   const found: number[][] = [];
   const chosen: number[] = [];
   let steps = 0;
   let gaveUp = false;
+  /** The first index ≥ from whose amount is ≥ value. */
+  const firstAtLeast = (from: number, value: number): number => {
+    let lo = from;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (amounts[mid]! < value) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
   const search = (start: number, remaining: Cents, left: number): void => {
-    if (found.length >= 2 || gaveUp) return;
+    if (++steps > budget) {
+      gaveUp = true;
+      return;
+    }
     if (left === 1) {
-      steps++;
-      for (const i of at.get(remaining) ?? []) {
-        if (i < start) continue;
+      for (let i = firstAtLeast(start, remaining); i < n && amounts[i] === remaining; i++) {
         found.push([...chosen, i]);
         if (found.length >= 2) return;
       }
       return;
     }
+    // the left-1 largest amounts: with this one first, the most a set can reach
+    let largest = 0;
+    for (let k = 0; k < left - 1; k++) largest += amounts[n - 1 - k]!;
     for (let i = start; i <= n - left; i++) {
-      if (++steps > budget) {
-        gaveUp = true;
-        return;
-      }
       const a = amounts[i]!;
-      // ascending amounts: this and the next left-1 are the smallest possible; too big → nothing further fits
-      let least = 0;
-      for (let k = 0; k < left; k++) least += amounts[i + k]!;
+      // ascending amounts: this and the next left-1 are the least a set starting here can be
+      let least = a;
+      for (let k = 1; k < left; k++) least += amounts[i + k]!;
       if (least > remaining) return;
-      // the largest possible with this one first is a + the left-1 largest amounts
-      let most = a;
-      for (let k = 0; k < left - 1; k++) most += amounts[n - 1 - k]!;
-      if (most < remaining) continue;
+      if (a + largest < remaining) continue;
       chosen.push(i);
       search(i + 1, remaining - a, left - 1);
       chosen.pop();
@@ -481,7 +525,7 @@ export function findBatches(pool: readonly DepositRemittance[], target: Cents, m
     search(0, target, k);
     if (found.length >= 2 || gaveUp) break;
   }
-  if (found.length >= 2) return { kind: 'many', sets: found.map((s) => s.map((i) => items[i]!)) };
+  if (found.length >= 2) return { kind: 'many', sets: found.map((set) => set.map((i) => items[i]!)) };
   if (gaveUp) return { kind: 'gave_up' };
   if (found.length === 1) return { kind: 'one', set: found[0]!.map((i) => items[i]!) };
   return { kind: 'none' };
