@@ -75,7 +75,7 @@ Examples:
     .option('--as-of <date>', 'date (YYYY-MM-DD) the age of open deferred balances is counted to (default: today)')
     .option('--new-only', 'with a ledger: skip files already recorded (for nightly runs over an inbox)')
     .option('--escalate-over <amount>', 'flag offsets whose absolute amount is over this (escalate column, highlighted, counted)')
-    .option('--fail-on <conditions>', 'exit 3 when any is met: unbalanced, unlinked, escalated, warnings (comma-separated)', collect)
+    .option('--fail-on <conditions>', 'exit 3 when any is met: unbalanced, unlinked, escalated, warnings, deposits (comma-separated)', collect)
     .option('--redact', 'mask patient names and member ids in every report (initials, last 4 characters)')
     .option('--config <file>', 'settings file (default: the nearest recoup.config.json upward, or RECOUP_CONFIG)')
     .option('--no-pager', 'never page a long table through $PAGER (never done when stdout is not a terminal)')

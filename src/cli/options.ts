@@ -12,7 +12,7 @@ import { isCalendarDate } from '../x12/dates.js';
 export const FORMATS = ['table', 'csv', 'json', 'ndjson', 'xlsx'] as const;
 export type Format = (typeof FORMATS)[number];
 
-export const FAIL_ON = ['unbalanced', 'unlinked', 'escalated', 'warnings'] as const;
+export const FAIL_ON = ['unbalanced', 'unlinked', 'escalated', 'warnings', 'deposits'] as const;
 export type FailOn = (typeof FAIL_ON)[number];
 
 /** The reports each format gives when --report is not used. */

@@ -165,6 +165,7 @@ export async function runScan(paths: string[], raw: unknown, io: CliIO, flags?: 
   // --fail-on: a policy outcome; an input that could not be read (incomplete) outranks it
   const met = failOnReasons(opts.failOn, s);
   for (const m of met) io.stderr.write(`recoup: --fail-on ${m}\n`);
+  if (opts.failOn.has('deposits') && s.deposits === null) io.stderr.write('recoup: --fail-on deposits: no bank statement lines were read (--bank), so deposits were not checked\n');
   if (met.length > 0) outcome = worse(outcome, 'fail_on');
   if (warningsHidden > 0) io.stderr.write(`… ${warningsHidden} more warning${warningsHidden === 1 ? '' : 's'} not shown (--verbose shows all)\n`);
   if (!opts.quiet) {
@@ -184,5 +185,13 @@ function failOnReasons(failOn: ReadonlySet<FailOn>, s: ScanStats): string[] {
   if (failOn.has('unlinked') && s.unlinkedRecoupments > 0) met.push(`unlinked: ${s.unlinkedRecoupments} recoupment(s) or deferral(s) not linked to one claim${unlinkedLines(s)}`);
   if (failOn.has('escalated') && s.escalatedOffsets > 0) met.push(`escalated: ${s.escalatedOffsets} offset(s) over the --escalate-over amount`);
   if (failOn.has('warnings') && s.warnings + s.errors > 0) met.push(`warnings: ${s.warnings} warning(s), ${s.errors} error(s)`);
+  // deposits a person must look at: not matched, matched with another amount, or money overdue (not "may still arrive")
+  const d = s.deposits;
+  if (failOn.has('deposits') && d !== null) {
+    const overdue = d.erasWithoutDeposit - d.erasMayStillArrive;
+    if (d.amountMismatches + d.depositsWithoutEra + d.ambiguousDeposits + overdue > 0) {
+      met.push(`deposits: ${d.amountMismatches} amount mismatch(es), ${d.depositsWithoutEra} deposit(s) without an ERA, ${d.ambiguousDeposits} ambiguous, ${overdue} ERA(s) overdue without a deposit`);
+    }
+  }
   return met;
 }

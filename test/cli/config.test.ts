@@ -68,7 +68,7 @@ describe('reading it', () => {
     write('{ "escalateOver": "12.345" }');
     expect(configError(() => loadConfig(undefined, {}, dir))).toBe(`${file}: escalateOver: "12.345" is not an amount (for example 500 or 1250.00)`);
     write('{ "failOn": ["unbalanced", "sometimes"] }');
-    expect(configError(() => loadConfig(undefined, {}, dir))).toBe(`${file}: failOn: unknown condition "sometimes"; choose from unbalanced, unlinked, escalated, warnings`);
+    expect(configError(() => loadConfig(undefined, {}, dir))).toBe(`${file}: failOn: unknown condition "sometimes"; choose from unbalanced, unlinked, escalated, warnings, deposits`);
     write('{ "payers": [{ "id": "A", "name": "" }] }');
     expect(configError(() => loadConfig(undefined, {}, dir))).toBe(`${file}: payers.0.name: must not be empty`);
     write('{ "payers": [{ "id": "A", "name": "ONE", "aliases": ["X"] }, { "id": "B", "name": "TWO", "aliases": ["x"] }] }');
@@ -137,7 +137,7 @@ describe('the config file from the command line', () => {
       exitCode: 2,
       code: 'CONFIG_INVALID',
       stdout: '',
-      stderr: `recoup: error CONFIG_INVALID: ${join(dir, 'recoup.config.json')}: failOn: unknown condition "sometimes"; choose from unbalanced, unlinked, escalated, warnings\n`,
+      stderr: `recoup: error CONFIG_INVALID: ${join(dir, 'recoup.config.json')}: failOn: unknown condition "sometimes"; choose from unbalanced, unlinked, escalated, warnings, deposits\n`,
     });
     expect(await run(['scan', demo, '--csv', '--config', join(dir, 'nope.json')], { cwd: dir })).toMatchObject({ exitCode: 2, code: 'CONFIG_INVALID' });
   });

@@ -55,7 +55,7 @@ describe('scan options, typed', () => {
       message: '--report: unknown report "everything"; choose from summary, payments, offsets, claims, adjustments, balances, aging, deposits',
     });
     expect(usage(() => parseScan({ report: [' , '] })).message).toBe('--report: needs at least one report name');
-    expect(usage(() => parseScan({ failOn: ['unbalanced,sometimes'] })).message).toBe('--fail-on: unknown condition "sometimes"; choose from unbalanced, unlinked, escalated, warnings');
+    expect(usage(() => parseScan({ failOn: ['unbalanced,sometimes'] })).message).toBe('--fail-on: unknown condition "sometimes"; choose from unbalanced, unlinked, escalated, warnings, deposits');
     expect(usage(() => parseScan({ escalateOver: '-5' })).message).toBe('--escalate-over: "-5" is not an amount (for example 500 or 1250.00)');
     expect(usage(() => parseScan({ escalateOver: '12.345' })).message).toBe('--escalate-over: "12.345" is not an amount (for example 500 or 1250.00)');
     expect(usage(() => parseScan({ asOf: '2023-02-29' })).message).toBe(
@@ -68,7 +68,7 @@ describe('scan options, typed', () => {
 
 describe('which mistake is reported first, when there are several', () => {
   it('a value is quoted as typed (a space after a comma shows)', () => {
-    expect(usage(() => parseScan({ failOn: ['unlinked, bogus'] })).message).toBe('--fail-on: unknown condition " bogus"; choose from unbalanced, unlinked, escalated, warnings');
+    expect(usage(() => parseScan({ failOn: ['unlinked, bogus'] })).message).toBe('--fail-on: unknown condition " bogus"; choose from unbalanced, unlinked, escalated, warnings, deposits');
     expect(usage(() => parseScan({ report: ['summary, bogus'] })).message).toMatch(/^--report: unknown report " bogus";/);
   });
 

@@ -42,7 +42,7 @@ describe('exit codes and --fail-on', () => {
   });
 
   it.each([
-    [['scan', 'fixtures/demo', '--fail-on', 'sometimes'], 'recoup: --fail-on: unknown condition "sometimes"; choose from unbalanced, unlinked, escalated, warnings\n'],
+    [['scan', 'fixtures/demo', '--fail-on', 'sometimes'], 'recoup: --fail-on: unknown condition "sometimes"; choose from unbalanced, unlinked, escalated, warnings, deposits\n'],
     [['scan', 'fixtures/demo', '--escalate-over', 'lots'], 'recoup: --escalate-over: "lots" is not an amount (for example 500 or 1250.00)\n'],
     [['scan', 'fixtures/demo', '--new-only'], 'recoup: --new-only needs a ledger (--ledger <file> or RECOUP_LEDGER) to know which files were already read\n'],
     [['scan', 'fixtures/demo', '--as-of', '31/12/2024'], 'recoup: --as-of: "31/12/2024" is not a date; expected a real calendar date YYYY-MM-DD (year 1900 or later), e.g. 2024-03-31\n'],

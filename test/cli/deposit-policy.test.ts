@@ -1,0 +1,46 @@
+// --fail-on deposits (issue 14): the nightly run exits 3 when a deposit needs a person — a deposit without
+// an ERA, an amount mismatch, an ambiguous deposit, or an ERA whose deposit is overdue — and not for an
+// ERA whose deposit may still arrive after the last statement date.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { run } from './helpers.js';
+
+const STATEMENT = 'fixtures/demo/bank/first-quarter-2024.bai';
+
+describe('--fail-on deposits', () => {
+  it('the demo: the Visa settlement has no ERA and the Blue River check was never deposited: exit 3, said', async () => {
+    const r = await run(['scan', 'fixtures/demo', '--bank', STATEMENT, '--csv', '--fail-on', 'deposits']);
+    expect(r.exitCode).toBe(3);
+    expect(r.stderr).toContain('recoup: --fail-on deposits: 0 amount mismatch(es), 1 deposit(s) without an ERA, 0 ambiguous, 1 ERA(s) overdue without a deposit\n');
+    expect(r.stderr).toContain(
+      'recoup: deposits: 4 bank credits (2,332.55): 3 matched, 1 without an ERA (1,214.30); 1 ERA without a deposit (310.50); 1 debit listed (-15.00)\n',
+    );
+  });
+
+  it('every deposit matched and the only ERA without one may still arrive: exit 0', async () => {
+    // the statement without the Visa line, and the Blue River ERA paid on the statement's last day
+    const dir = mkdtempSync(join(tmpdir(), 'recoup-fail-deposits-'));
+    const bai = readFileSync(STATEMENT, 'utf8')
+      .replace('16,301,121430,0,DEP0318B,,VISA SETTLEMENT MERCHANT 4471\n', '')
+      .replace('49,157255,5/', '49,35825,4/')
+      .replace('98,157255,1,7/', '98,35825,1,6/')
+      .replace('99,234755,3,20/', '99,113325,3,19/');
+    writeFileSync(join(dir, 'statement.bai'), bai);
+    writeFileSync(join(dir, 'blueriver.835'), readFileSync('fixtures/demo/02-blueriver-2024-01-08.835', 'utf8').replaceAll('20240108', '20240318'));
+    const inputs = ['fixtures/demo/01-acme-2024-01-05.835', 'fixtures/demo/03-acme-2024-02-12.835', 'fixtures/demo/04-acme-2024-03-15.835', join(dir, 'blueriver.835')];
+    const r = await run(['scan', ...inputs, '--bank', join(dir, 'statement.bai'), '--csv', '--fail-on', 'deposits']);
+    expect(r.stderr).not.toContain('BAI2_');
+    expect(r.stderr).toContain('1 ERA without a deposit (310.50; 1 may still arrive)');
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain('era_without_deposit,none,,,,,,,BLUE RIVER MEDICAID,BRMCD,CHK500123,310.50,,,310.50,0.00,0,');
+    expect(r.stdout).toContain('may still arrive: expected by 2024-04-02, the statements read end 2024-03-18');
+  });
+
+  it('without a statement the deposits were not checked: said, not passed off as all deposited', async () => {
+    const r = await run(['scan', 'fixtures/demo', '--csv', '--fail-on', 'deposits']);
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr).toContain('recoup: --fail-on deposits: no bank statement lines were read (--bank), so deposits were not checked\n');
+  });
+});
