@@ -4,9 +4,10 @@
 import type { ChalkInstance } from 'chalk';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
 
-/** `era.835: segment 57 SE (byte 2140) SE01: warning X12_COUNT_MISMATCH: SE01 says "30" …` */
+/** `era.835: segment 57 SE, byte 2140, SE01: warning X12_COUNT_MISMATCH: SE01 says "30" …`; bank statements: `stmt.bai: line 12, byte 701: …` */
 export function formatDiagnostic(d: Diagnostic, color?: ChalkInstance, verbose = false): string {
   const where: string[] = [];
+  if (d.line !== undefined) where.push(`line ${d.line}`);
   if (d.segment !== undefined) where.push(`segment ${d.segment}${d.segmentId ? ` ${d.segmentId}` : ''}`);
   if (d.byteOffset !== undefined) where.push(`byte ${d.byteOffset}`);
   if (d.element !== undefined) where.push(d.element);

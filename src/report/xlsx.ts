@@ -556,17 +556,18 @@ function endStream(out: Writable): Promise<void> {
 
 async function writeRunSheet(book: StreamBook, run: RunInfo, keepUp: (sheet?: StreamSheet) => Promise<void>): Promise<void> {
   const sheet = book.addWorksheet(RUN_SHEET);
-  const header = ['code', 'severity', 'file', 'segment', 'byte', 'element', 'message'];
-  const widths = [12, 10, 10, 9, 8, 9, 12];
+  // `line` for bank statements (line-oriented), `segment` for X12
+  const header = ['code', 'severity', 'file', 'line', 'segment', 'byte', 'element', 'message'];
+  const widths = [12, 10, 10, 7, 9, 8, 9, 12];
   const widen = (i: number, text: string): void => {
-    widths[i] = Math.min(i === 6 ? 2 * MAX_WIDTH : MAX_WIDTH, Math.max(widths[i]!, text.length + 2));
+    widths[i] = Math.min(i === 7 ? 2 * MAX_WIDTH : MAX_WIDTH, Math.max(widths[i]!, text.length + 2));
   };
   for (const [label, value] of run.figures) {
     widen(0, label);
     widen(1, String(value));
   }
   for (const d of run.diagnostics.slice(0, WIDTH_ROWS)) {
-    [d.code, d.severity, d.file ?? '', String(d.segment ?? ''), String(d.byteOffset ?? ''), d.element ?? '', d.message].forEach((v, i) => widen(i, v));
+    [d.code, d.severity, d.file ?? '', String(d.line ?? ''), String(d.segment ?? ''), String(d.byteOffset ?? ''), d.element ?? '', d.message].forEach((v, i) => widen(i, v));
   }
   sheet.columns = widths.map((width) => ({ width }));
 
@@ -587,11 +588,11 @@ async function writeRunSheet(book: StreamBook, run: RunInfo, keepUp: (sheet?: St
   }
   put([], STYLE.text);
   put(header, STYLE.header);
-  const diagnosticStyles = [STYLE.text, STYLE.text, STYLE.text, STYLE.number, STYLE.number, STYLE.text, STYLE.text];
+  const diagnosticStyles = [STYLE.text, STYLE.text, STYLE.text, STYLE.number, STYLE.number, STYLE.number, STYLE.text, STYLE.text];
   let n = 0;
   for (const d of run.diagnostics) {
     // codes and positions and the message; never the segment's text (it may hold patient data)
-    put([d.code, d.severity, d.file ?? null, d.segment ?? null, d.byteOffset ?? null, d.element ?? null, d.message], diagnosticStyles);
+    put([d.code, d.severity, d.file ?? null, d.line ?? null, d.segment ?? null, d.byteOffset ?? null, d.element ?? null, d.message], diagnosticStyles);
     if (++n % 2000 === 0) await keepUp(sheet);
   }
   sheet.commit();

@@ -44,3 +44,17 @@ describe('--fail-on deposits', () => {
     expect(r.stderr).toContain('recoup: --fail-on deposits: no bank statement lines were read (--bank), so deposits were not checked\n');
   });
 });
+
+describe('a broken statement is named by file, line and byte', () => {
+  it('a wrong 49 control total: BAI2_CONTROL_TOTAL on the 49 record, the deposits still reported, exit 1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'recoup-bad-bai-'));
+    const bai = join(dir, 'bad.bai');
+    const text = readFileSync(STATEMENT, 'utf8').replace('49,25000,4/', '49,25001,4/').replace('98,25000,1,6/', '98,25001,1,6/').replace('99,234755,3,20/', '99,234756,3,20/');
+    writeFileSync(bai, text);
+    const r = await run(['scan', 'fixtures/demo', '--bank', bai, '--report', 'deposits', '--csv']);
+    expect(r.exitCode).toBe(1);
+    const byte = text.indexOf('49,25001,4/');
+    expect(r.stderr).toContain(`${bai}: line 11, byte ${byte}: error BAI2_CONTROL_TOTAL: 49 says 250.01, the account's amounts add up to 250.00\n`);
+    expect(r.stdout.split('\n').filter((l) => l.startsWith('matched,'))).toHaveLength(3);
+  });
+});

@@ -153,9 +153,9 @@ describe('xlsx layout', () => {
     expect(values(3)).toEqual(['Remittances', 4]);
     expect(values(4)).toEqual(['Paid', '1,118.25']);
     expect(values(5)).toEqual([]);
-    expect(values(6)).toEqual(['code', 'severity', 'file', 'segment', 'byte', 'element', 'message']);
-    expect(values(7)).toEqual(['CLAIM_UNBALANCED', 'warning', 'era.835', 57, 2140, 'CLP04', 'the claim at segment 57 does not balance']);
-    expect(values(8)).toEqual(['EMPTY_INPUT', 'error', undefined, undefined, undefined, undefined, 'nothing to read']);
+    expect(values(6)).toEqual(['code', 'severity', 'file', 'line', 'segment', 'byte', 'element', 'message']);
+    expect(values(7)).toEqual(['CLAIM_UNBALANCED', 'warning', 'era.835', undefined, 57, 2140, 'CLP04', 'the claim at segment 57 does not balance']);
+    expect(values(8)).toEqual(['EMPTY_INPUT', 'error', undefined, undefined, undefined, undefined, undefined, 'nothing to read']);
     expect(ws.getRow(1).getCell(1).font?.bold).toBe(true);
     let text = '';
     for (const w of book.worksheets) w.eachRow((r) => (text += JSON.stringify(r.values)));
