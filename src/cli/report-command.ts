@@ -3,6 +3,7 @@
 
 import { PayerAliases } from '../analysis/payer-aliases.js';
 import { payerId } from '../analysis/build-rows.js';
+import { DEPOSIT_STATUSES } from '../analysis/deposits.js';
 import { redactRow } from '../analysis/redact.js';
 import type { ReportName } from '../analysis/rows.js';
 import { usageError } from '../diagnostics/errors.js';
@@ -32,6 +33,10 @@ export async function runReport(names: string[], raw: unknown, io: CliIO, flags?
   const names_ = reportNamesSchema.safeParse(names);
   if (!names_.success) throw usageError(names_.error.issues[0]!.message);
   const reports: ReportName[] = names_.data;
+  // --status names a deposit status for the deposits report (claims and balances have their own: checked by the rows they match)
+  if (opts.status !== undefined && reports.includes('deposits') && !reports.some((r) => r === 'claims' || r === 'balances') && !(DEPOSIT_STATUSES as readonly string[]).includes(opts.status)) {
+    throw usageError(`--status: unknown deposit status ${JSON.stringify(opts.status)}; choose from ${DEPOSIT_STATUSES.join(', ')}`);
+  }
   const output = opts.output ?? outputFromConfig(config, opts.format, reports);
   const carc = opts.carcFile !== undefined ? await loadCarcFile(opts.carcFile) : undefined;
   const path = ledgerPath(opts.ledger, io.env, config.ledger);

@@ -137,6 +137,7 @@ export async function runScan(paths: string[], raw: unknown, io: CliIO, flags?: 
         await scanner.scanFile(input);
         progress?.fileDone();
       }
+      for (const _ of bank.diagnostics) scanner.bankPathProblem();
       for (const statement of bank.inputs) await scanner.scanBankFile(statement);
       progress?.clear();
       scanner.finish();

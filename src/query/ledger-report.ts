@@ -208,7 +208,7 @@ function depositsFromLedger(ledger: Ledger, o: LedgerReportOptions, heads: Reado
     if (f.from !== undefined && date < f.from) continue;
     if (f.to !== undefined && date > f.to) continue;
     if (payer !== undefined && !m.remittances.some((r) => r.payerId.toLowerCase() === payer || r.payerName.toLowerCase() === payer)) continue;
-    if (o.status !== undefined && (DEPOSIT_STATUSES as readonly string[]).includes(o.status) && m.status !== o.status) continue;
+    if (o.status !== undefined && m.status !== o.status) continue;
     o.onRow('deposits', depositRow(m));
   }
 }

@@ -329,10 +329,15 @@ export class LedgerRecorder implements RunRecorder {
   private readonly runBankShas = new Set<string>();
   private readonly runRemittanceIds = new Set<number>();
 
+  /** Lines of this run's statements recorded before from another statement (a daily one, then the month's). */
+  private readonly runBankIdentities = new Set<string>();
+
   bankStatement(file: BankFileRecord, lines: readonly BankLine[]): { repeated: BankLine[]; known: boolean } {
     this.runBankShas.add(file.sha256);
     if (this.ledger.isBankFileRecorded(file.sha256)) return { repeated: [], known: true };
-    return { ...this.ledger.recordBankFile(file, lines), known: false };
+    const recorded = this.ledger.recordBankFile(file, lines);
+    for (const l of recorded.repeated) this.runBankIdentities.add(bankLineIdentity(l)!);
+    return { ...recorded, known: false };
   }
 
   depositRemittance(r: Remittance): void {
@@ -346,7 +351,7 @@ export class LedgerRecorder implements RunRecorder {
     return {
       lines: this.ledger.bankLines(),
       remittances: this.ledger.depositRemittances(),
-      isRunLine: (l) => shas.has((l as RecordedBankLine).fileSha),
+      isRunLine: (l) => shas.has((l as RecordedBankLine).fileSha) || (this.runBankIdentities.size > 0 && this.runBankIdentities.has(bankLineIdentity(l) ?? '')),
       isRunRemittance: (r) => ids.has(r.key),
     };
   }

@@ -135,6 +135,12 @@ export class Scanner {
    * Reads one bank statement (BAI2 or CSV) whole and keeps its lines for deposit matching at finish().
    * Never throws for bad input (coded diagnostics); a statement or line read before is counted once.
    */
+  /** A --bank path that could not be expanded (missing, unreadable folder, a folder without statements): a statement given, not read. */
+  bankPathProblem(): void {
+    this.stats.bankFiles++;
+    this.stats.unreadableBankFiles++;
+  }
+
   async scanBankFile(path: string): Promise<void> {
     this.stats.bankFiles++;
     const file = displayName(path);
