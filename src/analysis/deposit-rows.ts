@@ -95,6 +95,9 @@ export interface DepositFigures {
   erasWithoutDepositAmount: Cents;
   /** Of those, the ones whose date window runs past the last statement: they may still arrive. */
   erasMayStillArrive: number;
+  /** Credits that are not insurance payments (card settlements, transfers, interest). */
+  otherCredits: number;
+  otherCreditAmount: Cents;
   debits: number;
   debitAmount: Cents;
 }
@@ -115,6 +118,8 @@ export function depositFigures(matches: Iterable<DepositMatch>): DepositFigures 
     erasWithoutDeposit: 0,
     erasWithoutDepositAmount: 0,
     erasMayStillArrive: 0,
+    otherCredits: 0,
+    otherCreditAmount: 0,
     debits: 0,
     debitAmount: 0,
   };
@@ -150,6 +155,10 @@ export function depositFigures(matches: Iterable<DepositMatch>): DepositFigures 
         f.erasWithoutDeposit++;
         f.erasWithoutDepositAmount += m.remittances[0]!.paid ?? 0;
         if (m.note.startsWith('may still arrive')) f.erasMayStillArrive++;
+        break;
+      case 'other_credit':
+        f.otherCredits++;
+        f.otherCreditAmount += l!.amount;
         break;
       case 'debit':
         f.debits++;

@@ -34,10 +34,10 @@ export interface DepositRemittance {
   offsets: number;
 }
 
-export type DepositStatus = 'matched' | 'amount_mismatch' | 'deposit_without_era' | 'era_without_deposit' | 'ambiguous' | 'debit';
+export type DepositStatus = 'matched' | 'amount_mismatch' | 'deposit_without_era' | 'era_without_deposit' | 'ambiguous' | 'other_credit' | 'debit';
 export type DepositBasis = 'trace_number' | 'amount_date' | 'batch' | 'none';
 
-export const DEPOSIT_STATUSES: readonly DepositStatus[] = ['matched', 'amount_mismatch', 'deposit_without_era', 'era_without_deposit', 'ambiguous', 'debit'];
+export const DEPOSIT_STATUSES: readonly DepositStatus[] = ['matched', 'amount_mismatch', 'deposit_without_era', 'era_without_deposit', 'ambiguous', 'other_credit', 'debit'];
 
 /** One row of the deposits report before formatting: a bank line (with what it carries), or a remittance no deposit carries. */
 export interface DepositMatch {
@@ -121,6 +121,8 @@ interface TraceHints {
   kind: CreditKind;
   /** "DEPOSIT 3 ITEMS": how many checks the bank says the deposit holds. */
   items: number | null;
+  /** Numbers of 9 or 10 digits in the text: a company id (TRN03 / the ACH originator) may be among them. */
+  ids: string[];
 }
 
 /**
@@ -131,24 +133,36 @@ interface TraceHints {
  */
 export type CreditKind = 'ach' | 'check' | 'not_payer' | 'unknown';
 
-/** BAI2 detail type codes of ACH credits (165 preauthorized ACH credit, 166 ACH settlement, 169 miscellaneous ACH credit, …). */
-const ACH_TYPES = new Set(['142', '145', '165', '166', '169', '171', '172', '173', '174']);
-const NOT_PAYER = /\b(VISA|MASTERCARD|AMEX|AMERICAN EXPRESS|DISCOVER|MERCHANT|CARD|BANKCARD|SETTLEMENT|TRANSFER FROM|TRANSFER TO|XFER|ZELLE|VENMO|PAYPAL|INTEREST|PAYROLL|REFUND FROM)\b/;
-const ACH_WORDS = /HCCLAIMPMT|\bACH\b|\bCCD\+?|\bEFT\b|TRN\*1\*/;
+/** BAI2 detail type codes of ACH credits (142 ACH credit received, 145 ACH concentration, 165 preauthorized ACH credit, 166 ACH settlement, 169 miscellaneous ACH credit). */
+const ACH_TYPES = new Set(['142', '145', '165', '166', '169']);
+/** BAI2 deposit type codes: 172 deposit correction, 173 bank-prepared deposit, 174 other deposit, 175 cash letter credit, 301 commercial deposit. */
+const DEPOSIT_TYPES = new Set(['172', '173', '174', '175', '301']);
+/** BAI2 147 bank card deposit: card settlements, never an insurance payment. */
+const NOT_PAYER_TYPES = new Set(['147']);
+/** The two marks only a healthcare EFT carries: the company entry description and the reassociation addenda. */
+const HEALTHCARE_EFT = /HCCLAIMPMT|TRN\*1\*/i;
+const NOT_PAYER = /\b(VISA|MASTERCARD|AMEX|AMERICAN EXPRESS|DISCOVER|MERCHANT|CARD|BANKCARD|BNKCD|SETTLEMENT|TRANSFER|XFER|ZELLE|VENMO|PAYPAL|INTEREST|PAYROLL|REFUND FROM|LOAN)\b/;
+const ACH_WORDS = /\bACH\b|\bCCD\+?|\bEFT\b/;
 const CHECK_WORDS = /\b(DEPOSIT|DEP|CHECKS?|CHKS?|ITEMS?|LOCKBOX|BRANCH|TELLER|MOBILE|REMOTE)\b/;
 const ITEM_COUNT = /\b(\d{1,2})\s*(ITEMS?|CHECKS?|CHKS?)\b/;
 
+/**
+ * HCCLAIMPMT or the TRN addenda make a line a healthcare EFT whatever else it says; then words of card
+ * settlements and transfers (before generic ACH words: a card processor's settlement is an ACH credit
+ * too); then the BAI2 type code; then words of ACH credits and of deposits of checks.
+ */
 function creditKind(line: BankLine, text: string): CreditKind {
   const upper = text.toUpperCase();
-  if (ACH_WORDS.test(upper) && !/\bSETTLEMENT\b/.test(upper.replace(/ACH SETTLEMENT/g, ''))) return 'ach';
-  if (NOT_PAYER.test(upper)) return 'not_payer';
-  if (line.typeCode === '301') return 'check';
+  if (HEALTHCARE_EFT.test(upper)) return 'ach';
+  if (NOT_PAYER.test(upper) || NOT_PAYER_TYPES.has(line.typeCode)) return 'not_payer';
   if (ACH_TYPES.has(line.typeCode)) return 'ach';
+  if (DEPOSIT_TYPES.has(line.typeCode)) return 'check';
+  if (ACH_WORDS.test(upper)) return 'ach';
   if (CHECK_WORDS.test(upper)) return 'check';
   return 'unknown';
 }
 
-const WRAPPER = /TRN\*1\*([^*\\\s]*)(\*([^*\\\s]*))?(\\)?/g;
+const WRAPPER = /TRN\*1\*([^*\\\s]*)(\*([^*\\\s]*))?(\\)?/gi;
 /** A bare word must be at least this long to be taken for a trace number (not a count, a day or a branch number). */
 const MIN_BARE_TRACE = 6;
 
@@ -156,22 +170,29 @@ function traceHints(line: BankLine): TraceHints {
   const complete: TraceHints['complete'] = [];
   let prefix: string | null = null;
   const words: string[] = [];
+  const ids: string[] = [];
   // each field on its own: a wrapper cut at the end of the description is cut, whatever field follows
   for (const text of [line.text, line.reference, line.customerReference]) {
     if (text === '') continue;
     for (const m of text.matchAll(WRAPPER)) {
-      const trace = m[1]!;
+      const trace = m[1]!.toUpperCase();
       if (trace === '') continue;
       const end = m.index + m[0].length;
       // whole when something follows the trace in the wrapper (`*` or `\`) or the text goes on after it
       if (m[2] !== undefined || m[4] !== undefined || end < text.length) complete.push({ trace, originator: m[3] ?? '', cut: m[4] === undefined && end === text.length });
       else prefix = trace;
     }
-    for (const w of text.replace(WRAPPER, ' ').split(/[\s*\\,;:#|=()/]+/)) if (w.length >= MIN_BARE_TRACE && /\d/.test(w)) words.push(w);
+    for (const w of text.replace(WRAPPER, ' ').split(/[\s*\\,;:#|=()/]+/)) {
+      if (w.length >= MIN_BARE_TRACE && /\d/.test(w)) words.push(w.toUpperCase());
+      if (/^\d{9,10}$/.test(w)) ids.push(w);
+    }
   }
   const items = ITEM_COUNT.exec(line.text.toUpperCase());
-  return { complete, prefix, words, kind: creditKind(line, line.text), items: items ? Number(items[1]) : null };
+  return { complete, prefix, words, kind: creditKind(line, line.text), items: items ? Number(items[1]) : null, ids };
 }
+
+/** A company id without the leading `1` of "1 + EIN". */
+const nineDigits = (id: string): string => (id.length === 10 && id.startsWith('1') ? id.slice(1) : id);
 
 /** TRN03 as written in the addenda and in the 835 may differ by the leading `1` of "1 + EIN"; a cut one is compared by its start. */
 function sameOriginator(a: string, b: string, cut = false): boolean {
@@ -218,13 +239,22 @@ export function matchDeposits(lines: readonly BankLine[], remittances: readonly 
   const maxPool = options.maxBatchPool ?? 250;
 
   const expecting = remittances.filter(expectsDeposit);
+  // traces are looked up among every remittance: one paying nothing, or whose BPR02 is unreadable, is still named
   const byTrace = new Map<string, DepositRemittance[]>();
-  for (const r of expecting) push(byTrace, r.traceNumber, r);
+  for (const r of remittances) push(byTrace, r.traceNumber.toUpperCase(), r);
   const taken = new Set<number>(); // remittance keys a deposit carries
+  // remittances a deposit names by trace without being sure (two deposits, two remittances, an unreadable
+  // amount): no other deposit takes them by amount, and they are listed as ambiguous
+  const reserved = new Set<number>();
   const pending: (Pending | null)[] = lines.map((line) =>
     line.amount < 0 ? null : { line, day: line.date === null ? null : dayNumber(line.date), hints: traceHints(line), result: null, final: false },
   );
   const credits = pending.filter((p): p is Pending => p !== null);
+  const windows = new Map<number, [number, number] | null>();
+  for (const r of remittances) windows.set(r.key, dateWindow(r, eftWindow, checkWindow));
+  // a check is never in an ACH credit, an EFT never in a deposit of checks
+  const fitsKind = (p: Pending, r: DepositRemittance): boolean => (isCheck(r) ? p.hints.kind !== 'ach' : p.hints.kind !== 'check');
+  const payingNothing = (r: DepositRemittance): boolean => r.paid === 0 || r.method === 'NON';
 
   // 1. the trace number in the bank text (and the same payer when the addenda names one)
   const claimedBy = new Map<number, Pending[]>();
@@ -236,20 +266,48 @@ export function matchDeposits(lines: readonly BankLine[], remittances: readonly 
       if (hits.length === 0) unknownTrace ??= trace;
       for (const r of hits) found.set(r.key, r);
     }
-    for (const w of p.hints.words) for (const r of byTrace.get(w) ?? []) found.set(r.key, r);
-    let hits = [...found.values()];
+    // a wrapper cut right after a whole trace: that trace, when no other starts so
+    if (p.hints.prefix !== null) {
+      const exact = byTrace.get(p.hints.prefix) ?? [];
+      if (exact.length > 0 && !expecting.some((r) => r.traceNumber.toUpperCase() !== p.hints.prefix && r.traceNumber.toUpperCase().startsWith(p.hints.prefix!))) {
+        for (const r of exact) found.set(r.key, r);
+      }
+    }
+    // a bare word is a trace only without a whole wrapper naming another, in the remittance's date window,
+    // for a line that can carry it, and when the amount agrees or the word is too long to be a coincidence
+    if (p.hints.complete.length === 0 && p.day !== null) {
+      for (const w of p.hints.words) {
+        for (const r of byTrace.get(w) ?? []) {
+          const win = windows.get(r.key);
+          if (win == null || p.day < win[0] || p.day > win[1] || !fitsKind(p, r)) continue;
+          if (r.paid === p.line.amount || w.length >= 8) found.set(r.key, r);
+        }
+      }
+    }
+    const named = [...found.values()];
+    let hits = named.filter((r) => !payingNothing(r));
     if (hits.length > 1) {
       // one trace number on two remittances (a reissue): the one whose amount is the deposit's, if only one is
       const exact = hits.filter((r) => r.paid === p.line.amount);
       if (exact.length === 1) hits = exact;
     }
-    if (hits.length === 1) {
+    if (hits.length === 1 && hits[0]!.paid !== null) {
       push(claimedBy, hits[0]!.key, p);
       const r = hits[0]!;
       p.result = { status: r.paid === p.line.amount ? 'matched' : 'amount_mismatch', basis: 'trace_number', line: p.line, remittances: [r], possible: [], candidates: [], note: '' };
       p.final = true;
+    } else if (hits.length === 1) {
+      // its ERA is found, but what it paid could not be read: neither matched nor a mismatch
+      const r = hits[0]!;
+      reserved.add(r.key);
+      p.result = ambiguous(p.line, [r], [remittanceLabel(r)], `its trace number names ${r.traceNumber}, whose amount (BPR02) could not be read: the difference is unknown`);
+      p.final = true;
     } else if (hits.length > 1) {
+      for (const r of hits) reserved.add(r.key);
       p.result = ambiguous(p.line, hits, hits.map(remittanceLabel), 'its trace number is on more than one remittance');
+      p.final = true;
+    } else if (named.length > 0) {
+      p.result = { status: 'deposit_without_era', basis: 'none', line: p.line, remittances: [], possible: [], candidates: [], note: `carries trace number ${named[0]!.traceNumber}, whose remittance pays nothing (BPR02 0.00)` };
       p.final = true;
     } else if (unknownTrace !== null) {
       // the addenda names an ERA not read: never matched to another ERA by its amount
@@ -257,12 +315,13 @@ export function matchDeposits(lines: readonly BankLine[], remittances: readonly 
       p.final = true;
     }
   }
-  // one remittance claimed by two deposits by trace: neither is sure
+  // one remittance claimed by two deposits by trace: neither is sure, and no other deposit takes it by amount
   for (const [key, claimants] of claimedBy) {
     if (claimants.length === 1) {
       taken.add(key);
       continue;
     }
+    reserved.add(key);
     for (const p of claimants) {
       const r = p.result!.remittances[0]!;
       p.result = ambiguous(p.line, [r], claimants.filter((q) => q !== p).map((q) => bankLineLabel(q.line)), `another deposit carries the same trace number ${r.traceNumber}`);
@@ -271,15 +330,18 @@ export function matchDeposits(lines: readonly BankLine[], remittances: readonly 
 
   // 2 and 3, repeated while they make progress (each match shrinks the others' choices): the exact
   // amount of one remittance in its date window, then a set of checks that adds up to the deposit
-  const windows = new Map<number, [number, number] | null>();
-  for (const r of expecting) windows.set(r.key, dateWindow(r, eftWindow, checkWindow));
+  // a company id (TRN03, "1" + EIN) written in the text keeps only that payer's remittances
+  const originators = new Set<string>();
+  for (const r of expecting) if (r.originator !== '') originators.add(nineDigits(r.originator));
+  const fitsPayer = (p: Pending, r: DepositRemittance): boolean => {
+    const named = p.hints.ids.map(nineDigits).filter((id) => originators.has(id));
+    return named.length === 0 || named.includes(nineDigits(r.originator));
+  };
   const inWindow = (r: DepositRemittance, day: number): boolean => {
     const w = windows.get(r.key);
     return w !== null && w !== undefined && day >= w[0] && day <= w[1];
   };
-  const fitsPrefix = (p: Pending, r: DepositRemittance): boolean => p.hints.prefix === null || r.traceNumber.startsWith(p.hints.prefix);
-  // a check is never in an ACH credit, an EFT never in a deposit of checks
-  const fitsKind = (p: Pending, r: DepositRemittance): boolean => (isCheck(r) ? p.hints.kind !== 'ach' : p.hints.kind !== 'check');
+  const fitsPrefix = (p: Pending, r: DepositRemittance): boolean => p.hints.prefix === null || r.traceNumber.toUpperCase().startsWith(p.hints.prefix);
   const byAmount = new Map<Cents, DepositRemittance[]>();
   for (const r of expecting) push(byAmount, r.paid!, r);
   const checks = expecting.filter((r) => isCheck(r) && r.paymentDate !== null).sort((a, b) => (a.paymentDate! < b.paymentDate! ? -1 : a.paymentDate! > b.paymentDate! ? 1 : a.key - b.key));
@@ -297,8 +359,9 @@ export function matchDeposits(lines: readonly BankLine[], remittances: readonly 
     const wantedBy = new Map<number, Pending[]>();
     for (const p of open) {
       if (p.day === null) continue;
-      if (p.hints.kind === 'not_payer') continue;
-      const list = (byAmount.get(p.line.amount) ?? []).filter((r) => !taken.has(r.key) && inWindow(r, p.day!) && fitsPrefix(p, r) && fitsKind(p, r));
+      // not insurance money; or the bank counted several checks in it
+      if (p.hints.kind === 'not_payer' || (p.hints.items !== null && p.hints.items !== 1)) continue;
+      const list = (byAmount.get(p.line.amount) ?? []).filter((r) => !taken.has(r.key) && !reserved.has(r.key) && inWindow(r, p.day!) && fitsPrefix(p, r) && fitsKind(p, r) && fitsPayer(p, r));
       if (list.length === 0) continue;
       amountCandidates.set(p, list);
       for (const r of list) push(wantedBy, r.key, p);
@@ -328,7 +391,7 @@ export function matchDeposits(lines: readonly BankLine[], remittances: readonly 
         let poolSize = 0;
         const from = lowerBound(checkDays, p.day - checkWindow[1]);
         const inRange = (i: number): boolean => i < checks.length && checkDays[i]! <= p.day! - checkWindow[0];
-        const open = (r: DepositRemittance): boolean => !taken.has(r.key) && r.paid! < p.line.amount;
+        const open = (r: DepositRemittance): boolean => !taken.has(r.key) && !reserved.has(r.key) && r.paid! < p.line.amount;
         for (let i = from; inRange(i); i++) if (open(checks[i]!)) poolSize++;
         // "DEPOSIT 3 ITEMS": the bank counted the checks, so only sets of that size
         const items = p.hints.items;
@@ -355,8 +418,9 @@ export function matchDeposits(lines: readonly BankLine[], remittances: readonly 
       }
     }
     for (const [p, set] of sets) {
+      // rivals: another deposit whose only set shares a check, or one that wants a check of the set by its amount
       const rivals = new Set<Pending>();
-      for (const r of set) for (const q of inSets.get(r.key)!) if (q !== p) rivals.add(q);
+      for (const r of set) for (const q of [...inSets.get(r.key)!, ...(wantedBy.get(r.key) ?? [])]) if (q !== p) rivals.add(q);
       if (rivals.size > 0) {
         p.result = ambiguous(p.line, set, [set.map((r) => r.traceNumber).join(' + ')], `its only set of checks shares a check with the set of ${[...rivals].map((q) => bankLineLabel(q.line)).join(', ')}`);
         continue;
@@ -370,6 +434,8 @@ export function matchDeposits(lines: readonly BankLine[], remittances: readonly 
 
   const out: DepositMatch[] = pending.map((p, i) => {
     if (p === null) return { status: 'debit', basis: 'none', line: lines[i]!, remittances: [], possible: [], candidates: [], note: '' };
+    // a card settlement, a transfer, interest: money in, but no insurance payment to look for
+    if (p.result === null && p.hints.kind === 'not_payer') return (p.result = { status: 'other_credit', basis: 'none', line: p.line, remittances: [], possible: [], candidates: [], note: 'not an insurance payment (card settlement, transfer or interest)' });
     return (p.result ??= { status: 'deposit_without_era', basis: 'none', line: p.line, remittances: [], possible: [], candidates: [], note: '' });
   });
 
@@ -537,6 +603,7 @@ export function findBatches(pool: readonly DepositRemittance[], target: Cents, m
  * no identity — two deposits of one amount on one day are common — and are never folded together.
  */
 export function bankLineIdentity(l: BankLine): string | null {
-  if (l.reference === '' || l.date === null) return null;
+  // references that name nothing: empty, all zeros, NONREF
+  if (l.date === null || /^0*$/.test(l.reference) || /^(NONREF|NONE|N\/?A)$/i.test(l.reference)) return null;
   return `${l.account}\u0000${l.date}\u0000${l.amount}\u0000${l.reference}`;
 }

@@ -16,7 +16,7 @@ const SNIFF_BYTES = 64 * 1024;
 /** A row longer than this (an unclosed quote swallowing the file) stops the reading instead of filling memory. */
 const MAX_ROW_BYTES = 1024 * 1024;
 
-type Role = 'date' | 'amount' | 'credit' | 'debit' | 'description' | 'reference' | 'account';
+type Role = 'date' | 'amount' | 'credit' | 'debit' | 'description' | 'reference' | 'account' | 'type';
 
 /** Header names recognised for each column, compared after normalizeHeader; earlier names win. */
 const HEADER_NAMES: Record<Role, readonly string[]> = {
@@ -24,9 +24,11 @@ const HEADER_NAMES: Record<Role, readonly string[]> = {
   amount: ['amount', 'transaction amount', 'amount usd', 'net amount'],
   credit: ['credit', 'credits', 'deposit', 'deposits', 'credit amount', 'amount credit'],
   debit: ['debit', 'debits', 'withdrawal', 'withdrawals', 'debit amount', 'amount debit'],
-  description: ['description', 'memo', 'details', 'transaction description', 'narrative', 'payee', 'name', 'transaction details', 'text', 'additional info'],
+  description: ['description', 'memo', 'details', 'transaction description', 'narrative', 'payee', 'name', 'transaction details', 'text', 'additional info', 'memo description'],
   reference: ['reference', 'ref', 'bank reference', 'reference number', 'ref number', 'check number', 'check', 'transaction id', 'trace number', 'customer reference'],
   account: ['account', 'account number'],
+  // a column saying which way the money went, with the amount written unsigned (Capital One and others)
+  type: ['transaction type', 'type', 'cr dr', 'dr cr', 'credit debit', 'debit credit', 'credit or debit'],
 };
 
 /** Column indexes of one file, from its header row; -1 where the file has no such column. */
@@ -39,6 +41,8 @@ interface Columns {
   description: number[];
   reference: number;
   account: number;
+  /** A credit/debit column: its word decides the sign of an unsigned amount. */
+  type: number;
   /** The header cells, for messages. */
   names: string[];
 }
@@ -244,8 +248,9 @@ export class BankCsvReader {
     const description = mappedDescription !== undefined ? [mappedDescription] : names.flatMap((n, i) => (HEADER_NAMES.description.includes(n) ? [i] : []));
     const reference = mapped('reference') ?? find(names, 'reference');
     const account = mapped('account') ?? find(names, 'account');
+    const type = mapped('type') ?? find(names, 'type');
     if (missing.length > 0 || date === -1 || (amount === -1 && credit === -1 && debit === -1)) return { columns: null, missing };
-    return { columns: { date, amount, credit, debit, description: description.filter((i) => i !== -1), reference, account, names: cells }, missing };
+    return { columns: { date, amount, credit, debit, description: description.filter((i) => i !== -1), reference, account, type, names: cells }, missing };
   }
 
   private noHeader(): void {
@@ -278,8 +283,16 @@ export class BankCsvReader {
   /** A row after the header: a BankLine, or skipped with the reason reported. */
   private transaction(c: Columns, cells: string[], line: number, byteOffset: number): void {
     const cell = (i: number): string => (i >= 0 ? (cells[i] ?? '').trim() : '');
-    const { amount, bad } = readMoney(c, cell);
+    const money = readMoney(c, cell);
+    const { bad } = money;
+    let amount = money.amount;
     const where = { file: this.file, line, byteOffset };
+    // "Debit" / "Credit" in a type column: the amount is written unsigned, the word gives its direction
+    if (c.type !== -1 && bad === null && amount !== 0) {
+      const word = cell(c.type).toLowerCase();
+      if (/^(debit|dr|d|withdrawal|payment|check|fee)\b/.test(word)) amount = -Math.abs(amount);
+      else if (/^(credit|cr|c|deposit)\b/.test(word)) amount = Math.abs(amount);
+    }
     if (bad === null && amount === 0) return; // a balance line, or nothing moved
     const dateText = cell(c.date);
     if (dateText === '') {
@@ -350,7 +363,8 @@ function readMoney(c: Columns, cell: (i: number) => string): { amount: Cents; ba
     if (column === -1) continue;
     const a: BankAmount = parseBankAmount(cell(column));
     if (a.kind === 'bad') bad ??= { column, text: cell(column), reason: a.reason };
-    else if (a.kind === 'amount') amount += kind === 'signed' ? a.cents : kind === 'credit' ? Math.abs(a.cents) : -Math.abs(a.cents);
+    // a negative credit is a reversal of one (kept negative); a debit written either way is money out
+    else if (a.kind === 'amount') amount += kind === 'signed' || kind === 'credit' ? a.cents : -Math.abs(a.cents);
   }
   return { amount, bad };
 }
@@ -379,7 +393,14 @@ function lineBreaks(cell: string): number {
   return cell.match(/\r\n|\r|\n/g)!.length;
 }
 
+/**
+ * The cells of a row that should have been a header, for a message. A row that is not a header may be a
+ * transaction (a patient's name on a card or Zelle payment): a cell with a digit, or longer than a
+ * header, is not quoted, only counted.
+ */
 function quoteCells(cells: readonly string[]): string {
-  const shown = cells.slice(0, 12).map((c) => JSON.stringify(c.slice(0, 40)));
+  const headerLike = (c: string): boolean => c.length <= 30 && !/\d/.test(c);
+  if (!cells.every(headerLike)) return `a row of ${cells.length} cells that is not a header (its values are not shown)`;
+  const shown = cells.slice(0, 12).map((c) => JSON.stringify(c));
   return shown.join(', ') + (cells.length > 12 ? `, … (${cells.length} cells)` : '');
 }

@@ -50,6 +50,8 @@ export interface BankCsvMapping {
   description?: string;
   reference?: string;
   account?: string;
+  /** A column saying Credit or Debit (CR/DR) when the amounts are written unsigned. */
+  type?: string;
   /** How dates are written: 'MM/DD/YYYY' (also M/D/YYYY and MM/DD/YY), 'DD/MM/YYYY', 'YYYY-MM-DD'. Default: detected. */
   dateFormat?: 'MM/DD/YYYY' | 'DD/MM/YYYY' | 'YYYY-MM-DD';
 }

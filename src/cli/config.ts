@@ -35,6 +35,7 @@ const bankSchema = z
         description: header.optional(),
         reference: header.optional(),
         account: header.optional(),
+        type: header.optional(),
         dateFormat: z.enum(['MM/DD/YYYY', 'DD/MM/YYYY', 'YYYY-MM-DD']).optional(),
       })
       .strict()
@@ -118,7 +119,7 @@ export function loadConfig(flag: string | undefined, env: NodeJS.ProcessEnv, cwd
   if (!r.success) {
     const issue = r.error.issues[0]!;
     const where = issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
-    const NESTED: Record<string, string> = { bank: 'csv, eftWindow, checkWindow', 'bank.csv': 'date, amount, credit, debit, description, reference, account, dateFormat' };
+    const NESTED: Record<string, string> = { bank: 'csv, eftWindow, checkWindow', 'bank.csv': 'date, amount, credit, debit, description, reference, account, type, dateFormat' };
     const known = NESTED[issue.path.join('.')] ?? 'ledger, failOn, escalateOver, output, payers, bank';
     const message = issue.code === 'unrecognized_keys' ? `unknown setting ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}; settings are ${known}` : issue.message;
     throw configError(path, `${where}${message}`);

@@ -34,6 +34,7 @@ export function depositSummaryLine(s: ScanStats): string {
   if (d.amountMismatches) parts.push(`${plural(d.amountMismatches, 'amount mismatch', 'amount mismatches')} (difference ${formatMoney(d.mismatchDifference)})`);
   parts.push(`${d.depositsWithoutEra} without an ERA (${formatMoney(d.depositsWithoutEraAmount)})`);
   if (d.ambiguousDeposits) parts.push(`${d.ambiguousDeposits} ambiguous (${formatMoney(d.ambiguousAmount)})`);
+  if (d.otherCredits) parts.push(`${d.otherCredits} not insurance (${formatMoney(d.otherCreditAmount)})`);
   const still = d.erasMayStillArrive ? `; ${d.erasMayStillArrive} may still arrive` : '';
   return (
     `recoup: deposits: ${plural(d.credits, 'bank credit')} (${formatMoney(d.creditAmount)}): ${parts.join(', ')}; ` +
@@ -98,6 +99,7 @@ function depositFigureTable(s: ScanStats): Array<readonly [key: string, label: s
     ['amount_mismatches', 'Deposits matched with another amount', d.amountMismatches],
     ['deposits_without_era', 'Deposits without an ERA', d.depositsWithoutEra],
     ['ambiguous_deposits', 'Deposits with more than one possible match', d.ambiguousDeposits],
+    ['other_credits', 'Credits that are not insurance payments', d.otherCredits],
     ['eras_without_deposit', 'ERAs without a deposit', d.erasWithoutDeposit],
     ['bank_debits', 'Bank debits listed', d.debits],
   ];

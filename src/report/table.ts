@@ -204,6 +204,7 @@ const DEPOSIT_WORDS: Readonly<Record<string, readonly [string, string]>> = {
   deposit_without_era: ['No ERA', 'No ERA'],
   era_without_deposit: ['No deposit', 'No dep.'],
   ambiguous: ['Ambiguous', 'Ambig.'],
+  other_credit: ['Not insurance', 'Other'],
   debit: ['Debit', 'Debit'],
 };
 
@@ -380,7 +381,7 @@ const TABLES: Partial<Record<ReportName, GridSpec>> = {
     totals: true,
     columns: [
       { label: 'Date', value: 'deposit_date', kind: 'text', rank: 0 },
-      { label: 'Status', value: 'status', words: wordsFrom(DEPOSIT_WORDS), kind: 'text', rank: 0, tone: (_r, v) => (v === 'matched' || v === 'debit' ? null : 'bad') },
+      { label: 'Status', value: 'status', words: wordsFrom(DEPOSIT_WORDS), kind: 'text', rank: 0, tone: (_r, v) => (v === 'matched' || v === 'debit' || v === 'other_credit' ? null : 'bad') },
       { label: 'Deposit', value: 'deposit_amount', kind: 'amount', rank: 0, total: true, applies: onStatement },
       { label: 'Traces', value: 'trace_numbers', kind: 'text', rank: 1 },
       { label: 'Payer', value: 'payer_name', kind: 'text', rank: 4, payer: 'name' },

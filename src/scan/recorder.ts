@@ -78,7 +78,8 @@ export interface ClaimRows {
 export class IndexRecorder implements RunRecorder {
   readonly keepsRows = false;
   private readonly bankLines: BankLine[] = [];
-  private readonly bankIdentities = new Set<string>();
+  /** Each bank line identity read, with the statement (content hash) it was first read from. */
+  private readonly bankIdentities = new Map<string, string>();
   private readonly bankShas = new Set<string>();
   private readonly depositRemittances: DepositRemittance[] = [];
   private readonly index = new CompactClaimIndex();
@@ -131,11 +132,13 @@ export class IndexRecorder implements RunRecorder {
     for (const l of lines) {
       const identity = bankLineIdentity(l);
       if (identity !== null) {
-        if (this.bankIdentities.has(identity)) {
+        // the same transaction on another statement; two alike on one statement are two transactions
+        const from = this.bankIdentities.get(identity);
+        if (from !== undefined && from !== file.sha256) {
           repeated.push(l);
           continue;
         }
-        this.bankIdentities.add(identity);
+        this.bankIdentities.set(identity, file.sha256);
       }
       this.bankLines.push(l);
     }
@@ -334,7 +337,14 @@ export class LedgerRecorder implements RunRecorder {
 
   bankStatement(file: BankFileRecord, lines: readonly BankLine[]): { repeated: BankLine[]; known: boolean } {
     this.runBankShas.add(file.sha256);
-    if (this.ledger.isBankFileRecorded(file.sha256)) return { repeated: [], known: true };
+    if (this.ledger.isBankFileRecorded(file.sha256)) {
+      // read before: its lines may be recorded under an earlier statement that shared them
+      for (const l of lines) {
+        const identity = bankLineIdentity(l);
+        if (identity !== null) this.runBankIdentities.add(identity);
+      }
+      return { repeated: [], known: true };
+    }
     const recorded = this.ledger.recordBankFile(file, lines);
     for (const l of recorded.repeated) this.runBankIdentities.add(bankLineIdentity(l)!);
     return { ...recorded, known: false };

@@ -270,7 +270,7 @@ function prepareStatements(db: Database.Database) {
     ),
     bankFileRecorded: db.prepare('SELECT 1 FROM bank_files WHERE sha256 = ?'),
     insertBankFile: db.prepare('INSERT INTO bank_files (path, sha256, bytes, format, recorded_at) VALUES (?, ?, ?, ?, ?)'),
-    bankLineKnown: db.prepare('SELECT 1 FROM bank_lines WHERE identity = ?'),
+    bankLineKnown: db.prepare('SELECT bank_file_id AS fileId FROM bank_lines WHERE identity = ?'),
     insertBankLine: db.prepare(
       `INSERT INTO bank_lines (bank_file_id, line, byte_offset, account, date, amount, type_code, reference, customer_reference, text, identity)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -596,10 +596,15 @@ export class SqliteLedger implements Ledger {
     this.db.transaction(() => {
       const fileId = Number(this.sql.insertBankFile.run(file.path, file.sha256, file.bytes, file.format, new Date().toISOString()).lastInsertRowid);
       for (const l of lines) {
-        const identity = bankLineIdentity(l);
-        if (identity !== null && this.sql.bankLineKnown.get(identity) !== undefined) {
-          repeated.push(l);
-          continue;
+        let identity = bankLineIdentity(l);
+        const known = identity === null ? undefined : (this.sql.bankLineKnown.get(identity) as { fileId: number } | undefined);
+        if (known !== undefined) {
+          // from another statement: the same transaction; on this one: a second transaction alike (kept, without identity)
+          if (known.fileId !== fileId) {
+            repeated.push(l);
+            continue;
+          }
+          identity = null;
         }
         this.sql.insertBankLine.run(fileId, l.line, l.byteOffset, l.account, l.date, l.amount, l.typeCode, l.reference, l.customerReference, l.text, identity);
       }

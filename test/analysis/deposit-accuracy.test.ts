@@ -76,7 +76,8 @@ function tally(s: Score, t: BankTruth, right: boolean, row: Row): void {
       break;
     case 'extra':
       s.extras++;
-      if (row.status === 'deposit_without_era') s.extrasReported++;
+      // an extra is reported as a credit no ERA explains, or as one that is not an insurance payment at all
+      if (row.status === 'deposit_without_era' || row.status === 'other_credit') s.extrasReported++;
       break;
   }
 }

@@ -213,9 +213,10 @@ describe('what a bank line can carry', () => {
     const r = era('EFT1', 5000, '2024-01-05');
     const c = chk('C1', 2000, '2024-01-02');
     const d = chk('C2', 3000, '2024-01-02');
-    for (const text of ['VISA SETTLEMENT MERCHANT 4471', 'TRANSFER FROM SAVINGS']) {
-      expect(matchDeposits([bank('2024-01-05', 5000, text)], [r, c, d])[0]!.status).toBe('deposit_without_era');
+    for (const text of ['VISA SETTLEMENT MERCHANT 4471', 'TRANSFER FROM SAVINGS', 'MERCHANT BNKCD DES:DEPOSIT ID:1234 CO ID:1234567890 CCD', 'BANKCARD 8076 MTOT DEP ACH CREDIT', 'ONLINE TRANSFER FROM SAVINGS EFT']) {
+      expect(matchDeposits([bank('2024-01-05', 5000, text)], [r, c, d])[0]).toMatchObject({ status: 'other_credit', note: 'not an insurance payment (card settlement, transfer or interest)' });
     }
+    expect(matchDeposits([bank('2024-01-05', 5000, '', { typeCode: '147' })], [r])[0]!.status).toBe('other_credit');
   });
 
   it('an ACH credit never carries a check, and a deposit of checks never an EFT', () => {
@@ -247,6 +248,71 @@ describe('what a bank line can carry', () => {
     expect(matchDeposits([bank('2024-01-05', 10000, 'HCCLAIMPMT TRN*1*883300012345*19')], [r])[0]).toMatchObject({ status: 'matched', basis: 'trace_number' });
     expect(matchDeposits([bank('2024-01-05', 10000, 'HCCLAIMPMT TRN*1*883300012345*')], [r])[0]).toMatchObject({ status: 'matched', basis: 'trace_number' });
     expect(matchDeposits([bank('2024-01-05', 10000, 'HCCLAIMPMT TRN*1*883300012345*15')], [r])[0]!.status).toBe('deposit_without_era');
+  });
+});
+
+describe('review findings: never a wrong match', () => {
+  it('a date or an id in the text equal to a check number is no trace match: the TRN addenda decides, and bare words need the window', () => {
+    const old = chk('240405', 31200, '2024-04-01', { payerName: 'NORTHWIND' });
+    const out = matchDeposits([bank('2024-04-05', 81200, 'ORIG CO NAME:AETNA DESC DATE:240405 CO ENTRY DESCR:HCCLAIMPMTSEC:CCD TRN*1*812345678*1066033492\\')], [old]);
+    expect(out[0]).toMatchObject({ status: 'deposit_without_era', note: 'carries trace number 812345678, which no remittance read has' });
+    const stale = chk('551234', 31200, '2023-09-01');
+    const right = chk('CHK9', 9000, '2024-04-01');
+    const out2 = matchDeposits([bank('2024-04-08', 9000, 'DEPOSIT ID NUMBER 551234')], [stale, right]);
+    expect(out2[0]).toMatchObject({ status: 'matched', basis: 'amount_date', remittances: [right] });
+  });
+
+  it('a remittance two deposits name by trace is not taken by a third by amount', () => {
+    const r = era('NWM0403778', 84000, '2024-04-03');
+    const trn = 'HCCLAIMPMT NORTHWIND MUTUAL TRN*1*NWM0403778*1999999999\\';
+    const out = matchDeposits([bank('2024-04-04', 84000, trn), bank('2024-04-04', 84000, trn), bank('2024-04-05', 84000, 'ACH CREDIT INS PAYMENT')], [r]);
+    expect(out.map((m) => m.status)).toEqual(['ambiguous', 'ambiguous', 'deposit_without_era', 'ambiguous']);
+  });
+
+  it('BAI2 174 (other deposit) is a deposit of checks, not an EFT', () => {
+    const e = era('EFT450', 45000, '2024-04-04');
+    const c1 = chk('CHK1', 30000, '2024-04-01');
+    const c2 = chk('CHK2', 15000, '2024-04-02');
+    const [m] = matchDeposits([bank('2024-04-05', 45000, 'OTHER DEPOSIT', { typeCode: '174' })], [e, c1, c2]);
+    expect(m).toMatchObject({ status: 'matched', basis: 'batch', remittances: [c1, c2] });
+  });
+
+  it('"DEPOSIT 2 ITEMS" is never one check of the same amount', () => {
+    const rs = [chk('C300', 30000, '2024-04-01'), chk('C100', 10000, '2024-04-01'), chk('C200', 20000, '2024-04-02')];
+    const [m] = matchDeposits([bank('2024-04-08', 30000, 'DEPOSIT 2 ITEMS')], rs);
+    expect(m).toMatchObject({ status: 'matched', basis: 'batch' });
+    expect(m!.remittances.map((r) => r.traceNumber)).toEqual(['C100', 'C200']);
+  });
+
+  it('a batch is not matched when another deposit wants one of its checks by amount', () => {
+    const rs = [chk('C300', 30000, '2024-04-01'), chk('C150', 15000, '2024-04-02')];
+    const out = matchDeposits([bank('2024-04-03', 30000, 'MOBILE DEPOSIT'), bank('2024-04-04', 30000, 'MOBILE DEPOSIT'), bank('2024-04-05', 45000, 'BRANCH DEPOSIT')], rs);
+    expect(out.slice(0, 3).map((m) => m.status)).toEqual(['ambiguous', 'ambiguous', 'ambiguous']);
+  });
+
+  it('an ERA whose BPR02 could not be read is still named by its trace, its difference unknown', () => {
+    const r = era('NWM0403778', 0, '2024-04-03', { paid: null });
+    const [m] = matchDeposits([bank('2024-04-04', 84000, 'TRN*1*NWM0403778*1999999999\\')], [r]);
+    expect(m).toMatchObject({ status: 'ambiguous', note: 'its trace number names NWM0403778, whose amount (BPR02) could not be read: the difference is unknown' });
+  });
+
+  it('a trace whose remittance pays nothing: said so, not "no remittance read has"', () => {
+    const r = era('ZERO1', 0, '2024-04-03');
+    expect(matchDeposits([bank('2024-04-04', 5000, 'TRN*1*ZERO1*1999999999\\')], [r])[0]!.note).toBe('carries trace number ZERO1, whose remittance pays nothing (BPR02 0.00)');
+  });
+
+  it("a company id in the text that is one payer's TRN03 keeps only that payer's remittances", () => {
+    const summit = era('S1', 15000, '2024-04-04', { originator: '1600000004' });
+    const aetna = 'AETNA AS01 DES:HCCLAIMPMT ID:123 CO ID:1066033492 CCD';
+    const other = era('A1', 20000, '2024-04-04', { originator: '1066033492' });
+    expect(matchDeposits([bank('2024-04-05', 15000, aetna)], [summit, other])[0]!.status).toBe('deposit_without_era');
+    expect(matchDeposits([bank('2024-04-05', 15000, 'AETNA DES:HCCLAIMPMT CO ID:1600000004')], [summit, other])[0]!.status).toBe('matched');
+  });
+
+  it('lowercase trn*1* is read; a wrapper cut right after a whole trace names it', () => {
+    const r = era('NWM0403778', 84000, '2024-04-03');
+    expect(matchDeposits([bank('2024-04-04', 84000, 'hcclaimpmt trn*1*nwm0403778*1999999999\\')], [r])[0]).toMatchObject({ status: 'matched', basis: 'trace_number' });
+    expect(matchDeposits([bank('2024-04-04', 83000, 'HCCLAIMPMT NORTHWIND TRN*1*NWM0403778')], [r])[0]).toMatchObject({ status: 'amount_mismatch', basis: 'trace_number' });
   });
 });
 

@@ -232,6 +232,38 @@ describe('rows', () => {
   });
 });
 
+describe('which way the money went (review findings)', () => {
+  it('a Transaction Type column with unsigned amounts: Debit is money out, Credit money in; Balance is never the amount', async () => {
+    const r = await readCsv(
+      'Account Number,Transaction Description,Transaction Date,Transaction Type,Transaction Amount,Balance\n' +
+        '3600,Withdrawal to Savings,04/05/24,Debit,150.00,1000.00\n' +
+        '3600,HCCLAIMPMT ACME TRN*1*EFT1*1999999999\\,04/05/24,Credit,412.50,1412.50\n',
+    );
+    expect(r.lines.map((l) => [l.account, l.amount, l.text])).toEqual([
+      ['3600', -15_000, 'Withdrawal to Savings'],
+      ['3600', 41_250, 'HCCLAIMPMT ACME TRN*1*EFT1*1999999999\\'],
+    ]);
+  });
+
+  it('a negative value in a Credit column is a credit reversed: kept negative', async () => {
+    const r = await readCsv('Date,Description,Credit,Debit\n04/05/2024,RETURNED DEPOSIT,-200.00,\n04/05/2024,DEPOSIT,300.00,\n');
+    expect(r.lines.map((l) => l.amount)).toEqual([-20_000, 30_000]);
+  });
+
+  it('QuickBooks "Memo/Description" is the description', async () => {
+    const r = await readCsv('Date,Memo/Description,Amount\n04/05/2024,HCCLAIMPMT SUMMIT TRN*1*S1*1600000004\\,150.00\n');
+    expect(r.lines[0]!.text).toBe('HCCLAIMPMT SUMMIT TRN*1*S1*1600000004\\');
+  });
+
+  it('a headerless file: the message never quotes a transaction (a patient may be named in it)', async () => {
+    const r = await readCsv('"04/05/2024","45.00","*","","ZELLE FROM JANE Q DOE COPAY DOB 01/02/1980"\n');
+    expect(r.diagnostics).toHaveLength(1);
+    expect(r.diagnostics[0]!.code).toBe('BANK_CSV_COLUMNS');
+    expect(r.diagnostics[0]!.message).not.toMatch(/DOE|JANE|1980/);
+    expect(r.diagnostics[0]!.message).toContain('a row of 5 cells that is not a header (its values are not shown)');
+  });
+});
+
 describe('money and date text', () => {
   it.each([
     ['$1,234.56', 123_456],

@@ -10,12 +10,12 @@ import { run } from './helpers.js';
 const STATEMENT = 'fixtures/demo/bank/first-quarter-2024.bai';
 
 describe('--fail-on deposits', () => {
-  it('the demo: the Visa settlement has no ERA and the Blue River check was never deposited: exit 3, said', async () => {
+  it('the demo: the Blue River check was never deposited: exit 3, said (the Visa settlement is not insurance money)', async () => {
     const r = await run(['scan', 'fixtures/demo', '--bank', STATEMENT, '--csv', '--fail-on', 'deposits']);
     expect(r.exitCode).toBe(3);
-    expect(r.stderr).toContain('recoup: --fail-on deposits: 0 amount mismatch(es), 1 deposit(s) without an ERA, 0 ambiguous, 1 ERA(s) overdue without a deposit\n');
+    expect(r.stderr).toContain('recoup: --fail-on deposits: 0 amount mismatch(es), 0 deposit(s) without an ERA, 0 ambiguous, 1 ERA(s) overdue without a deposit\n');
     expect(r.stderr).toContain(
-      'recoup: deposits: 4 bank credits (2,332.55): 3 matched, 1 without an ERA (1,214.30); 1 ERA without a deposit (310.50); 1 debit listed (-15.00)\n',
+      'recoup: deposits: 4 bank credits (2,332.55): 3 matched, 0 without an ERA (0.00), 1 not insurance (1,214.30); 1 ERA without a deposit (310.50); 1 debit listed (-15.00)\n',
     );
   });
 
@@ -56,5 +56,46 @@ describe('a broken statement is named by file, line and byte', () => {
     const byte = text.indexOf('49,25001,4/');
     expect(r.stderr).toContain(`${bai}: line 11, byte ${byte}: error BAI2_CONTROL_TOTAL: 49 says 250.01, the account's amounts add up to 250.00\n`);
     expect(r.stdout.split('\n').filter((l) => l.startsWith('matched,'))).toHaveLength(3);
+  });
+});
+
+describe('two transactions alike on one statement are two (review finding)', () => {
+  const twice = (ref: string): string =>
+    readFileSync(STATEMENT, 'utf8')
+      .replace('16,698,1500,0,FEE0318C,,MONTHLY SERVICE FEE\n', `16,301,10000,0,${ref},,MOBILE DEPOSIT\n16,301,10000,0,${ref},,MOBILE DEPOSIT\n16,698,1500,0,FEE0318C,,MONTHLY SERVICE FEE\n`)
+      .replace('49,157255,5/', '49,177255,7/')
+      .replace('98,157255,1,7/', '98,177255,1,9/')
+      .replace('99,234755,3,20/', '99,254755,3,22/');
+
+  for (const ref of ['DEP0318X', '0000000000', 'NONREF']) {
+    it(`bank reference ${ref}: both 100.00 deposits counted, without a ledger and with one (and again on a second run)`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'recoup-twice-'));
+      const bai = join(dir, 'twice.bai');
+      writeFileSync(bai, twice(ref));
+      const plain = await run(['scan', 'fixtures/demo', '--bank', bai, '--report', 'deposits', '--csv']);
+      expect(plain.stderr).not.toContain('BANK_LINE_REPEATED');
+      expect(plain.stderr).toContain('recoup: deposits: 6 bank credits (2,532.55)');
+      const db = join(dir, 'l.db');
+      for (let day = 1; day <= 2; day++) {
+        const r = await run(['scan', 'fixtures/demo', '--bank', bai, '--ledger', db, '--report', 'deposits', '--csv']);
+        expect(r.stderr).toContain('recoup: deposits: 6 bank credits (2,532.55)');
+      }
+    });
+  }
+
+  it('with a ledger, a statement whose lines a daily one recorded first reports them every time it is read', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'recoup-daily-'));
+    const daily = join(dir, 'daily.bai');
+    writeFileSync(
+      daily,
+      '01,BANKOFMAPLE,MAPLECLINIC,240319,0600,1,,,2/\n02,MAPLECLINIC,BANKOFMAPLE,1,240318,2359,USD,2/\n03,0012345678,USD/\n' +
+        '16,165,34325,0,EFT0318A,,HCCLAIMPMT ACME HEALTH PLAN TRN*1*ACH100100102*1999999999\\\n49,34325,3/\n98,34325,1,5/\n99,34325,1,7/\n',
+    );
+    const db = join(dir, 'l.db');
+    expect((await run(['scan', '--bank', daily, '--ledger', db, '--quiet', '--csv'])).exitCode).toBe(0);
+    for (let i = 0; i < 2; i++) {
+      const r = await run(['scan', 'fixtures/demo', '--bank', STATEMENT, '--ledger', db, '--report', 'deposits', '--csv']);
+      expect(r.stderr).toContain('recoup: deposits: 4 bank credits (2,332.55): 3 matched');
+    }
   });
 });

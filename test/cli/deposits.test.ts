@@ -451,7 +451,7 @@ describe('with a ledger: statements and ERAs recorded on different days', () => 
       exitCode: 2,
       code: 'USAGE',
       stdout: '',
-      stderr: 'recoup: --status: unknown deposit status "era_without_deposits"; choose from matched, amount_mismatch, deposit_without_era, era_without_deposit, ambiguous, debit\n',
+      stderr: 'recoup: --status: unknown deposit status "era_without_deposits"; choose from matched, amount_mismatch, deposit_without_era, era_without_deposit, ambiguous, other_credit, debit\n',
     });
   });
 
