@@ -51,6 +51,7 @@ Exit codes:
 Examples:
   recoup scan era.835                    summary and provider-level offsets of a remittance
   recoup scan today/ --bank statement.bai        (which deposit carries which remittance, and why it is short)
+  recoup scan inbox/ --format html -o report.html   (the one-page dashboard of this run)
   recoup scan inbox/ --csv > offsets.csv offsets of every 835 under inbox/, for a spreadsheet
   recoup report summary --ledger l.db    the summary of everything recorded, without reading files
   recoup trace MFC1002 --ledger l.db     the life of one claim, from the ledger
@@ -111,6 +112,7 @@ Examples:
   recoup scan fixtures/demo --escalate-over 50 --fail-on escalated,unbalanced
   recoup scan --ledger ~/recoup.db --new-only /inbox --csv -o /reports/$(date +%F)/   (nightly, from cron)
   recoup scan today/ --bank statement.bai        (which deposit carries which remittance, and why it is short)
+  recoup scan inbox/ --format html -o report.html   (the one-page dashboard of this run)
   recoup scan inbox/ --csv > offsets.csv
   recoup scan inbox/ --csv --report summary,payments,offsets -o reports/
   recoup scan inbox/ --json --report all | jq '.offsets[] | select(.category == "recoupment")'`,
@@ -122,7 +124,7 @@ Examples:
   program
     .command('report')
     .description('Reports answered from the ledger alone, without reading any file: what was paid, taken back, deferred and still open, for any period or payer.')
-    .argument('<reports...>', 'summary, payments, offsets, claims, adjustments, balances, aging, deposits, all (comma-separated or several)')
+    .argument('<reports...>', 'summary, payments, offsets, claims, adjustments, balances, aging, deposits, all (comma-separated or several);\nor dashboard: one HTML page of KPIs, charts and the suspense list (-o dashboard.html)')
     .option('--ledger <file>', 'the ledger written by recoup scan --ledger (or set RECOUP_LEDGER)')
     .addOption(outputOption.format())
     .addOption(outputOption.csv())
@@ -154,6 +156,7 @@ Examples:
   recoup report offsets --ledger ~/recoup.db --from 2024-10-01 --to 2024-10-31 --xlsx -o october.xlsx
   recoup report aging --ledger ~/recoup.db --as-of 2024-12-31
   recoup report deposits --ledger ~/recoup.db --status era_without_deposit
+  recoup report dashboard --ledger ~/recoup.db --from 2024-01-01 --to 2024-12-31 -o dashboard.html
   recoup report offsets --ledger ~/recoup.db --payer ACME01 --category recoupment --csv`,
     )
     .action(async (names: string[], raw: unknown, cmd: Command) => {
@@ -165,15 +168,22 @@ Examples:
     .description('The life of one claim from the ledger: original payment, reversals and corrections, every offset\ntaken against it, interest, and what is still outstanding.')
     .argument('<claim>', 'patient control number (CLP01) or payer claim control number (CLP07)')
     .option('--ledger <file>', 'the ledger written by recoup scan --ledger (or set RECOUP_LEDGER)')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'csv']))
+    .addOption(new Option('-f, --format <format>', 'output format (default: table); html: the one-page financial summary for an appeal').choices(['table', 'json', 'csv', 'html']))
+    .option('-o, --output <file>', 'write to this file (created 0600, complete or not at all) instead of standard output')
+    .option('--redact', "show the patient's name as initials")
     .option('--config <file>', 'settings file (default: the nearest recoup.config.json upward, or RECOUP_CONFIG)')
     .option('--no-pager', 'never page a long table through $PAGER (never done when stdout is not a terminal)')
     .option('--no-color', 'never colour the output')
     .addHelpText(
       'after',
       `
+--format html is one self-contained page (no network, no script) that prints on one sheet of Letter or
+A4: the claim's identifiers, original payment, reversals, corrections, offsets, interest, totals, what
+was received and what is still owed, and the deposit that carried each when bank statements were recorded.
+
 Examples:
   recoup trace MFC1002 --ledger ~/recoup.db
+  recoup trace MFC1002 --ledger ~/recoup.db --format html -o appeal-MFC1002.html
   recoup trace 2224001000102 --ledger ~/recoup.db --format json > appeal-MFC1002.json`,
     )
     .action(async (id: string, raw: unknown, cmd: Command) => {

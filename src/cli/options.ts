@@ -9,7 +9,7 @@ import { usageError } from '../diagnostics/errors.js';
 import { type Cents, parseAmount } from '../remit/money.js';
 import { isCalendarDate } from '../x12/dates.js';
 
-export const FORMATS = ['table', 'csv', 'json', 'ndjson', 'xlsx'] as const;
+export const FORMATS = ['table', 'csv', 'json', 'ndjson', 'xlsx', 'html'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export const FAIL_ON = ['unbalanced', 'unlinked', 'escalated', 'warnings', 'deposits'] as const;
@@ -22,6 +22,8 @@ export const DEFAULT_REPORTS: Readonly<Record<Format, readonly ReportName[]>> = 
   json: ['summary', 'payments', 'offsets'],
   ndjson: ['summary', 'payments', 'offsets'],
   xlsx: ['summary', 'payments', 'offsets', 'balances'],
+  // the dashboard (issue 15): what its tiles, charts and tables are made of
+  html: ['summary', 'offsets', 'balances', 'aging'],
 };
 
 /** With --bank and no --report: the deposits first (the morning question), and the offsets that explain a short one. */
@@ -31,6 +33,7 @@ export const BANK_DEFAULT_REPORTS: Readonly<Record<Format, readonly ReportName[]
   json: ['summary', 'payments', 'offsets', 'deposits'],
   ndjson: ['summary', 'payments', 'offsets', 'deposits'],
   xlsx: ['summary', 'deposits', 'payments', 'offsets', 'balances'],
+  html: ['summary', 'offsets', 'balances', 'aging', 'deposits'],
 };
 
 const NEEDS_VALUE = 'needs a value';
@@ -138,6 +141,7 @@ const SCAN_LATE_ISSUES = ['report', 'failOn', 'escalateOver'];
 
 export const scanOptionsSchema = scanFlagsSchema
   .refine(...oneFormat)
+  .refine((o) => o.format !== 'html' || o.report === undefined, { message: 'html writes the dashboard (its tiles, charts and tables come from summary, offsets, balances and aging): leave out --report', path: ['format'] })
   .transform((o) => {
     const format = formatOf(o);
     return {
@@ -200,7 +204,11 @@ export const reportNamesSchema = reportList;
 
 export const traceOptionsSchema = z.object({
   ledger: path.optional(),
-  format: z.enum(['table', 'json', 'csv']).default('table'),
+  format: z.enum(['table', 'json', 'csv', 'html']).default('table'),
+  /** -o: a file written whole or not at all (temporary file, then rename; 0600); stdout when absent. */
+  output: path.optional(),
+  /** --redact: the patient's name as initials, in every format. */
+  redact: z.boolean().optional(),
   color: z.boolean(),
   pager: z.boolean().default(true),
   config: path.optional(),

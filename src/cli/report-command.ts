@@ -10,6 +10,7 @@ import { usageError } from '../diagnostics/errors.js';
 import { loadCarcFile } from '../input/carc-file.js';
 import { reportFromLedger } from '../query/ledger-report.js';
 import { openSinks } from '../report/sinks.js';
+import { writeLedgerDashboard } from './dashboard-command.js';
 import { openExistingLedger } from '../store/open.js';
 import type { Ledger } from '../store/store.js';
 import { todayDate } from '../x12/dates.js';
@@ -30,6 +31,44 @@ export async function runReport(names: string[], raw: unknown, io: CliIO, flags?
     // --payer may name the payer by any of its aliases
     payer: parsed.payer === undefined ? undefined : (aliases.find(parsed.payer)?.id ?? parsed.payer),
   };
+  // the dashboard: one HTML page made of several reports (issue 15)
+  const words = names.flatMap((n) => n.split(',')).map((n) => n.trim().toLowerCase()).filter((n) => n !== '');
+  if (words.includes('dashboard')) {
+    if (words.length > 1) throw usageError('dashboard is a page of its own: ask for it alone (recoup report dashboard -o dashboard.html)');
+    if (given.format !== undefined && opts.format !== 'html') throw usageError(`--format ${opts.format}: the dashboard is HTML (give -o dashboard.html)`);
+    if (opts.csv || opts.json || opts.xlsx) throw usageError('the dashboard is HTML: leave out --csv, --json and --xlsx');
+    const path = ledgerPath(opts.ledger, io.env, config.ledger);
+    if (path === undefined) throw usageError('recoup report reads the ledger: give --ledger <file> (or set RECOUP_LEDGER)');
+    const ledger = openExistingLedger(path);
+    try {
+      const figures = await writeLedgerDashboard(
+        ledger,
+        {
+          path,
+          output: opts.output ?? outputFromConfig(config, 'html', ['dashboard']),
+          from: opts.from,
+          to: opts.to,
+          payer: opts.payer,
+          payerTyped: parsed.payer,
+          asOf: opts.asOf ?? todayDate(),
+          escalateOver: opts.escalateOver,
+          redact: opts.redact,
+          aliases,
+          match: { ...(config.bank?.eftWindow ? { eftWindow: config.bank.eftWindow } : {}), ...(config.bank?.checkWindow ? { checkWindow: config.bank.checkWindow } : {}) },
+        },
+        io,
+      );
+      if (!opts.quiet) io.stderr.write(`recoup: dashboard from ${path}: ${figures.remittances} remittance(s)${opts.output ? `, written to ${opts.output}` : ''}\n`);
+      if (opts.payer !== undefined && !ledgerHasPayer(ledger, opts.payer, aliases)) {
+        io.stderr.write(`recoup: no remittance of payer ${JSON.stringify(parsed.payer)} in ${path} (give its name or id as the reports show them)\n`);
+        return 'not_found';
+      }
+      return 'ok';
+    } finally {
+      ledger.close();
+    }
+  }
+  if (opts.format === 'html') throw usageError('--format html is the dashboard: recoup report dashboard -o dashboard.html');
   const names_ = reportNamesSchema.safeParse(names);
   if (!names_.success) throw usageError(names_.error.issues[0]!.message);
   const reports: ReportName[] = names_.data;

@@ -11,6 +11,7 @@ import { formatDiagnostic } from '../report/diagnostic-lines.js';
 import { redactRow } from '../analysis/redact.js';
 import { depositSummaryLine, runFigures, runSummaryLine, unlinkedLines } from '../report/run-summary.js';
 import { destinationKind, openSinks } from '../report/sinks.js';
+import { dashboardHtml } from './dashboard-command.js';
 import { Scanner } from '../scan/scanner.js';
 import type { ScanStats } from '../scan/stats.js';
 import { openLedger } from '../store/open.js';
@@ -109,6 +110,13 @@ export async function runScan(paths: string[], raw: unknown, io: CliIO, flags?: 
       // a table taller than the terminal goes through the pager (src/cli/pager.ts; never when piped, --no-pager)
       writeTable: (text) => pageOut(io, text, { enabled: opts.pager }),
       stdoutIsTTY: io.stdoutIsTTY,
+      renderHtml: (rows) =>
+        dashboardHtml(rows, {
+          source: `${inputs.length} file${inputs.length === 1 ? '' : 's'} scanned${bank.inputs.length > 0 ? ` and ${bank.inputs.length} bank statement${bank.inputs.length === 1 ? '' : 's'}` : ''}`,
+          period: 'this run',
+          escalateOver: opts.escalateOver,
+          deposits: opts.reports.includes('deposits'),
+        }),
     });
     scanner = new Scanner({
       reports: opts.reports,

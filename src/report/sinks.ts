@@ -15,7 +15,7 @@ import { BlockWriter, fileTarget, type OutputTarget, stdoutTarget, writeOut } fr
 import { renderTable } from './table.js';
 import { openXlsxWriter } from './xlsx.js';
 
-export type SinkFormat = 'table' | 'csv' | 'json' | 'ndjson' | 'xlsx';
+export type SinkFormat = 'table' | 'csv' | 'json' | 'ndjson' | 'xlsx' | 'html';
 
 /** What a run came to, for the outputs that carry it (the workbook's first sheet, JSON): figures and diagnostics. */
 export interface RunInfo {
@@ -40,6 +40,8 @@ export interface SinkOptions {
   writeTable?: (text: string) => Promise<void>;
   /** Whether stdout is a terminal (a workbook is never written to one). */
   stdoutIsTTY?: boolean;
+  /** html: the page made of the collected rows (the dashboard). */
+  renderHtml?: (rows: ReadonlyMap<ReportName, Row[]>) => Promise<string>;
 }
 
 /** What `-o` names before the run: nothing yet, a directory, or something else (a file, a device). */
@@ -203,6 +205,11 @@ async function openSinksRaw(o: SinkOptions): Promise<Sinks> {
     onRow: (report, row) => collected.get(report)?.push(row),
     waitForRoom: () => undefined,
     finish: async (run) => {
+      if (format === 'html') {
+        await writeOut(target.stream, await o.renderHtml!(collected));
+        await target.commit();
+        return;
+      }
       const text = format === 'json' ? renderJson(reports, collected, run ? { run: run.data, diagnostics: run.diagnostics } : undefined) : reports.map((r) => renderTable(r, collected.get(r)!, o.chalk, o.width)).join('\n');
       if (format === 'table' && output === undefined && o.writeTable) await o.writeTable(text);
       else await writeOut(target.stream, text);

@@ -46,7 +46,7 @@ describe('exit codes and --fail-on', () => {
     [['scan', 'fixtures/demo', '--escalate-over', 'lots'], 'recoup: --escalate-over: "lots" is not an amount (for example 500 or 1250.00)\n'],
     [['scan', 'fixtures/demo', '--new-only'], 'recoup: --new-only needs a ledger (--ledger <file> or RECOUP_LEDGER) to know which files were already read\n'],
     [['scan', 'fixtures/demo', '--as-of', '31/12/2024'], 'recoup: --as-of: "31/12/2024" is not a date; expected a real calendar date YYYY-MM-DD (year 1900 or later), e.g. 2024-03-31\n'],
-    [['scan', 'fixtures/demo', '--format', 'xml'], "error: option '-f, --format <format>' argument 'xml' is invalid. Allowed choices are table, csv, json, ndjson, xlsx.\n(run recoup --help for usage)\n"],
+    [['scan', 'fixtures/demo', '--format', 'xml'], "error: option '-f, --format <format>' argument 'xml' is invalid. Allowed choices are table, csv, json, ndjson, xlsx, html.\n(run recoup --help for usage)\n"],
   ])('usage error %j → exit 2 with a clear message', async (args, message) => {
     const r = await run(args, { env: { RECOUP_LEDGER: '' } });
     expect(r).toEqual({ exitCode: 2, code: 'USAGE', stdout: '', stderr: message });
