@@ -47,6 +47,10 @@ export interface DashboardData {
   /** Payers in the data (for the charts' legends and the tests). */
   payers: string[];
   months: string[];
+  /** Offsets whose amount or payment date could not be read: not in the charts (said there). */
+  undrawn: number;
+  /** How many recoupments and deferrals there are (the suspense list's denominator). */
+  recoupmentsAndDeferrals: number;
 }
 
 export const OFFSET_RATE_BENCHMARK_PERCENT = 2;
@@ -91,6 +95,8 @@ export interface DashboardInput {
   deposits?: readonly Row[] | undefined;
   /** --escalate-over, in cents (the escalation tile counts offsets over it). */
   escalateOver?: Cents | undefined;
+  /** One payer chosen (--payer): deposits no ERA explains belong to no payer, so their tile is unknown. */
+  payerFiltered?: boolean | undefined;
 }
 
 export function dashboardData(input: DashboardInput): DashboardData {
@@ -102,7 +108,8 @@ export function dashboardData(input: DashboardInput): DashboardData {
 
   const lagDays: number[] = [];
   for (const o of offsets) {
-    if (o.category !== 'recoupment' || !o.linked_payment_date || !o.payment_date) continue;
+    // linked to a claim (as the summary's avg_recoupment_lag_days counts), not to a check by its trace number
+    if (o.category !== 'recoupment' || !o.linked_payment_date || !o.payment_date || (!o.linked_pcn && !o.linked_icn)) continue;
     const d = daysBetween(o.linked_payment_date, o.payment_date);
     if (d !== null) lagDays.push(d);
   }
@@ -112,6 +119,8 @@ export function dashboardData(input: DashboardInput): DashboardData {
 
   const openBalances = balances.filter((b) => b.status === 'open' || b.status === 'partly_collected');
   const openDeferredTotal = sum(openBalances, 'outstanding');
+  // a WO/FB whose amount could not be read may be a deferral: the open balance is then not known
+  const unreadableDeferral = offsets.some((o) => (o.reason_code === 'WO' || o.reason_code === 'FB') && (o.amount ?? '') === '');
   const unlinkedCount = count(summary, 'unlinked_recoupments');
   const unlinkedAmount = sum(summary, 'unlinked_recoupments_amount');
   const escalations = offsets.filter((o) => o.escalate === 'yes');
@@ -163,7 +172,7 @@ export function dashboardData(input: DashboardInput): DashboardData {
     {
       key: 'open_deferred',
       label: 'Open deferred balance',
-      value: openDeferredTotal === null ? null : -openDeferredTotal,
+      value: openDeferredTotal === null || unreadableDeferral ? null : openDeferredTotal,
       unit: 'money',
       definition: 'Deferred recoupments the payers have not taken back yet: what later checks may still withhold.',
       detail: `${openBalances.length} open`,
@@ -208,26 +217,30 @@ export function dashboardData(input: DashboardInput): DashboardData {
         value: sum(by('era_without_deposit'), 'era_paid'),
         unit: 'money',
         definition: 'Remittances that pay money no bank deposit carries (not arrived, or a check never deposited).',
-        detail: `${by('era_without_deposit').length}`,
+        detail: `${by('era_without_deposit').length} remittance${by('era_without_deposit').length === 1 ? '' : 's'}`,
         alert: by('era_without_deposit').length > 0,
       },
       {
         key: 'deposits_without_era',
         label: 'Deposits without an ERA',
-        value: sum(by('deposit_without_era'), 'deposit_amount'),
+        value: input.payerFiltered ? null : sum(by('deposit_without_era'), 'deposit_amount'),
         unit: 'money',
         definition: 'Bank credits no remittance explains (ask the payer or the clearinghouse).',
-        detail: `${by('deposit_without_era').length}`,
-        alert: by('deposit_without_era').length > 0,
+        detail: input.payerFiltered ? 'not tied to a payer: see the whole ledger' : `${by('deposit_without_era').length} deposit${by('deposit_without_era').length === 1 ? '' : 's'}`,
+        alert: !input.payerFiltered && by('deposit_without_era').length > 0,
       },
     );
   }
 
   // offsets by payer and month
   const months = new Map<string, PayerMonth>();
+  let undrawn = 0;
   for (const o of offsets) {
     const amount = cents(o.amount);
-    if (amount === null || !o.payment_date) continue;
+    if (amount === null || !o.payment_date) {
+      undrawn++;
+      continue;
+    }
     const month = o.payment_date.slice(0, 7);
     const payer = payerOf(o);
     const key = `${month}\u0000${payer}`;
@@ -238,21 +251,21 @@ export function dashboardData(input: DashboardInput): DashboardData {
   }
   const byPayerMonth = [...months.values()].sort((a, b) => (a.month < b.month ? -1 : a.month > b.month ? 1 : a.payer < b.payer ? -1 : a.payer > b.payer ? 1 : 0));
 
+  // open deferred balances by age, from the same balance rows as the tile (so a date filter applies to both)
   const openDeferred: DashboardData['openDeferred'] = [];
-  const BUCKETS: ReadonlyArray<readonly [string, string]> = [
-    ['days_0_30', '0–30'],
-    ['days_31_60', '31–60'],
-    ['days_61_90', '61–90'],
-    ['days_over_90', '90+'],
-    ['undated', 'undated'],
-  ];
-  for (const a of aging) {
-    if (a.kind !== 'open_deferral') continue;
-    for (const [key, bucket] of BUCKETS) {
-      const v = cents(a[key]);
-      if (v !== null && v !== 0) openDeferred.push({ payer: payerOf(a), bucket, amount: v });
-    }
+  const buckets = new Map<string, { payer: string; bucket: string; amount: Cents }>();
+  for (const b of openBalances) {
+    const amount = cents(b.outstanding);
+    if (amount === null || amount === 0) continue;
+    const age = /^\d+$/.test(b.age_days ?? '') ? Number(b.age_days) : null;
+    const bucket = age === null ? 'undated' : age <= 30 ? '0–30' : age <= 60 ? '31–60' : age <= 90 ? '61–90' : '90+';
+    const key = `${payerOf(b)}\u0000${bucket}`;
+    const entry = buckets.get(key) ?? { payer: payerOf(b), bucket, amount: 0 };
+    entry.amount += amount;
+    buckets.set(key, entry);
   }
+  const ORDER = ['0–30', '31–60', '61–90', '90+', 'undated'];
+  openDeferred.push(...[...buckets.values()].sort((a, b) => (a.payer < b.payer ? -1 : a.payer > b.payer ? 1 : ORDER.indexOf(a.bucket) - ORDER.indexOf(b.bucket))));
 
   const claims = new Map<string, { claim: string; payer: string; amount: Cents }>();
   for (const o of offsets) {
@@ -267,5 +280,6 @@ export function dashboardData(input: DashboardInput): DashboardData {
   const topClaims = [...claims.values()].sort((a, b) => b.amount - a.amount || (a.claim < b.claim ? -1 : 1)).slice(0, 10);
 
   const payers = [...new Set([...summary.map(payerOf), ...byPayerMonth.map((p) => p.payer)])].sort();
-  return { kpis, byPayerMonth, openDeferred, lagDays, topClaims, escalations, suspense, payers, months: [...new Set(byPayerMonth.map((p) => p.month))] };
+  const recoupmentsAndDeferrals = offsets.filter((o) => o.category === 'recoupment' || o.category === 'deferred_recoupment').length;
+  return { kpis, byPayerMonth, openDeferred, lagDays, topClaims, escalations, suspense, payers, months: [...new Set(byPayerMonth.map((p) => p.month))], undrawn, recoupmentsAndDeferrals };
 }

@@ -19,7 +19,7 @@ import type { CliIO } from './io.js';
 /** The dashboard page from collected report rows. */
 export async function dashboardHtml(
   rows: ReadonlyMap<ReportName, Row[]>,
-  meta: { source: string; period: string; payer?: string | undefined; escalateOver: Cents | undefined; deposits: boolean },
+  meta: { source: string; period: string; payer?: string | undefined; asOf?: string | undefined; escalateOver: Cents | undefined; deposits: boolean },
 ): Promise<string> {
   const data = dashboardData({
     summary: rows.get('summary') ?? [],
@@ -28,8 +28,9 @@ export async function dashboardHtml(
     aging: rows.get('aging') ?? [],
     deposits: meta.deposits ? (rows.get('deposits') ?? []) : undefined,
     escalateOver: meta.escalateOver,
+    payerFiltered: meta.payer !== undefined,
   });
-  return renderDashboard(data, { source: meta.source, period: meta.period, payer: meta.payer, generated: todayDate() });
+  return renderDashboard(data, { source: meta.source, period: meta.period, payer: meta.payer, asOf: meta.asOf, generated: todayDate() });
 }
 
 export interface LedgerDashboardOptions {
@@ -63,7 +64,7 @@ export async function writeLedgerDashboard(ledger: Ledger, o: LedgerDashboardOpt
     onRow: (report, row) => rows.get(report)?.push(o.redact ? redactRow(report, row) : row),
   });
   const period = o.from || o.to ? `payment dates ${o.from ?? 'from the first'} to ${o.to ?? 'the last'}` : 'all payment dates';
-  const html = await dashboardHtml(rows, { source: o.path, period, payer: o.payerTyped, escalateOver: o.escalateOver, deposits: withDeposits });
+  const html = await dashboardHtml(rows, { source: o.path, period, payer: o.payerTyped, asOf: o.asOf, escalateOver: o.escalateOver, deposits: withDeposits });
   const target =
     o.output === undefined
       ? stdoutTarget(io.stdout)

@@ -37,6 +37,8 @@ export async function runReport(names: string[], raw: unknown, io: CliIO, flags?
     if (words.length > 1) throw usageError('dashboard is a page of its own: ask for it alone (recoup report dashboard -o dashboard.html)');
     if (given.format !== undefined && opts.format !== 'html') throw usageError(`--format ${opts.format}: the dashboard is HTML (give -o dashboard.html)`);
     if (opts.csv || opts.json || opts.xlsx) throw usageError('the dashboard is HTML: leave out --csv, --json and --xlsx');
+    // a page that looks filtered but is not would mislead: only the filters the whole page honours
+    if (opts.category !== undefined || opts.status !== undefined) throw usageError('the dashboard takes --from, --to and --payer; --category and --status filter single reports (recoup report offsets …)');
     const path = ledgerPath(opts.ledger, io.env, config.ledger);
     if (path === undefined) throw usageError('recoup report reads the ledger: give --ledger <file> (or set RECOUP_LEDGER)');
     const ledger = openExistingLedger(path);

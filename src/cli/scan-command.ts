@@ -12,6 +12,7 @@ import { redactRow } from '../analysis/redact.js';
 import { depositSummaryLine, runFigures, runSummaryLine, unlinkedLines } from '../report/run-summary.js';
 import { destinationKind, openSinks } from '../report/sinks.js';
 import { dashboardHtml } from './dashboard-command.js';
+import { todayDate } from '../x12/dates.js';
 import { Scanner } from '../scan/scanner.js';
 import type { ScanStats } from '../scan/stats.js';
 import { openLedger } from '../store/open.js';
@@ -114,6 +115,7 @@ export async function runScan(paths: string[], raw: unknown, io: CliIO, flags?: 
         dashboardHtml(rows, {
           source: `${inputs.length} file${inputs.length === 1 ? '' : 's'} scanned${bank.inputs.length > 0 ? ` and ${bank.inputs.length} bank statement${bank.inputs.length === 1 ? '' : 's'}` : ''}`,
           period: 'this run',
+          asOf: opts.asOf ?? todayDate(),
           escalateOver: opts.escalateOver,
           deposits: opts.reports.includes('deposits'),
         }),

@@ -54,16 +54,20 @@ export async function renderCharts(d: DashboardData): Promise<Chart[]> {
     const most = d.byPayerMonth.reduce<PayerMonth | null>((m, p) => (m === null || p.takenBack > m.takenBack ? p : m), null);
     const alt =
       d.byPayerMonth.length === 0
-        ? 'No provider-level offsets in this period.'
+        ? d.undrawn > 0
+          ? `${d.undrawn} offset(s) in this period, but none whose amount and payment date could be read: nothing to draw (see the offsets report).`
+          : 'No provider-level offsets in this period.'
         : `Money taken back and returned by payer, ${d.months.length} month(s) and ${new Set(d.byPayerMonth.map((p) => p.payer)).size} payer(s)` +
           (most && most.takenBack > 0 ? `; the most taken back in one month: ${most.payer}, ${most.month}, ${formatMoney(most.takenBack)}` : '') +
-          '. Every figure is in the table below the chart.';
+          '. Every figure is in the table below the chart.' +
+          (d.undrawn > 0 ? ` ${d.undrawn} offset(s) whose amount or payment date could not be read are not drawn (see the offsets report).` : '');
     const svg =
       values.length === 0
         ? ''
         : await render(
             {
-              width: { step: Math.max(8, Math.min(28, Math.floor(520 / Math.max(1, values.length / 2)))) },
+              // the whole row of the page: the bars share about 820 px
+              width: { step: Math.max(4, Math.min(28, Math.floor(820 / Math.max(1, values.length / 2)))) },
               height: 220,
               data: { values },
               mark: { type: 'bar' },
@@ -71,8 +75,8 @@ export async function renderCharts(d: DashboardData): Promise<Chart[]> {
                 x: { field: 'month', type: 'ordinal', title: 'Month', axis: { labelAngle: -40 } },
                 xOffset: { field: 'payer', type: 'nominal' },
                 y: { field: 'amount', type: 'quantitative', title: 'Dollars (taken back up, returned down)' },
-                color: { field: 'payer', type: 'nominal', title: 'Payer' },
-                opacity: { field: 'flow', type: 'ordinal', sort: ['taken back', 'returned'], scale: { domain: ['taken back', 'returned'], range: [1, 0.45] }, title: 'Flow' },
+                color: { field: 'payer', type: 'nominal', title: 'Payer', legend: { orient: 'bottom', columns: 3 } },
+                opacity: { field: 'flow', type: 'ordinal', sort: ['taken back', 'returned'], scale: { domain: ['taken back', 'returned'], range: [1, 0.45] }, title: 'Flow', legend: { orient: 'bottom' } },
               },
             },
             title,
@@ -81,7 +85,7 @@ export async function renderCharts(d: DashboardData): Promise<Chart[]> {
     const data =
       d.byPayerMonth.length === 0
         ? ''
-        : `<details><summary>The figures</summary><table data-table="offsets_by_month"><thead><tr><th>Month</th><th>Payer</th><th class="num">Taken back</th><th class="num">Returned</th></tr></thead><tbody>` +
+        : `<details open><summary>The figures</summary><table data-table="offsets_by_month"><thead><tr><th>Month</th><th>Payer</th><th class="num">Taken back</th><th class="num">Returned</th></tr></thead><tbody>` +
           d.byPayerMonth.map((p) => `<tr><td>${p.month}</td><td>${escapeHtml(p.payer)}</td><td class="num">${formatMoney(p.takenBack)}</td><td class="num">${formatMoney(p.returned)}</td></tr>`).join('') +
           '</tbody></table></details>';
     charts.push({ key: 'offsets_by_month', title, alt, svg, data });
@@ -104,7 +108,7 @@ export async function renderCharts(d: DashboardData): Promise<Chart[]> {
               encoding: {
                 y: { field: 'payer', type: 'nominal', title: null },
                 x: { field: 'amount', type: 'quantitative', title: 'Dollars still to be taken back', stack: 'zero' },
-                color: { field: 'age', type: 'ordinal', title: 'Age (days)', scale: { domain: ['0–30', '31–60', '61–90', '90+', 'undated'], range: ['#9ecae1', '#4292c6', '#2171b5', '#b8404b', '#9ca3af'] } },
+                color: { field: 'age', type: 'ordinal', title: 'Age (days)', legend: { orient: 'bottom' }, scale: { domain: ['0–30', '31–60', '61–90', '90+', 'undated'], range: ['#9ecae1', '#4292c6', '#2171b5', '#b8404b', '#9ca3af'] } },
               },
             },
             title,
@@ -117,7 +121,10 @@ export async function renderCharts(d: DashboardData): Promise<Chart[]> {
   {
     const title = 'Recoupment lag: days from the original payment to the recoupment';
     const lags = [...d.lagDays].sort((a, b) => a - b);
-    const alt = lags.length === 0 ? 'No linked recoupments, so no lag to show.' : `${lags.length} linked recoupment(s); the shortest lag ${lags[0]} days, the median ${lags[Math.floor(lags.length / 2)]}, the longest ${lags[lags.length - 1]}.`;
+    const half = Math.floor(lags.length / 2);
+    // the median of an even count is the mean of the two middle lags (in whole or half days)
+    const median = lags.length % 2 === 1 ? String(lags[half]) : String((lags[half - 1]! + lags[half]!) / 2);
+    const alt = lags.length === 0 ? 'No recoupment linked to a claim, so no lag to show.' : `${lags.length} recoupment(s) linked to a claim; the shortest lag ${lags[0]} days, the median ${median}, the longest ${lags[lags.length - 1]}.`;
     const svg =
       lags.length === 0
         ? ''

@@ -17,6 +17,8 @@ export interface DashboardMeta {
   payer?: string | undefined;
   /** The day the file was written (YYYY-MM-DD). */
   generated: string;
+  /** The day open balances are aged to. */
+  asOf?: string | undefined;
 }
 
 /** A KPI's value for people: money, a percentage, days, a count; "unknown" when it could not be computed. */
@@ -48,6 +50,7 @@ h2 { font-size: 16px; margin: 28px 0 8px; }
 .kpi .def { font-size: 11px; color: #6b7280; margin: 6px 0 0; }
 .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(460px, 1fr)); gap: 16px; }
 figure { margin: 0; border: 1px solid #e5e7eb; border-radius: 6px; padding: 10px; overflow-x: auto; }
+figure.wide { grid-column: 1 / -1; }
 figcaption { font-weight: bold; font-size: 13px; margin-bottom: 6px; }
 details summary { font-size: 12px; color: #1f5f8b; cursor: pointer; }
 .alt { font-size: 12px; color: #4b5563; }
@@ -63,6 +66,7 @@ body { margin: 0; font-size: 11px; }
 .kpis { grid-template-columns: repeat(4, 1fr); }
 .charts { grid-template-columns: 1fr 1fr; }
 figure, .kpi, tr { break-inside: avoid; }
+figure.wide { grid-column: 1 / -1; }
 svg { max-width: 100%; height: auto; }
 `;
 
@@ -78,8 +82,21 @@ function kpiTile(k: Kpi): string {
 
 function chartFigure(c: Chart): string {
   const body = c.svg === '' ? `<p class="empty">${escapeHtml(c.alt)}</p>` : `${c.svg}<p class="alt">${escapeHtml(c.alt)}</p>${c.data ?? ''}`;
-  return `<figure data-chart="${c.key}"><figcaption>${escapeHtml(c.title)}</figcaption>${body}</figure>`;
+  return `<figure data-chart="${c.key}"${c.key === 'offsets_by_month' ? ' class="wide"' : ''}><figcaption>${escapeHtml(c.title)}</figcaption>${body}</figure>`;
 }
+
+/** How an offset was linked, in words (the CSV keeps the identifier). */
+const LINKED_BY: Readonly<Record<string, string>> = {
+  icn: 'payer claim number',
+  pcn: 'patient account',
+  icn_suffix: 'claim number (FCN)',
+  medicare_layout: 'Medicare reference',
+  original_reference: 'original claim (REF*F8)',
+  deferred_pair: 'earlier deferral',
+  trace_number: 'check trace number',
+  ambiguous: 'ambiguous',
+  none: 'not linked',
+};
 
 const money = (text: string | undefined): string => {
   const p = parseAmount(text ?? '');
@@ -99,8 +116,8 @@ function offsetsTable(key: string, rows: readonly Row[], empty: string): string 
     escapeHtml((r.category ?? '').replaceAll('_', ' ')),
     escapeHtml(r.reference ?? ''),
     escapeHtml(money(r.amount)),
-    escapeHtml(r.linked_pcn || r.linked_icn || r.linked_trace_number || ''),
-    escapeHtml(r.link_basis === 'none' ? 'not linked' : (r.link_basis ?? '')),
+    escapeHtml(r.linked_pcn || r.linked_icn || (r.linked_trace_number ? `check ${r.linked_trace_number}` : '')),
+    escapeHtml(LINKED_BY[r.link_basis ?? ''] ?? r.link_basis ?? ''),
   ];
   return (
     `<table data-table="${key}"><thead><tr>${head.map((h, i) => `<th${i === 7 ? ' class="num"' : ''}>${h}</th>`).join('')}</tr></thead><tbody>` +
@@ -113,10 +130,10 @@ export async function renderDashboard(d: DashboardData, meta: DashboardMeta): Pr
   const charts = await renderCharts(d);
   const body =
     `<h1>Recoupments and offsets</h1>` +
-    `<p class="meta">${escapeHtml(meta.period)}${meta.payer ? ` · payer ${escapeHtml(meta.payer)}` : ''} · ${d.payers.length} payer${d.payers.length === 1 ? '' : 's'} · from ${escapeHtml(meta.source)} · written ${escapeHtml(meta.generated)} by recoup</p>` +
+    `<p class="meta">${escapeHtml(meta.period)}${meta.payer ? ` · payer ${escapeHtml(meta.payer)}` : ''}${meta.asOf ? ` · balances as of ${escapeHtml(meta.asOf)}` : ''} · ${d.payers.length} payer${d.payers.length === 1 ? '' : 's'} · from ${escapeHtml(meta.source)} · written ${escapeHtml(meta.generated)} by recoup</p>` +
     `<section class="kpis" aria-label="Key figures">${d.kpis.map(kpiTile).join('')}</section>` +
     `<h2>Trends</h2><section class="charts">${charts.map(chartFigure).join('')}</section>` +
     `<h2>Escalations (${d.escalations.length})</h2>${offsetsTable('escalations', d.escalations, 'No offset over the escalation threshold (or no threshold given: --escalate-over).')}` +
-    `<h2>Suspense list: recoupments linked to no single claim (${d.suspense.length})</h2>${offsetsTable('suspense', d.suspense, 'Every recoupment and deferral is linked to its claim.')}`;
+    `<h2>Suspense list: recoupments linked to no single claim (${d.suspense.length})</h2>${offsetsTable('suspense', d.suspense, d.recoupmentsAndDeferrals === 0 ? 'No recoupment or deferral in this period.' : 'Every recoupment and deferral is linked to its claim.')}`;
   return htmlPage({ title: `recoup dashboard — ${meta.period}`, body, css: CSS, printCss: PRINT_CSS });
 }

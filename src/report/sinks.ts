@@ -111,6 +111,9 @@ async function openSinksRaw(o: SinkOptions): Promise<Sinks> {
   if (format === 'xlsx' && output === undefined && o.stdoutIsTTY) {
     throw usageError('a workbook is a file, not text for the terminal: give -o <file>.xlsx (or redirect: > file.xlsx)');
   }
+  if (format === 'html' && output === undefined && o.stdoutIsTTY) {
+    throw usageError('the dashboard is an HTML file: give -o <file>.html (or redirect: > report.html)');
+  }
   const kind = output === undefined ? undefined : await destinationKind(output);
   // several CSV reports and -o names nothing yet: it becomes the directory (created below, once the options are known good)
   const toDir = output !== undefined && (output.endsWith('/') || kind === 'directory' || (format === 'csv' && reports.length > 1 && kind === 'missing'));

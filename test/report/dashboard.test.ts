@@ -92,6 +92,63 @@ describe('recoup report dashboard (the demo, with its bank statement)', () => {
   });
 });
 
+describe('review findings', () => {
+  const FIRST_THREE = ['01-acme-2024-01-05.835', '02-blueriver-2024-01-08.835', '03-acme-2024-02-12.835'];
+  const three = (): Array<[string, string]> => FIRST_THREE.map((f) => [f, readFileSync(join('fixtures/demo', f), 'utf8')]);
+
+  it('the open deferred balance is what the balances report says is outstanding (positive), and its chart shows the same rows under a date filter', async () => {
+    const { dir, db } = await ledgerWith(three());
+    const html = await dashboard(db, dir, ['--as-of', '2024-04-30']);
+    const balances = await csvReport(db, 'balances', ['--as-of', '2024-04-30']);
+    expect(balances.map((b) => [b.status, b.outstanding, b.age_days])).toEqual([['open', '60.00', '78']]);
+    expect(tile(html, 'open_deferred')).toBe('60.00');
+    expect(html).toContain('Open deferred balances: ACME HEALTH PLAN 61–90 days 60.00.');
+    // the deferral was made on 2024-02-12: from March on, neither the tile nor the chart has it
+    const march = await dashboard(db, dir, ['--as-of', '2024-04-30', '--from', '2024-03-01']);
+    expect(tile(march, 'open_deferred')).toBe('0.00');
+    expect(march).toContain('No open deferred balances.');
+  });
+
+  it('an unreadable WO amount: the open deferred balance is unknown, and the chart says what it could not draw', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'recoup-dashboard-bad-'));
+    for (const [name, text] of three()) writeFileSync(join(dir, name), name.startsWith('03') ? text.replace('WO:2224001000102*-60', 'WO:2224001000102*-6O') : text);
+    const db = join(dir, 'l.db');
+    const scanned = await run(['scan', dir, '--ledger', db, '--quiet', '--csv'], { env: ENV });
+    expect(scanned.exitCode).toBe(1);
+    expect(scanned.stderr).toContain('REMIT_BAD_AMOUNT');
+    const html = await dashboard(db, dir, ['--as-of', '2024-04-30']);
+    expect(tile(html, 'open_deferred')).toBe('unknown');
+    expect(html).toContain('1 offset(s) in this period, but none whose amount and payment date could be read: nothing to draw (see the offsets report).');
+  });
+
+  it('the lag counts only recoupments linked to a claim; the median of an even count is the mean of the middle two', async () => {
+    const { dashboardData } = await import('../../src/analysis/dashboard-data.js');
+    const row = (o: Partial<Record<string, string>>): Rec => ({ category: 'recoupment', amount: '10.00', payment_date: '2024-01-15', payer_name: 'P', ...o }) as Rec;
+    const d = dashboardData({
+      summary: [],
+      offsets: [
+        row({ linked_pcn: 'A', linked_payment_date: '2024-01-05' }),
+        row({ linked_trace_number: 'T1', linked_payment_date: '2023-10-01', link_basis: 'trace_number' }),
+        row({ linked_icn: 'B', linked_payment_date: '2023-10-07', payment_date: '2024-01-15' }),
+      ],
+      balances: [],
+      aging: [],
+    });
+    expect(d.lagDays).toEqual([10, 100]);
+    const { renderCharts } = await import('../../src/report/charts.js');
+    const lag = (await renderCharts(d)).find((c) => c.key === 'lag')!;
+    expect(lag.alt).toBe('2 recoupment(s) linked to a claim; the shortest lag 10 days, the median 55, the longest 100.');
+  });
+
+  it('refusals: html to a terminal, and filters the page would not honour', async () => {
+    const { db } = await ledgerWith([]);
+    expect((await run(['scan', 'fixtures/demo', '--format', 'html'], { env: ENV, stdoutIsTTY: true })).stderr).toBe('recoup: the dashboard is an HTML file: give -o <file>.html (or redirect: > report.html)\n');
+    expect((await run(['report', 'dashboard', '--ledger', db, '--category', 'recoupment', '-o', '/tmp/x.html'], { env: ENV })).stderr).toBe(
+      'recoup: the dashboard takes --from, --to and --payer; --category and --status filter single reports (recoup report offsets …)\n',
+    );
+  });
+});
+
 describe('a generated set: several payers and months', () => {
   it('the offsets chart has a mark for every payer and month with an offset, and the suspense table every unlinked recoupment', async () => {
     const files = generateScenarioSet({ seed: 7, stories: 60, fillerClaims: 2 }).map((f, i) => [f.name, renderFile(f, i + 1)] as [string, string]);
@@ -100,7 +157,7 @@ describe('a generated set: several payers and months', () => {
     const offsets = await csvReport(db, 'offsets');
     const pairs = new Set(offsets.filter((o) => o.category === 'recoupment' || ((o.category === 'deferred_recoupment' || o.category === 'refund_acknowledged') && o.amount!.startsWith('-'))).map((o) => `${o.payment_date!.slice(0, 7)}|${o.payer_name}`));
     expect(pairs.size).toBeGreaterThan(3);
-    const chart = /<figure data-chart="offsets_by_month">(.*?)<\/figure>/s.exec(html)![1]!;
+    const chart = /<figure data-chart="offsets_by_month"[^>]*>(.*?)<\/figure>/s.exec(html)![1]!;
     const marks = [...chart.matchAll(/aria-label="Month: ([^;]*);[^"]*; payer: ([^;"]*);/g)].map((m) => `${m[1]}|${m[2]}`);
     for (const pair of pairs) expect(marks, pair).toContain(pair);
     const suspense = offsets.filter((o) => (o.category === 'recoupment' || o.category === 'deferred_recoupment') && (o.link_basis === 'none' || o.link_basis === 'ambiguous'));
