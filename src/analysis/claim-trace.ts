@@ -16,7 +16,8 @@ export interface ClaimTrace {
   events: Row[];
   totals: Row;
   /** What the claim came to in money, for people (the table's last line; see `traceClaim`). */
-  settlement: { netReceived: Cents; stillOwed: Cents };
+  /** null: an amount it depends on could not be read (REMIT_BAD_AMOUNT), so it is unknown. */
+  settlement: { netReceived: Cents | null; stillOwed: Cents | null };
 }
 
 /** A claim of the ledger as `recoup trace` reads it: its columns and its remittance's trace, date and file. */
@@ -32,6 +33,8 @@ export interface TraceClaim {
   traceNumber: string;
   paymentDate: string;
   file: string;
+  /** CLP04 could not be read (`paid` is a stand-in 0). */
+  paidUnknown?: boolean;
 }
 
 /** An offset linked to a claim of a traced family, with its remittance. */
@@ -47,6 +50,8 @@ export interface TraceOffset {
   file: string;
   payerKey: string;
   payerName: string;
+  /** The PLB amount could not be read (`amount` is a stand-in 0). */
+  unreadable?: boolean;
 }
 
 /** The claims and offsets a trace is built from, as the ledger gives them (src/store/store.ts). */
@@ -68,10 +73,13 @@ export function traceClaim(ledger: TraceSource, query: string, today: string, de
   let sawPayment = false;
   let paid = 0;
   let interest = 0;
+  /** A claim payment that could not be read: net claim payments, and what the claim came to, are unknown. */
+  let paidUnknown = false;
   for (const c of claims) {
     const event = c.statusCode === '22' ? 'reversal' : sawPayment || c.originalReference ? 'correction' : 'payment';
     if (c.statusCode !== '22') sawPayment = true;
     paid += c.paid;
+    if (c.paidUnknown) paidUnknown = true;
     interest += c.interest ?? 0;
     events.push({
       date: c.paymentDate,
@@ -84,7 +92,7 @@ export function traceClaim(ledger: TraceSource, query: string, today: string, de
       reason_code: '',
       category: '',
       reference: c.originalReference ? `REF*F8 ${c.originalReference}` : '',
-      amount: formatCents(c.paid),
+      amount: c.paidUnknown ? '' : formatCents(c.paid),
       interest: c.interest === null ? '' : formatCents(c.interest),
       note: '',
       deposit: deposit(c.file, c.traceNumber, c.paymentDate),
@@ -94,8 +102,11 @@ export function traceClaim(ledger: TraceSource, query: string, today: string, de
   let refunds = 0;
   /** Every linked offset as written (positive withheld from a check, negative added), but interest and refunds acknowledged. */
   let kept = 0;
+  /** Categories with an offset whose amount could not be read (their totals are unknown). */
+  const unknownIn = new Set<string>();
   for (const o of offsets) {
     const category = categorizeOffset(o.reasonCode, o.amount);
+    if (o.unreadable) unknownIn.add(category === 'other' && (o.reasonCode === 'WO' || o.reasonCode === 'FB') ? 'deferral' : category);
     if (category === 'recoupment') recouped += o.amount;
     if (category === 'refund_acknowledged') refunds += o.amount;
     if (category !== 'interest' && category !== 'refund_acknowledged') kept += o.amount;
@@ -110,7 +121,7 @@ export function traceClaim(ledger: TraceSource, query: string, today: string, de
       reason_code: o.reasonCode,
       category,
       reference: o.reference ?? '',
-      amount: formatCents(o.amount),
+      amount: o.unreadable ? '' : formatCents(o.amount),
       interest: '',
       note: `linked by ${o.linkBasis}${o.linkNote ? `; ${o.linkNote}` : ''}`,
       deposit: deposit(o.file, o.traceNumber, o.paymentDate),
@@ -152,18 +163,21 @@ export function traceClaim(ledger: TraceSource, query: string, today: string, de
   //   So net received = net_claim_payments + interest − recouped − Σ deferred − Σ other offsets (deferred negative).
   // Still owed: deferred recoupments not yet taken back (deferred_outstanding) — what a later check may still
   // withhold. Net received − still owed is what the claim comes to once they are.
-  const settlement = { netReceived: paid + interest - kept, stillOwed: outstanding };
+  // an unreadable WO/FB amount may be a deferral or a collection: what is still owed is then unknown too
+  const offsetUnknown = unknownIn.size > 0;
+  const deferralUnknown = [...unknownIn].some((c) => c === 'deferral' || c === 'recoupment' || c === 'deferred_recoupment');
+  const settlement = { netReceived: paidUnknown || offsetUnknown ? null : paid + interest - kept, stillOwed: deferralUnknown ? null : outstanding };
   return {
     query,
     found: true,
     patient: claims.find((c) => c.patient)?.patient ?? '',
     events,
     totals: {
-      net_claim_payments: formatCents(paid),
-      recouped: formatCents(recouped),
-      refunds_acknowledged: formatCents(refunds),
+      net_claim_payments: paidUnknown ? '' : formatCents(paid),
+      recouped: unknownIn.has('recoupment') || unknownIn.has('deferral') ? '' : formatCents(recouped),
+      refunds_acknowledged: unknownIn.has('refund_acknowledged') ? '' : formatCents(refunds),
       interest: formatCents(interest),
-      deferred_outstanding: formatCents(outstanding),
+      deferred_outstanding: deferralUnknown ? '' : formatCents(outstanding),
     },
     settlement,
   };

@@ -5,6 +5,7 @@
 import type { ClaimTrace } from '../analysis/claim-trace.js';
 import type { Row } from '../analysis/rows.js';
 import { formatMoney, parseAmount } from '../remit/money.js';
+import { moneyOrUnknown } from './trace.js';
 import { escapeHtml as esc, htmlPage } from './html.js';
 import { categoryWords } from './table.js';
 
@@ -85,7 +86,8 @@ function eventColumns(events: readonly Row[]): EventColumn[] {
         return withNote(link.basis, link.detail);
       },
     },
-    { label: 'Amount', share: 11, num: true, cell: (e) => esc(money(e.amount)) },
+    // an amount that could not be read is empty in the events: unknown, never a blank that reads as nothing
+    { label: 'Amount', share: 11, num: true, cell: (e) => esc(e.amount === '' ? 'unknown' : money(e.amount)) },
     events.some((e) => (e.interest ?? '') !== '') && { label: 'Interest', share: 7, num: true, cell: (e) => esc(money(e.interest)) },
     events.some((e) => (e.deposit ?? '') !== '') && { label: 'Deposit', share: 20, cell: (e) => esc(e.deposit ?? '') },
   ];
@@ -171,10 +173,10 @@ function totals(t: ClaimTrace): string {
     `<tr data-total="${key}"><th>${esc(label)}${definition ? `<span class="note">${esc(definition)}</span>` : ''}</th><td class="num">${esc(amount)}</td></tr>`;
   return (
     '<div class="sums">' +
-    `<table class="totals" data-table="totals"><caption>Totals</caption><tbody>${parts.map(([k, label]) => line(k, label, money(t.totals[k] ?? '0'))).join('')}</tbody></table>` +
+    `<table class="totals" data-table="totals"><caption>Totals</caption><tbody>${parts.map(([k, label]) => line(k, label, (t.totals[k] ?? '') === '' ? 'unknown' : money(t.totals[k]))).join('')}</tbody></table>` +
     `<table class="totals settlement" data-table="settlement"><caption>What the claim came to</caption><tbody>` +
-    line('net_received', 'Net received', formatMoney(t.settlement.netReceived), 'claim payments and interest, less what offsets took back') +
-    line('still_owed', 'Still owed', formatMoney(t.settlement.stillOwed), 'deferred, not yet taken back') +
+    line('net_received', 'Net received', moneyOrUnknown(t.settlement.netReceived), 'claim payments and interest, less what offsets took back') +
+    line('still_owed', 'Still owed', moneyOrUnknown(t.settlement.stillOwed), 'deferred, not yet taken back') +
     '</tbody></table></div>'
   );
 }

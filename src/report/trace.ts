@@ -14,13 +14,16 @@ function jsonAmount(text: string | undefined): number | null {
   return text !== undefined && text !== '' && p.ok ? p.cents / 100 : null;
 }
 
+/** Cents for people, or "unknown" when an amount it depends on could not be read. */
+export const moneyOrUnknown = (c: number | null): string => (c === null ? 'unknown' : formatMoney(c));
+
 /** The trace as data, typed as the scan's JSON is: amounts are numbers, missing values null. */
 export function renderTraceJson(t: ClaimTrace): string {
   const events = t.events.map((e) => ({ ...e, amount: jsonAmount(e.amount), interest: jsonAmount(e.interest), date: e.date === '' ? null : e.date }));
   const totals: Record<string, number | null> = {};
   for (const [k, v] of Object.entries(t.totals)) totals[k] = jsonAmount(v);
-  totals.net_received = t.settlement.netReceived / 100;
-  totals.still_owed = t.settlement.stillOwed / 100;
+  totals.net_received = t.settlement.netReceived === null ? null : t.settlement.netReceived / 100;
+  totals.still_owed = t.settlement.stillOwed === null ? null : t.settlement.stillOwed / 100;
   return JSON.stringify({ claim: t.query, patient: t.patient, events, totals }, null, 2) + '\n';
 }
 
@@ -46,7 +49,7 @@ const TRACE_TABLE: GridSpec = {
     { label: 'ICN', value: 'icn', kind: 'text', rank: 3 },
     { label: 'Code', value: 'reason_code', kind: 'text', rank: 5 },
     { label: 'Reference', value: 'reference', kind: 'text', rank: 4 },
-    { label: 'Amount', value: 'amount', kind: 'amount', rank: 0, tone: (e) => (e.category === 'recoupment' ? 'bad' : null) },
+    { label: 'Amount', value: 'amount', kind: 'amount', rank: 0, emptyIsUnknown: true, tone: (e) => (e.category === 'recoupment' ? 'bad' : null) },
     { label: 'Note', value: 'note', kind: 'text', rank: 7, free: true },
     { label: 'Deposit', value: 'deposit', kind: 'text', rank: 8, free: true },
   ],
@@ -59,8 +62,9 @@ const TRACE_TABLE: GridSpec = {
 export function renderTraceTable(t: ClaimTrace, c: ChalkInstance, width?: number): string {
   if (width !== undefined && !(width > 0)) width = undefined;
   const money = (k: string): string => {
-    const p = parseAmount(t.totals[k] ?? '0');
-    return p.ok ? formatMoney(p.cents) : '';
+    const text = t.totals[k] ?? '';
+    const p = parseAmount(text);
+    return text !== '' && p.ok ? formatMoney(p.cents) : 'unknown';
   };
   const claim = `Claim ${clean(t.query)}`;
   const patient = t.patient ? `  patient ${clean(t.patient)}` : '';
@@ -80,8 +84,8 @@ export function renderTraceTable(t: ClaimTrace, c: ChalkInstance, width?: number
     ),
     ...joinParts(
       [
-        `${c.bold(`Net received ${formatMoney(t.settlement.netReceived)}`)} ${c.dim('(claim payments and interest, less what offsets took back)')}`,
-        `${c.bold(`Still owed ${formatMoney(t.settlement.stillOwed)}`)} ${c.dim('(deferred, not yet taken back)')}`,
+        `${c.bold(`Net received ${moneyOrUnknown(t.settlement.netReceived)}`)} ${c.dim('(claim payments and interest, less what offsets took back)')}`,
+        `${c.bold(`Still owed ${moneyOrUnknown(t.settlement.stillOwed)}`)} ${c.dim('(deferred, not yet taken back)')}`,
       ],
       '   ',
       width,

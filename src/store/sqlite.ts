@@ -250,7 +250,7 @@ function prepareStatements(db: Database.Database) {
     traceCorrecting: db.prepare(`${CLAIM_SELECT} WHERE c.original_reference = ? OR c.icn = ?`),
     // the ids as one JSON array: one prepared statement whatever their number
     offsetsLinkedTo: db.prepare(
-      `SELECT o.id, o.reason_code AS reasonCode, o.reference, o.amount, o.link_basis AS linkBasis, o.link_note AS linkNote,
+      `SELECT o.id, o.reason_code AS reasonCode, o.reference, o.amount, o.link_basis AS linkBasis, o.link_note AS linkNote, o.unreadable,
               r.trace_number AS traceNumber, r.payment_date AS paymentDate, r.file_path AS file, r.payer_key AS payerKey, r.payer_name AS payerName
        FROM offsets o JOIN remittances r ON r.id = o.remittance_id
        WHERE o.linked_claim_id IN (SELECT value FROM json_each(?))
@@ -268,6 +268,7 @@ function prepareStatements(db: Database.Database) {
       `SELECT o.id, o.remittance_id AS remittanceId, o.provider_id AS providerId, o.fiscal_period_date AS fiscalPeriodDate, o.reason_code AS reasonCode,
               o.reference, o.amount, o.unreadable FROM offsets o ORDER BY o.id`,
     ),
+    claimReportRow: db.prepare('SELECT report_row FROM claims WHERE id = ?'),
     bankFileRecorded: db.prepare('SELECT 1 FROM bank_files WHERE sha256 = ?'),
     insertBankFile: db.prepare('INSERT INTO bank_files (path, sha256, bytes, format, recorded_at) VALUES (?, ?, ?, ?, ?)'),
     bankLineKnown: db.prepare('SELECT bank_file_id AS fileId FROM bank_lines WHERE identity = ?'),
@@ -553,11 +554,18 @@ export class SqliteLedger implements Ledger {
       for (const ref of refs) grew = add((this.sql.claimsByIcn.all(ref) as ClaimRow[]).map(traceClaim)) || grew;
       if (!grew) break;
     }
-    return [...family.values()];
+    // a CLP04 that could not be read is kept as 0 with the claims row's paid empty: say it is unknown
+    return [...family.values()].map((c) => {
+      const stored = this.sql.claimReportRow.get(c.id) as { report_row: string | null } | undefined;
+      if (stored?.report_row == null) return c;
+      return rowFromStored('claims', JSON.parse(stored.report_row), NO_CONTEXT).paid === '' ? { ...c, paidUnknown: true } : c;
+    });
   }
 
   offsetsLinkedTo(claimIds: readonly number[]): TraceOffset[] {
-    return this.sql.offsetsLinkedTo.all(JSON.stringify(claimIds)) as TraceOffset[];
+    return (this.sql.offsetsLinkedTo.all(JSON.stringify(claimIds)) as Array<Omit<TraceOffset, 'unreadable'> & { unreadable: number }>).map(({ unreadable, ...o }) =>
+      unreadable === 1 ? { ...o, unreadable: true } : o,
+    );
   }
 
   // ---- reports from the ledger ----
