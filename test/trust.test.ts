@@ -260,7 +260,7 @@ describe('the same remittance read twice is counted once (§3)', () => {
     expect(l.counts().remittances).toBe(2);
     l.close();
     const sql = new Database(path);
-    expect(sql.pragma('user_version', { simple: true })).toBe(4);
+    expect(sql.pragma('user_version', { simple: true })).toBe(5);
     expect(sql.pragma('foreign_key_check')).toEqual([]);
     sql.close();
   });

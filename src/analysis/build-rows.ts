@@ -116,7 +116,16 @@ export function offsetFacts(a: Pick<ProviderAdjustment, 'reasonCode' | 'amount'>
   return { reason: PLB_REASONS[a.reasonCode] ?? 'Unknown code', category: categorizeOffset(a.reasonCode, a.amount) };
 }
 
-export function offsetRow(r: RemittanceHead, a: OffsetFields, link: Link, escalate = false): Row {
+/** An offset's place in the review work queue, for its row (issue 16). */
+export interface OffsetReview {
+  uid: string;
+  /** The status the ledger holds; '' without a ledger. */
+  status: string;
+  /** The last day to appeal; '' when not computed. */
+  deadline: string;
+}
+
+export function offsetRow(r: RemittanceHead, a: OffsetFields, link: Link, escalate = false, review?: OffsetReview): Row {
   const facts = offsetFacts(a);
   const claim = link.claim;
   const rem = link.remittance;
@@ -144,6 +153,9 @@ export function offsetRow(r: RemittanceHead, a: OffsetFields, link: Link, escala
     linked_claim_paid: claim ? formatCents(claim.paid) : '',
     link_note: link.note,
     escalate: yesNo(escalate),
+    offset_id: review?.uid ?? '',
+    review_status: review?.status ?? '',
+    appeal_deadline: review?.deadline ?? '',
   };
 }
 

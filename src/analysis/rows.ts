@@ -2,9 +2,23 @@
 // decimal text with two places signed as in the file; dates YYYY-MM-DD). Declared once here and used by
 // the scanner that fills rows and by every renderer.
 
-export type ReportName = 'payments' | 'offsets' | 'claims' | 'adjustments' | 'summary' | 'balances' | 'aging' | 'deposits';
+export type ReportName =
+  | 'payments'
+  | 'offsets'
+  | 'claims'
+  | 'adjustments'
+  | 'summary'
+  | 'balances'
+  | 'aging'
+  | 'deposits'
+  | 'suspense'
+  | 'reversals'
+  // `recoup review list` and `recoup review history` (issue 16): not asked for with --report
+  | 'queue'
+  | 'history';
 
-export const REPORT_NAMES: readonly ReportName[] = ['summary', 'payments', 'offsets', 'claims', 'adjustments', 'balances', 'aging', 'deposits'];
+/** The reports --report and `recoup report` name (the review commands have their own). */
+export const REPORT_NAMES: readonly ReportName[] = ['summary', 'payments', 'offsets', 'claims', 'adjustments', 'balances', 'aging', 'deposits', 'suspense', 'reversals'];
 
 export type ColumnKind = 'text' | 'amount' | 'count' | 'date' | 'flag' | 'code';
 
@@ -69,6 +83,11 @@ export const COLUMNS: Readonly<Record<ReportName, readonly Column[]>> = {
     c('amount', 'amount'),
     ...LINK_COLUMNS,
     c('escalate', 'flag'),
+    // the review work queue (issue 16): the stable id typed into `recoup review`, the status the ledger
+    // holds (empty without a ledger: nothing is remembered), the last day to appeal
+    c('offset_id'),
+    c('review_status', 'code'),
+    c('appeal_deadline', 'date'),
   ],
   claims: [
     c('file'),
@@ -144,6 +163,14 @@ export const COLUMNS: Readonly<Record<ReportName, readonly Column[]>> = {
     c('deposits_found', 'count'),
     c('eras_without_deposit', 'count'),
     c('eras_without_deposit_amount', 'amount'),
+    // the review work queue (issue 16; empty without a ledger: unknown, not zero)
+    c('appeals_filed', 'count'),
+    c('appeals_won', 'count'),
+    c('appeals_lost', 'count'),
+    c('appeal_success_percent', 'amount'),
+    c('recovered_through_appeals', 'amount'),
+    c('appeals_net_cash_impact', 'amount'),
+    c('escalated_undecided', 'count'),
   ],
   balances: [
     c('payer_name'),
@@ -198,6 +225,83 @@ export const COLUMNS: Readonly<Record<ReportName, readonly Column[]>> = {
     c('provider_adjustments', 'amount'),
     c('offsets', 'count'),
     c('files'),
+    c('note'),
+  ],
+  // the monthly suspense check (issue 16): recoupments and deferrals no single claim explains, oldest first
+  suspense: [
+    c('offset_id'),
+    c('review_status', 'code'),
+    c('payer_name'),
+    c('payer_id'),
+    c('payment_date', 'date'),
+    c('age_days', 'count'),
+    c('age_bucket', 'code'),
+    c('trace_number'),
+    c('reason_code', 'code'),
+    c('category', 'code'),
+    c('reference'),
+    c('amount', 'amount'),
+    c('link_basis', 'code'),
+    c('link_note'),
+    c('file'),
+  ],
+  // the payment-reversal log (issue 16): each reversal (CLP02 22) with the payment it takes back, the
+  // claim that corrects it, and the offsets linked to any of them (how the money was collected)
+  reversals: [
+    c('payer_name'),
+    c('payer_id'),
+    c('pcn'),
+    c('patient_name', 'text', { phi: true }),
+    c('reversal_date', 'date'),
+    c('reversal_trace_number'),
+    c('reversal_icn'),
+    c('reversed', 'amount'),
+    c('original_payment_date', 'date'),
+    c('original_trace_number'),
+    c('correction_date', 'date'),
+    c('correction_trace_number'),
+    c('correction_icn'),
+    c('correction_paid', 'amount'),
+    c('net_change', 'amount'),
+    c('offsets', 'count'),
+    c('offsets_amount', 'amount'),
+    c('offset_ids'),
+    c('file'),
+  ],
+  // `recoup review list`: the offsets rows a person works through, with their review state
+  queue: [
+    c('offset_id'),
+    c('review_status', 'code'),
+    c('appeal_deadline', 'date'),
+    c('days_left', 'count'),
+    c('escalate', 'flag'),
+    c('payer_name'),
+    c('payer_id'),
+    c('payment_date', 'date'),
+    c('trace_number'),
+    c('reason_code', 'code'),
+    c('category', 'code'),
+    c('reference'),
+    c('amount', 'amount'),
+    c('recovered', 'amount'),
+    c('link_basis', 'code'),
+    c('linked_pcn'),
+    c('linked_icn'),
+    c('linked_patient', 'text', { phi: true }),
+    c('last_by'),
+    c('last_at'),
+    c('last_note'),
+    c('file'),
+  ],
+  // `recoup review history <id>`: the audit trail, as recorded (never changed)
+  history: [
+    c('offset_id'),
+    c('seq', 'count'),
+    c('at'),
+    c('by'),
+    c('from_status', 'code'),
+    c('to_status', 'code'),
+    c('recovered', 'amount'),
     c('note'),
   ],
 };

@@ -9,6 +9,7 @@ import { payerId, type RemittanceHead } from './build-rows.js';
 import { daysBetween } from './deferrals.js';
 import type { Link } from './link.js';
 import type { Row } from './rows.js';
+import { addAppeal, type AppealTotals, DECIDED, emptyAppealTotals, type ReviewState } from './review.js';
 
 /** 123 → "12.3" (integer tenths, no floating point in the output). */
 function tenths(n: number): string {
@@ -36,6 +37,10 @@ interface PayerTotals {
   escalated: { count: number; amount: Cents };
   /** Recoupments and deferrals linked to no single claim or remittance (the --fail-on unlinked figure). */
   unlinkedRecoupments: { count: number; amount: Cents };
+  /** Appeals of this payer's offsets (issue 16; counted only when the ledger's review states are known). */
+  appeals: AppealTotals;
+  /** Escalated offsets with no decision yet (new or reviewed). */
+  escalatedUndecided: number;
   /** Columns whose sum takes in an amount that could not be read: shown as unknown (empty), never as a total. */
   unknown: Set<string>;
 }
@@ -102,6 +107,21 @@ export class SummaryBuilder {
   /** Each payer's deposits found and missing (by the summary's payer key); null when no bank statement was read. */
   private deposits: ReadonlyMap<string, PayerDeposits> | null = null;
 
+  /** Whether review states were given (a ledger): without them the appeal columns are unknown. */
+  private reviewsKnown = false;
+
+  /** The appeal columns are counted (addReview is called for every offset). */
+  countReviews(): void {
+    this.reviewsKnown = true;
+  }
+
+  /** Counts an offset's review state for the appeal KPIs; `escalated` as addLink was told. */
+  addReview(r: RemittanceHead, state: ReviewState, escalated: boolean): void {
+    const t = this.totals(r);
+    addAppeal(t.appeals, state);
+    if (escalated && !DECIDED.has(state.status)) t.escalatedUndecided++;
+  }
+
   /** The deposit columns: from the deposits matched in this run (null leaves them unknown). */
   setDeposits(deposits: ReadonlyMap<string, PayerDeposits> | null): void {
     this.deposits = deposits;
@@ -130,6 +150,8 @@ export class SummaryBuilder {
         lagCount: 0,
         escalated: { count: 0, amount: 0 },
         unlinkedRecoupments: { count: 0, amount: 0 },
+        appeals: emptyAppealTotals(),
+        escalatedUndecided: 0,
         unknown: new Set(),
       };
       this.payers.set(key, t);
@@ -216,6 +238,17 @@ export class SummaryBuilder {
         };
         for (const [cat, col] of Object.entries(CATEGORY_COLUMN)) row[col] = formatCents(t.byCategory[cat as OffsetCategory]);
         const d = this.deposits?.get(`${t.payerId}\u0000${t.payerName}`) ?? (this.deposits ? { found: 0, missing: 0, missingAmount: 0 } : null);
+        // appeals (issue 16): appeals_net_cash_impact is the playbook's net cash impact, taken back less
+        // what appeals won back (positive: money lost); net_cash_impact stays −Σ PLB, the checks' view
+        const a = t.appeals;
+        const decided = a.won + a.lost;
+        row.appeals_filed = this.reviewsKnown ? String(a.filed) : '';
+        row.appeals_won = this.reviewsKnown ? String(a.won) : '';
+        row.appeals_lost = this.reviewsKnown ? String(a.lost) : '';
+        row.appeal_success_percent = this.reviewsKnown && decided > 0 ? formatCents(Math.round((a.won * 10000) / decided)) : '';
+        row.recovered_through_appeals = this.reviewsKnown ? formatCents(a.recovered) : '';
+        row.appeals_net_cash_impact = this.reviewsKnown && !t.unknown.has('taken_back') ? formatCents(t.byCategory.recoupment - a.recovered) : '';
+        row.escalated_undecided = this.reviewsKnown ? String(t.escalatedUndecided) : '';
         row.deposits_found = d ? String(d.found) : '';
         row.eras_without_deposit = d ? String(d.missing) : '';
         row.eras_without_deposit_amount = d ? formatCents(d.missingAmount) : '';

@@ -7,6 +7,7 @@ import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { normalizePayerName, type PayerAlias } from '../analysis/payer-aliases.js';
+import { AppealWindows, DEFAULT_APPEAL_DAYS } from '../analysis/review.js';
 import { RecoupError } from '../diagnostics/errors.js';
 import type { Cents } from '../remit/money.js';
 import type { BankCsvMapping } from '../bank/model.js';
@@ -56,6 +57,10 @@ const configSchema = z
     failOn: list.optional(),
     escalateOver: z.union([text, z.number().nonnegative()]).transform(String).optional(),
     output: text.optional(),
+    /** The appeal window of payers that do not set their own (default 60 days). */
+    appealDays: z.number().int().min(1).max(3650).optional(),
+    /** How many days ahead --fail-on due and `review list --due-within` look by default (7). */
+    dueWithin: z.number().int().min(0).max(3650).optional(),
     payers: z
       .array(
         z
@@ -63,6 +68,8 @@ const configSchema = z
             id: text,
             name: text,
             aliases: z.array(text).default([]),
+            /** This payer's appeal window: days from an offset's payment date (issue 16). */
+            appealDays: z.number().int().min(1).max(3650).optional(),
           })
           .strict(),
       )
@@ -78,6 +85,10 @@ export interface Config {
   escalateOver?: Cents;
   output?: string;
   payers: PayerAlias[];
+  /** The appeal windows (issue 16): the default and each payer's own, by its id as reports show it. */
+  appealWindows: AppealWindows;
+  /** The days ahead --fail-on due looks (config dueWithin, default 7). */
+  dueWithin?: number;
   /** Bank statements: how to read a bank's CSV export, and the deposit date windows. */
   bank?: { csv?: BankCsvMapping; eftWindow?: readonly [number, number]; checkWindow?: readonly [number, number] };
 }
@@ -107,7 +118,7 @@ export function findConfig(flag: string | undefined, env: NodeJS.ProcessEnv, cwd
 /** Reads and checks the config file; a missing file named on purpose, bad JSON or a bad value is CONFIG_INVALID. */
 export function loadConfig(flag: string | undefined, env: NodeJS.ProcessEnv, cwd = process.cwd()): Config {
   const path = findConfig(flag, env, cwd);
-  if (path === undefined) return { path: undefined, payers: [] };
+  if (path === undefined) return { path: undefined, payers: [], appealWindows: new AppealWindows() };
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
@@ -120,7 +131,7 @@ export function loadConfig(flag: string | undefined, env: NodeJS.ProcessEnv, cwd
     const issue = r.error.issues[0]!;
     const where = issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
     const NESTED: Record<string, string> = { bank: 'csv, eftWindow, checkWindow', 'bank.csv': 'date, amount, credit, debit, description, reference, account, type, dateFormat' };
-    const known = NESTED[issue.path.join('.')] ?? 'ledger, failOn, escalateOver, output, payers, bank';
+    const known = NESTED[issue.path.join('.')] ?? (issue.path[0] === 'payers' && issue.path.length === 2 ? 'id, name, aliases, appealDays' : 'ledger, failOn, escalateOver, output, appealDays, dueWithin, payers, bank');
     const message = issue.code === 'unrecognized_keys' ? `unknown setting ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}; settings are ${known}` : issue.message;
     throw configError(path, `${where}${message}`);
   }
@@ -149,6 +160,8 @@ export function loadConfig(flag: string | undefined, env: NodeJS.ProcessEnv, cwd
     ...(escalateOver !== undefined ? { escalateOver } : {}),
     ...(c.output !== undefined ? { output: pathFrom(path, c.output) } : {}),
     payers: c.payers ?? [],
+    appealWindows: new AppealWindows(new Map((c.payers ?? []).filter((p) => p.appealDays !== undefined).map((p) => [p.id, p.appealDays!])), c.appealDays ?? DEFAULT_APPEAL_DAYS),
+    ...(c.dueWithin !== undefined ? { dueWithin: c.dueWithin } : {}),
     ...(c.bank !== undefined ? { bank: c.bank as NonNullable<Config['bank']> } : {}),
   };
 }

@@ -29,6 +29,9 @@ const ERROR_EXIT: Record<ErrorCode, ExitCode> = {
   LEDGER_OPEN_FAILED: EXIT.incomplete,
   LEDGER_NOT_FOUND: EXIT.incomplete,
   CONFIG_INVALID: EXIT.usage,
+  REVIEW_UNKNOWN_ID: EXIT.usage,
+  REVIEW_AMBIGUOUS_ID: EXIT.usage,
+  REVIEW_TRANSITION: EXIT.usage,
 };
 
 export function exitForOutcome(outcome: Outcome): ExitCode {

@@ -11,6 +11,7 @@ import { runInspect } from './inspect-command.js';
 import { type CliIO, processIO } from './io.js';
 import { flagNames, FORMATS } from './options.js';
 import { runReport } from './report-command.js';
+import { runReviewHistory, runReviewList, runReviewSet } from './review-command.js';
 import { runScan } from './scan-command.js';
 import { runTrace } from './trace-command.js';
 import { VERSION } from './version.js';
@@ -188,6 +189,92 @@ Examples:
     )
     .action(async (id: string, raw: unknown, cmd: Command) => {
       setOutcome(await runTrace(id, raw, io, flagNames(cmd)));
+    });
+
+  // the review work queue (issue 16)
+  const review = program
+    .command('review')
+    .description('The work queue of offsets kept in the ledger: review, approve, dispute, appeal, and the deadlines to do it by.')
+    .addHelpText(
+      'after',
+      `
+Statuses and the changes allowed (an offset starts new):
+  new       → reviewed, approved, accepted, disputed, appealed
+  reviewed  → approved, accepted, disputed, appealed
+  approved  → disputed, appealed        (a manager approved the takeback: what an escalated offset needs)
+  accepted  → disputed, appealed        (the office agrees with the takeback)
+  disputed  → appealed, approved, accepted
+  appealed  → won, lost                 (won needs --recovered: the money paid back)
+  lost      → appealed, accepted        (a further appeal level)
+  won       → nothing (final)
+The queue (review list) shows offsets not yet approved, accepted, won or lost, oldest first. The appeal
+deadline is the offset's payment date plus the payer's window (config appealDays; default 60 days).
+
+Examples:
+  recoup review list --ledger ~/recoup.db --due-within 7            the morning list
+  recoup review set k7x2m9qf3a --status approved --note "posted"    approve an escalation
+  recoup review set k7x2m9qf3a --status appealed --note "appeal #4411 mailed"
+  recoup review set k7x2m9qf3a --status won --recovered 450.00
+  recoup review history k7x2m9qf3a`,
+    );
+
+  review
+    .command('list')
+    .description('The queue: offsets not yet resolved, oldest first, with status, linked claim, amount and days left to appeal.')
+    .option('--ledger <file>', 'the ledger written by recoup scan --ledger (or set RECOUP_LEDGER)')
+    .addOption(new Option('-f, --format <format>', 'output format (default: table)').choices(['table', 'csv', 'json', 'ndjson', 'xlsx']))
+    .addOption(outputOption.csv())
+    .addOption(outputOption.json())
+    .addOption(outputOption.xlsx())
+    .addOption(outputOption.output())
+    .option('--status <statuses>', 'only these review statuses (comma-separated): new, reviewed, approved, disputed, appealed, won, lost, accepted', collect)
+    .option('--all', 'every offset, whatever its status or category (interest and refunds too)')
+    .option('--payer <name or id>', 'one payer, by its name or its id (payer_id)')
+    .option('--category <category>', 'offsets of one category: recoupment, deferred_recoupment, refund_acknowledged, interest, penalty, withholding, other')
+    .option('--over <amount>', 'offsets whose absolute amount is over this')
+    .option('--due-within <days>', 'appeal deadline within this many days of --as-of (or already past), no appeal filed')
+    .option('--unlinked', 'only offsets linked to no single claim (the suspense list)')
+    .option('--from <date>', 'payment dates from this day (YYYY-MM-DD)')
+    .option('--to <date>', 'payment dates up to this day, inclusive (YYYY-MM-DD)')
+    .option('--as-of <date>', 'the day days left are counted from (default: today)')
+    .option('--escalate-over <amount>', 'offsets over this need approval (escalate column; --fail-on unapproved)')
+    .option('--fail-on <conditions>', 'exit 3 when any is met by the offsets listed: due, unapproved (comma-separated)', collect)
+    .option('--redact', 'mask patient names (initials)')
+    .option('--config <file>', 'settings file (default: the nearest recoup.config.json upward, or RECOUP_CONFIG)')
+    .option('--no-pager', 'never page a long table through $PAGER (never done when stdout is not a terminal)')
+    .option('--no-color', 'never colour the output')
+    .option('-q, --quiet', 'print only errors on stderr')
+    .action(async (raw: unknown, cmd: Command) => {
+      setOutcome(await runReviewList(raw, io, flagNames(cmd)));
+    });
+
+  review
+    .command('set')
+    .description('Record a decision on one or more offsets: a new status, a note, or the money an appeal won back. Appended to the audit trail; all or nothing.')
+    .argument('<ids...>', 'offset ids (the offset_id column), or unique prefixes of at least 6 characters')
+    .option('--ledger <file>', 'the ledger written by recoup scan --ledger (or set RECOUP_LEDGER)')
+    .option('--status <status>', 'new status: reviewed, approved, disputed, appealed, won, lost, accepted')
+    .option('--note <text>', 'a note kept with the change (no patient data, please: it is shown in lists)')
+    .option('--by <name>', 'who decided (default: your login name)')
+    .option('--recovered <amount>', 'with --status won: the money the payer paid back (or later, to correct it)')
+    .option('--config <file>', 'settings file (default: the nearest recoup.config.json upward, or RECOUP_CONFIG)')
+    .option('--no-color', 'never colour the output')
+    .option('-q, --quiet', 'print only errors on stderr')
+    .action(async (ids: string[], raw: unknown, cmd: Command) => {
+      setOutcome(await runReviewSet(ids, raw, io, flagNames(cmd)));
+    });
+
+  review
+    .command('history')
+    .description('The audit trail of one offset: who changed what, when, from which status to which, with notes.')
+    .argument('<id>', 'offset id (or a unique prefix of at least 6 characters)')
+    .option('--ledger <file>', 'the ledger written by recoup scan --ledger (or set RECOUP_LEDGER)')
+    .addOption(new Option('-f, --format <format>', 'output format (default: table)').choices(['table', 'csv', 'json', 'ndjson']))
+    .option('--config <file>', 'settings file (default: the nearest recoup.config.json upward, or RECOUP_CONFIG)')
+    .option('--no-pager', 'never page a long table through $PAGER (never done when stdout is not a terminal)')
+    .option('--no-color', 'never colour the output')
+    .action(async (id: string, raw: unknown, cmd: Command) => {
+      setOutcome(await runReviewHistory(id, raw, io, flagNames(cmd)));
     });
 
   program

@@ -4,6 +4,7 @@
 
 import { z } from 'zod';
 import { OFFSET_CATEGORIES } from '../analysis/codes.js';
+import { REVIEW_STATUSES, type ReviewStatus } from '../analysis/review.js';
 import { REPORT_NAMES, type ReportName } from '../analysis/rows.js';
 import { usageError } from '../diagnostics/errors.js';
 import { type Cents, parseAmount } from '../remit/money.js';
@@ -12,7 +13,7 @@ import { isCalendarDate } from '../x12/dates.js';
 export const FORMATS = ['table', 'csv', 'json', 'ndjson', 'xlsx', 'html'] as const;
 export type Format = (typeof FORMATS)[number];
 
-export const FAIL_ON = ['unbalanced', 'unlinked', 'escalated', 'warnings', 'deposits'] as const;
+export const FAIL_ON = ['unbalanced', 'unlinked', 'escalated', 'warnings', 'deposits', 'due', 'unapproved'] as const;
 export type FailOn = (typeof FAIL_ON)[number];
 
 /** The reports each format gives when --report is not used. */
@@ -166,6 +167,12 @@ export const scanOptionsSchema = scanFlagsSchema
 
 export type ScanCliOptions = z.output<typeof scanOptionsSchema>;
 
+/** An offset category (recoupment, interest, …). */
+const category = z
+  .string()
+  .transform((v) => v.trim().toLowerCase())
+  .refine((v) => (OFFSET_CATEGORIES as readonly string[]).includes(v), { error: (issue) => `unknown category ${JSON.stringify(issue.input)}; choose from ${OFFSET_CATEGORIES.join(', ')}` });
+
 /** `recoup report`: which reports (the argument, as --report takes them), from the ledger, with filters. */
 export const reportFlagsSchema = z.object({
   ...outputFlags,
@@ -174,11 +181,7 @@ export const reportFlagsSchema = z.object({
   from: calendarDate.optional(),
   to: calendarDate.optional(),
   payer: z.string().trim().min(1, NEEDS_VALUE).optional(),
-  category: z
-    .string()
-    .transform((v) => v.trim().toLowerCase())
-    .refine((v) => (OFFSET_CATEGORIES as readonly string[]).includes(v), { error: (issue) => `unknown category ${JSON.stringify(issue.input)}; choose from ${OFFSET_CATEGORIES.join(', ')}` })
-    .optional(),
+  category: category.optional(),
   status: z.string().trim().min(1, NEEDS_VALUE).optional(),
   asOf: calendarDate.optional(),
   color: z.boolean(),
@@ -212,6 +215,78 @@ export const traceOptionsSchema = z.object({
   color: z.boolean(),
   pager: z.boolean().default(true),
   config: path.optional(),
+});
+
+const reviewStatus = z
+  .string()
+  .transform((v) => v.trim().toLowerCase())
+  .refine((v): v is ReviewStatus => (REVIEW_STATUSES as readonly string[]).includes(v), { error: (issue) => `unknown review status ${JSON.stringify(issue.input)}; choose from ${REVIEW_STATUSES.join(', ')}` });
+
+/** `--status a,b --status c`: review statuses. */
+const reviewStatusList = z.array(z.string()).transform((values, ctx): ReviewStatus[] => {
+  const out: ReviewStatus[] = [];
+  for (const { typed, name } of words(values)) {
+    if (!(REVIEW_STATUSES as readonly string[]).includes(name)) {
+      ctx.addIssue({ code: 'custom', message: `unknown review status ${JSON.stringify(typed)}; choose from ${REVIEW_STATUSES.join(', ')}` });
+      return z.NEVER;
+    }
+    if (!out.includes(name as ReviewStatus)) out.push(name as ReviewStatus);
+  }
+  return out;
+});
+
+const days = z.string().refine((t) => /^\d{1,4}$/.test(t.trim()), { error: (issue) => `${JSON.stringify(issue.input)} is not a number of days (for example 7)` }).transform((t) => Number(t.trim()));
+
+/** `recoup review list`: the queue, filtered, in any format; --fail-on due/unapproved for cron. */
+export const reviewListSchema = z
+  .object({
+    ...outputFlags,
+    ledger: path.optional(),
+    status: reviewStatusList.optional(),
+    all: z.boolean().optional(),
+    payer: z.string().trim().min(1, NEEDS_VALUE).optional(),
+    category: category.optional(),
+    over: amount.optional(),
+    dueWithin: days.optional(),
+    unlinked: z.boolean().optional(),
+    from: calendarDate.optional(),
+    to: calendarDate.optional(),
+    asOf: calendarDate.optional(),
+    escalateOver: amount.optional(),
+    failOn: failOnList.optional(),
+    redact: z.boolean().optional(),
+    color: z.boolean(),
+    quiet: z.boolean().optional(),
+    pager: z.boolean(),
+    config: path.optional(),
+  })
+  .refine(...oneFormat)
+  .refine((o) => o.format !== 'html', { message: 'html is the dashboard (recoup report dashboard); the queue is a table, csv, json, ndjson or xlsx', path: ['format'] })
+  .refine((o) => o.failOn === undefined || [...o.failOn].every((c) => c === 'due' || c === 'unapproved'), {
+    message: 'the queue can fail on due and unapproved (the scan checks the others)',
+    path: ['failOn'],
+  })
+  .transform((o) => ({ ...o, format: formatOf(o), quiet: o.quiet === true, redact: o.redact === true, all: o.all === true, unlinked: o.unlinked === true, failOn: o.failOn ?? new Set<FailOn>() }));
+
+/** `recoup review set <id>…`: a new status, a note, or the money an appeal won back. */
+export const reviewSetSchema = z.object({
+  ledger: path.optional(),
+  status: reviewStatus.optional(),
+  note: z.string().optional(),
+  by: z.string().trim().min(1, NEEDS_VALUE).optional(),
+  recovered: amount.optional(),
+  config: path.optional(),
+  quiet: z.boolean().optional(),
+  color: z.boolean(),
+});
+
+/** `recoup review history <id>`: the audit trail. */
+export const reviewHistorySchema = z.object({
+  ledger: path.optional(),
+  format: z.enum(['table', 'csv', 'json', 'ndjson']).default('table'),
+  config: path.optional(),
+  color: z.boolean(),
+  pager: z.boolean(),
 });
 
 export const codesOptionsSchema = z.object({ carcFile: path.optional(), color: z.boolean().optional() });

@@ -17,7 +17,7 @@ import { todayDate } from '../x12/dates.js';
 import type { Outcome } from './exit.js';
 import { type CliIO, makeChalk } from './io.js';
 import { loadConfig, outputFromConfig } from './config.js';
-import { type FlagNames, ledgerPath, parseCliOptions, reportNamesSchema, reportOptionsSchema } from './options.js';
+import { type FlagNames, type Format, ledgerPath, parseCliOptions, reportNamesSchema, reportOptionsSchema } from './options.js';
 import { pageOut } from './pager.js';
 
 export async function runReport(names: string[], raw: unknown, io: CliIO, flags?: FlagNames): Promise<Outcome> {
@@ -84,16 +84,7 @@ export async function runReport(names: string[], raw: unknown, io: CliIO, flags?
   if (path === undefined) throw usageError('recoup report reads the ledger: give --ledger <file> (or set RECOUP_LEDGER)');
   const ledger = openExistingLedger(path);
   try {
-    const sinks = await openSinks({
-      format: opts.format,
-      reports,
-      output,
-      stdout: io.stdout,
-      chalk: makeChalk(opts.color, output === undefined && io.stdoutIsTTY, io.env),
-      width: output === undefined && io.stdoutIsTTY ? io.columns : undefined,
-      writeTable: (text) => pageOut(io, text, { enabled: opts.pager }),
-      stdoutIsTTY: io.stdoutIsTTY,
-    });
+    const sinks = await openCommandSinks(io, { format: opts.format, reports, output, color: opts.color, pager: opts.pager });
     let figures;
     try {
       figures = reportFromLedger(ledger, {
@@ -105,6 +96,7 @@ export async function runReport(names: string[], raw: unknown, io: CliIO, flags?
         escalateOver: opts.escalateOver,
         carc,
         aliases,
+        appealWindows: config.appealWindows,
         match: { ...(config.bank?.eftWindow ? { eftWindow: config.bank.eftWindow } : {}), ...(config.bank?.checkWindow ? { checkWindow: config.bank.checkWindow } : {}) },
         onRow: opts.redact ? (report, row) => sinks.onRow(report, redactRow(report, row)) : (report, row) => sinks.onRow(report, row),
       });
@@ -149,6 +141,23 @@ export async function runReport(names: string[], raw: unknown, io: CliIO, flags?
   } finally {
     ledger.close();
   }
+}
+
+/**
+ * The sinks of a command that reads the ledger: a file (-o) or stdout; at a terminal, tables fit its
+ * width and go through the pager; colour only for a terminal.
+ */
+export function openCommandSinks(io: CliIO, o: { format: Format; reports: ReportName[]; output: string | undefined; color: boolean; pager: boolean }): ReturnType<typeof openSinks> {
+  return openSinks({
+    format: o.format,
+    reports: o.reports,
+    output: o.output,
+    stdout: io.stdout,
+    chalk: makeChalk(o.color, o.output === undefined && io.stdoutIsTTY, io.env),
+    width: o.output === undefined && io.stdoutIsTTY ? io.columns : undefined,
+    writeTable: (text) => pageOut(io, text, { enabled: o.pager }),
+    stdoutIsTTY: io.stdoutIsTTY,
+  });
 }
 
 /** Whether any remittance of the ledger (at any date) is of this payer, by id or name in any case, aliases applied. */

@@ -21,6 +21,7 @@ import { type CliIO, makeChalk } from './io.js';
 import { loadConfig, outputFromConfig } from './config.js';
 import { type FailOn, type FlagNames, ledgerPath, parseCliOptions, scanOptionsSchema } from './options.js';
 import { pageOut } from './pager.js';
+import { queueFailOnLines } from './review-command.js';
 import { Progress } from './progress.js';
 
 /** How many warnings are printed before the rest are only counted (errors are always printed). */
@@ -97,6 +98,12 @@ export async function runScan(paths: string[], raw: unknown, io: CliIO, flags?: 
   const outputKindBefore = opts.output === undefined ? undefined : await destinationKind(opts.output);
   const ledgerAt = opts.ledger;
   if (opts.newOnly && ledgerAt === undefined) throw usageError('--new-only needs a ledger (--ledger <file> or RECOUP_LEDGER) to know which files were already read');
+  const queueFailOn = { due: opts.failOn.has('due'), unapproved: opts.failOn.has('unapproved') };
+  if ((queueFailOn.due || queueFailOn.unapproved) && ledgerAt === undefined) {
+    throw usageError(`--fail-on ${queueFailOn.due ? 'due' : 'unapproved'} needs a ledger (--ledger <file> or RECOUP_LEDGER): review decisions and deadlines are kept there`);
+  }
+  if (queueFailOn.unapproved && opts.escalateOver === undefined) throw usageError('--fail-on unapproved needs --escalate-over <amount> (or escalateOver in the config file): it is about offsets over it');
+  let queueMet: string[] = [];
   const ledger = ledgerAt !== undefined ? openLedger(ledgerAt) : undefined;
   let scanner: Scanner;
   let nothingRead = false;
@@ -127,6 +134,7 @@ export async function runScan(paths: string[], raw: unknown, io: CliIO, flags?: 
       ...(opts.asOf ? { asOf: opts.asOf } : {}),
       ...(opts.escalateOver !== undefined ? { escalateOver: opts.escalateOver } : {}),
       ...(config.payers.length > 0 ? { payerAliases: new PayerAliases(config.payers) } : {}),
+      appealWindows: config.appealWindows,
       ...(opts.newOnly ? { newOnly: true } : {}),
       ...(matchDeposits
         ? {
@@ -151,6 +159,10 @@ export async function runScan(paths: string[], raw: unknown, io: CliIO, flags?: 
       for (const statement of bank.inputs) await scanner.scanBankFile(statement);
       progress?.clear();
       scanner.finish();
+      // the review queue's conditions look at the whole ledger after this run was recorded (issue 16)
+      if (ledger && (queueFailOn.due || queueFailOn.unapproved)) {
+        queueMet = queueFailOnLines(ledger, { ...queueFailOn, asOf: opts.asOf ?? todayDate(), escalateOver: opts.escalateOver, aliases: new PayerAliases(config.payers), config });
+      }
       // no input could be read (all missing, unreadable or not X12): a header-only report must not replace a good one
       const st = scanner.stats;
       nothingRead = st.unreadableFiles + st.unreadableBankFiles === st.files + st.bankFiles;
@@ -174,7 +186,7 @@ export async function runScan(paths: string[], raw: unknown, io: CliIO, flags?: 
   // remittance cut short…) means the reports are incomplete
   if (s.unreadableFiles > 0 || s.unreadableBankFiles > 0 || s.errors > 0 || s.incompleteRemittances > 0) outcome = 'incomplete';
   // --fail-on: a policy outcome; an input that could not be read (incomplete) outranks it
-  const met = failOnReasons(opts.failOn, s);
+  const met = [...failOnReasons(opts.failOn, s), ...queueMet];
   for (const m of met) io.stderr.write(`recoup: --fail-on ${m}\n`);
   if (opts.failOn.has('deposits') && s.deposits === null) io.stderr.write('recoup: --fail-on deposits: no bank statement lines were read (--bank), so deposits were not checked\n');
   if (met.length > 0) outcome = worse(outcome, 'fail_on');

@@ -13,6 +13,9 @@ export const ERROR_CODES = {
   LEDGER_OPEN_FAILED: 'The ledger cannot be created or opened (or stayed locked while being set up).',
   LEDGER_NOT_FOUND: 'A command that only reads the ledger was given one that does not exist.',
   CONFIG_INVALID: 'The config file (recoup.config.json, --config, RECOUP_CONFIG) cannot be read or has a bad setting.',
+  REVIEW_UNKNOWN_ID: 'recoup review was given an offset id the ledger does not hold; nothing was changed.',
+  REVIEW_AMBIGUOUS_ID: 'recoup review was given an id prefix that names several offsets (they are listed); nothing was changed.',
+  REVIEW_TRANSITION: 'recoup review set asked for a change the review rules refuse (a transition not allowed, won without --recovered); nothing was changed.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

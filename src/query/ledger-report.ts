@@ -15,6 +15,8 @@ import type { Cents } from '../remit/money.js';
 import { DEPOSIT_STATUSES, matchDeposits, type MatchOptions } from '../analysis/deposits.js';
 import { depositRow, payerDeposits } from '../analysis/deposit-rows.js';
 import type { Ledger, LedgerFilter, RecordedClaim, RecordedOffset } from '../store/store.js';
+import { AppealWindows, foldStates, NEW_STATE, offsetReview } from '../analysis/review.js';
+import { type ReversalClaim, reversalRows, suspenseRows } from '../analysis/review-reports.js';
 
 export interface LedgerReportOptions {
   reports: readonly ReportName[];
@@ -32,6 +34,8 @@ export interface LedgerReportOptions {
   carc?: ReadonlyMap<string, string> | undefined;
   /** The config's payer aliases, applied to what was recorded before (or without) them. */
   aliases?: PayerAliases | undefined;
+  /** Each payer's appeal window (config appealDays), for appeal_deadline; default 60 days. */
+  appealWindows?: AppealWindows | undefined;
   onRow: (report: ReportName, row: Row) => void;
 }
 
@@ -131,8 +135,12 @@ export function reportFromLedger(ledger: Ledger, o: LedgerReportOptions): Ledger
 
   if (wants.has('deposits') || wants.has('summary')) depositsFromLedger(ledger, o, heads, chosen, summary, figures);
 
-  const needsLinks = wants.has('offsets') || wants.has('summary') || wants.has('balances') || wants.has('aging');
+  const needsLinks = wants.has('offsets') || wants.has('summary') || wants.has('balances') || wants.has('aging') || wants.has('suspense') || wants.has('reversals');
   if (!needsLinks) return figures;
+  // the review work queue (issue 16): every offset's state from the audit trail
+  const states = foldStates(ledger.reviewEvents());
+  summary.countReviews();
+  const windows = o.appealWindows ?? new AppealWindows();
   // every offset is linked again, against every claim of the ledger, in the order recorded (as one scan)
   const offsets: RecordedOffset[] = ledger.recordedOffsets().filter((x) => heads.has(x.remittanceId));
   const headOf = (x: RecordedOffset): RemittanceHead => heads.get(x.remittanceId)!;
@@ -145,18 +153,26 @@ export function reportFromLedger(ledger: Ledger, o: LedgerReportOptions): Ledger
   const payerOnly: LedgerFilter = { payer: o.filter.payer };
   const balanceInputs: BalanceOffset[] = [];
   const aging: AgingItem[] = [];
+  // rows the suspense list (chosen remittances) and the reversal log (every offset: a reversal may be
+  // collected after the period) are made from
+  const chosenRows: Row[] = [];
+  const allRows: Row[] = [];
   for (let i = 0; i < offsets.length; i++) {
     const x = offsets[i]!;
     const h = headOf(x);
     const link = links.get(i);
     const category = categorizeOffset(x.reasonCode, x.amount);
     const fields = { providerId: x.providerId, fiscalPeriodDate: x.fiscalPeriodDate, reasonCode: x.reasonCode, reference: x.reference, amount: x.amount, ...(x.unreadable ? { unreadable: true as const } : {}) };
+    const escalated = o.escalateOver !== undefined && Math.abs(x.amount) > o.escalateOver;
+    const row = offsetRow(h, fields, link, escalated, offsetReview(x.uid, category, paymentDate(h), payerId(h), windows, states));
+    if (wants.has('reversals')) allRows.push(row);
     if (chosen.has(x.remittanceId)) {
-      const escalated = o.escalateOver !== undefined && Math.abs(x.amount) > o.escalateOver;
       summary.addLink(h, x.amount, category, link, paymentDate(h), escalated, !x.unreadable);
+      summary.addReview(h, states.get(x.uid) ?? NEW_STATE, escalated);
       if (o.category === undefined || category === o.category) {
         if (figures.offsets !== undefined) figures.offsets++;
-        if (wants.has('offsets')) o.onRow('offsets', offsetRow(h, fields, link, escalated));
+        if (wants.has('offsets')) o.onRow('offsets', row);
+        if (wants.has('suspense')) chosenRows.push(row);
       }
     }
     // balances and aging look at the payer's whole history (a deferral is collected after it was made)
@@ -179,6 +195,24 @@ export function reportFromLedger(ledger: Ledger, o: LedgerReportOptions): Ledger
       }
     }
     if (wants.has('aging')) for (const row of computeAging([...openDeferrals(balances), ...aging], o.asOf)) o.onRow('aging', row);
+  }
+  if (wants.has('suspense')) for (const row of suspenseRows(chosenRows, o.asOf)) o.onRow('suspense', row);
+  if (wants.has('reversals')) {
+    // reversals of the chosen remittances; their corrections and offsets at any date
+    const claims: ReversalClaim[] = [];
+    const chosenReversal = new Set<Row>();
+    for (const c of ledger.recordedClaims({})) {
+      const head = heads.get(c.remittanceId);
+      if (head === undefined || (c.statusCode !== '22' && (c.row.corrects_icn ?? '') === '')) continue;
+      let row = aliases ? { ...c.row, payer_name: aliases.nameOf(c.row.payer_name ?? '') } : c.row;
+      if (c.statusCode === '22' && row.reverses_trace_number === '') {
+        const paid = earlierPayment(store, c, payerId(head), paymentDate(head));
+        if (paid) row = { ...row, reverses_trace_number: paid.traceNumber, reverses_payment_date: paid.paymentDate };
+      }
+      if (chosen.has(c.remittanceId)) chosenReversal.add(row);
+      claims.push({ row, paymentDate: paymentDate(head), payerId: payerId(head) });
+    }
+    for (const row of reversalRows(claims, allRows, (r) => chosenReversal.has(r.row))) o.onRow('reversals', row);
   }
   return figures;
 }

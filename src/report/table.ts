@@ -253,6 +253,13 @@ const netTakenBack = (row: Row): string => {
 
 const COLUMNS_EVERYWHERE = '--csv or --xlsx for every column';
 
+/** The offsets table's Review cell: ESCALATE while an escalated offset has no decision; else a decision recorded. */
+const reviewMark = (row: Row): string => {
+  const status = row.review_status ?? '';
+  if (row.escalate === 'yes' && (status === '' || status === 'new' || status === 'reviewed')) return 'ESCALATE';
+  return status === 'new' ? '' : status;
+};
+
 /** A deposits row of a bank line (not an ERA without a deposit); one that names remittances. */
 const onStatement = (row: Row): boolean => (row.bank_line ?? '') !== '';
 const carriesEras = (row: Row): boolean => (row.trace_numbers ?? '') !== '';
@@ -319,8 +326,84 @@ const TABLES: Partial<Record<ReportName, GridSpec>> = {
       { label: 'Linked claim', short: 'Linked', value: 'linked_pcn', kind: 'text', rank: 4 },
       { label: 'Linked ICN', value: 'linked_icn', kind: 'text', rank: 7 },
       { label: 'Linked by', value: 'link_basis', words: wordsFrom(LINK_WORDS), kind: 'text', rank: 8 },
-      // --escalate-over: a marker a reviewer can scan for, in colour and without
-      { label: 'Review', value: (row) => (row.escalate === 'yes' ? 'ESCALATE' : ''), kind: 'text', rank: 1, tone: (row) => (row.escalate === 'yes' ? 'bad' : null) },
+      // --escalate-over: a marker a reviewer can scan for, in colour and without; with a ledger, the
+      // decision recorded (recoup review) replaces it
+      { label: 'Review', value: reviewMark, kind: 'text', rank: 1, tone: (row) => (reviewMark(row) === 'ESCALATE' ? 'bad' : null) },
+      // the id typed into `recoup review set` (issue 16)
+      { label: 'Id', value: 'offset_id', kind: 'text', rank: 7 },
+    ],
+  },
+  suspense: {
+    title: 'Suspense (recoupments and deferrals no single claim explains), oldest first',
+    legend: 'Positive amounts were taken back; negative ones are deferred (to be taken back later). Age counted to --as-of.',
+    everyColumn: COLUMNS_EVERYWHERE,
+    totals: true,
+    columns: [
+      { label: 'Id', value: 'offset_id', kind: 'text', rank: 0 },
+      { label: 'Date', value: 'payment_date', kind: 'text', rank: 0 },
+      { label: 'Age', value: 'age_days', kind: 'count', rank: 1 },
+      { label: 'Payer', value: 'payer_name', kind: 'text', rank: 4, payer: 'name' },
+      { label: 'Payer id', value: 'payer_id', kind: 'text', rank: 4, payer: 'id' },
+      { label: 'Trace', value: 'trace_number', kind: 'text', rank: 2 },
+      { label: 'Code', value: 'reason_code', kind: 'text', rank: 5 },
+      { label: 'Reference', value: 'reference', kind: 'text', rank: 1 },
+      { label: 'Amount', value: 'amount', kind: 'amount', rank: 0, total: true },
+      { label: 'Linked by', value: 'link_basis', words: wordsFrom(LINK_WORDS), kind: 'text', rank: 3 },
+      { label: 'Review', value: 'review_status', kind: 'text', rank: 6 },
+    ],
+  },
+  reversals: {
+    title: 'Payment reversals (the original payment, its correction, and the offsets that collected it)',
+    legend: 'Reversed is negative (taken back); net change = reversed + the correction paid.',
+    everyColumn: COLUMNS_EVERYWHERE,
+    totals: true,
+    columns: [
+      { label: 'Date', value: 'reversal_date', kind: 'text', rank: 0 },
+      { label: 'Payer', value: 'payer_name', kind: 'text', rank: 6, payer: 'name' },
+      { label: 'Payer id', value: 'payer_id', kind: 'text', rank: 6, payer: 'id' },
+      { label: 'Patient acct', short: 'Acct', value: 'pcn', kind: 'text', rank: 0 },
+      { label: 'ICN', value: 'reversal_icn', kind: 'text', rank: 1 },
+      { label: 'Reversed', value: 'reversed', kind: 'amount', rank: 0, total: true },
+      { label: 'Paid first on', short: 'Orig.', value: 'original_payment_date', kind: 'text', rank: 4 },
+      { label: 'Corrected on', short: 'Corr.', value: 'correction_date', kind: 'text', rank: 5 },
+      { label: 'Correction paid', short: 'Corr. paid', value: 'correction_paid', kind: 'amount', rank: 2, total: true },
+      { label: 'Net change', short: 'Net', value: 'net_change', kind: 'amount', rank: 1, total: true },
+      { label: 'Offsets', value: 'offsets', kind: 'count', rank: 3, total: true },
+      { label: 'Collected', value: 'offsets_amount', kind: 'amount', rank: 3, total: true },
+      { label: 'Offset ids', value: 'offset_ids', kind: 'text', rank: 7, free: true },
+    ],
+  },
+  queue: {
+    title: 'Review queue (offsets to act on, oldest first)',
+    legend: 'Days left = days to the appeal deadline (negative: past it). Positive amounts were withheld from the check.',
+    everyColumn: COLUMNS_EVERYWHERE,
+    totals: true,
+    columns: [
+      { label: 'Id', value: 'offset_id', kind: 'text', rank: 0 },
+      { label: 'Status', value: 'review_status', kind: 'text', rank: 0, tone: (row) => (row.escalate === 'yes' && (row.review_status === 'new' || row.review_status === 'reviewed') ? 'bad' : null) },
+      { label: 'Appeal by', value: 'appeal_deadline', kind: 'text', rank: 1 },
+      { label: 'Days left', short: 'Left', value: 'days_left', kind: 'count', rank: 0, tone: (row, v) => (v !== '' && Number(v) <= 7 && ['new', 'reviewed', 'disputed'].includes(row.review_status ?? '') ? 'bad' : null) },
+      { label: 'Date', value: 'payment_date', kind: 'text', rank: 3 },
+      { label: 'Payer', value: 'payer_name', kind: 'text', rank: 4, payer: 'name' },
+      { label: 'Payer id', value: 'payer_id', kind: 'text', rank: 4, payer: 'id' },
+      { label: 'Code', value: 'reason_code', kind: 'text', rank: 5 },
+      { label: 'Amount', value: 'amount', kind: 'amount', rank: 0, total: true },
+      { label: 'Linked claim', short: 'Linked', value: 'linked_pcn', kind: 'text', rank: 2 },
+      { label: 'Escalate', short: 'Esc.', value: (row) => (row.escalate === 'yes' ? 'yes' : ''), kind: 'text', rank: 6 },
+      { label: 'Reference', value: 'reference', kind: 'text', rank: 7 },
+      { label: 'Last note', value: 'last_note', kind: 'text', rank: 8, free: true },
+    ],
+  },
+  history: {
+    title: 'Review history (append-only)',
+    everyColumn: COLUMNS_EVERYWHERE,
+    columns: [
+      { label: 'When (UTC)', short: 'When', value: 'at', kind: 'text', rank: 0 },
+      { label: 'By', value: 'by', kind: 'text', rank: 0 },
+      { label: 'From', value: 'from_status', kind: 'text', rank: 0 },
+      { label: 'To', value: 'to_status', kind: 'text', rank: 0 },
+      { label: 'Recovered', value: 'recovered', kind: 'amount', rank: 1 },
+      { label: 'Note', value: 'note', kind: 'text', rank: 2, free: true },
     ],
   },
   payments: {

@@ -8,6 +8,8 @@ import type { ProviderAdjustment } from '../remit/model.js';
 
 export interface PendingOffset extends OffsetFields {
   remittance: RemittanceHead;
+  /** The stable id (src/analysis/offset-id.ts), as the ledger keeps it when there is one. */
+  uid: string;
 }
 
 /** How many distinct strings are interned before the table starts over (memory stays bounded). */
@@ -26,9 +28,10 @@ export class RunOffsets {
   }
 
   /** Keeps an offset; returns its index in the run (its order: PLB pairs in file order). */
-  add(head: RemittanceHead, a: ProviderAdjustment): number {
+  add(head: RemittanceHead, a: ProviderAdjustment, uid: string): number {
     this.list.push({
       remittance: head,
+      uid,
       providerId: this.intern(a.providerId),
       fiscalPeriodDate: a.fiscalPeriodDate === null ? null : this.intern(a.fiscalPeriodDate),
       reasonCode: this.intern(a.reasonCode),
@@ -37,6 +40,11 @@ export class RunOffsets {
       ...(a.unreadable ? { unreadable: true as const } : {}),
     });
     return this.list.length - 1;
+  }
+
+  /** The id the offset is stored under, when the ledger had to keep it apart from another's. */
+  setUid(i: number, uid: string): void {
+    this.list[i]!.uid = uid;
   }
 
   /** Links every offset against the claims of the run (or the ledger's history). */

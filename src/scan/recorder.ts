@@ -17,6 +17,7 @@ import type { Row } from '../analysis/rows.js';
 import type { BankFileRecord, Ledger, RecordedBankLine, RemittanceSnapshot } from '../store/store.js';
 import { bankLineIdentity, type DepositRemittance } from '../analysis/deposits.js';
 import type { BankLine } from '../bank/model.js';
+import { foldStates, type ReviewState } from '../analysis/review.js';
 import type { RunOffsets } from './offsets.js';
 
 export interface RunRecorder {
@@ -38,8 +39,11 @@ export interface RunRecorder {
    * fingerprint and report data when a store needs them.
    */
   remittance(r: Remittance, fingerprint: () => string, snapshot: () => RemittanceSnapshot): void;
-  /** An offset of that remittance, kept at `index` of the run's offsets. */
-  offset(r: Remittance, index: number, a: ProviderAdjustment): void;
+  /**
+   * An offset of that remittance, kept at `index` of the run's offsets, with its stable id; returns the id
+   * it is known by (the ledger may keep two offsets with one id apart by a suffix).
+   */
+  offset(r: Remittance, index: number, a: ProviderAdjustment, uid: string): string;
   /** The file was read to its end: keep it (unless unreadable or already recorded). */
   endFile(path: string, readable: boolean, bytes: number): void;
   /** Reading the file failed in a way that stops the run: nothing of it is kept. */
@@ -56,6 +60,8 @@ export interface RunRecorder {
   depositRemittance(r: Remittance, facts: DepositRemittance): void;
   /** What deposit matching runs over, and which of it this run read. */
   depositInputs(): DepositInputs;
+  /** Every offset's review state (the ledger's audit trail), or null without a ledger: nothing is remembered. */
+  reviewStates(): ReadonlyMap<string, ReviewState> | null;
   /** Releases files held open for reading claims back. */
   close(): void;
 }
@@ -116,7 +122,9 @@ export class IndexRecorder implements RunRecorder {
   remittance(r: Remittance): void {
     this.register(r);
   }
-  offset(): void {}
+  offset(_r: Remittance, _index: number, _a: ProviderAdjustment, uid: string): string {
+    return uid;
+  }
   endFile(): void {}
   abortFile(): void {}
   saveLinks(): void {}
@@ -151,6 +159,10 @@ export class IndexRecorder implements RunRecorder {
 
   depositInputs(): DepositInputs {
     return { lines: this.bankLines, remittances: this.depositRemittances, isRunLine: () => true, isRunRemittance: () => true };
+  }
+
+  reviewStates(): null {
+    return null;
   }
 
   close(): void {
@@ -268,11 +280,12 @@ export class LedgerRecorder implements RunRecorder {
     );
   }
 
-  offset(r: Remittance, index: number, a: ProviderAdjustment): void {
+  offset(r: Remittance, index: number, a: ProviderAdjustment, uid: string): string {
     const rec = this.recording;
     const rid = rec?.remittanceIds.get(r);
-    if (rec === null || rid === undefined || rid === null) return;
-    this.offsetIds[index] = this.ledger.insertOffset(rid, {
+    if (rec === null || rid === undefined || rid === null) return uid;
+    const stored = this.ledger.insertOffset(rid, {
+      uid,
       pairSeq: index,
       providerId: a.providerId,
       reasonCode: a.reasonCode,
@@ -282,7 +295,9 @@ export class LedgerRecorder implements RunRecorder {
       fiscalPeriodDate: a.fiscalPeriodDate,
       unreadable: a.unreadable === true,
     });
+    this.offsetIds[index] = stored.id;
     rec.offsets.push(index);
+    return stored.uid;
   }
 
   /** Commits the file's transaction, unless the file was unreadable or its content is already recorded. */
@@ -364,6 +379,10 @@ export class LedgerRecorder implements RunRecorder {
       isRunLine: (l) => shas.has((l as RecordedBankLine).fileSha) || (this.runBankIdentities.size > 0 && this.runBankIdentities.has(bankLineIdentity(l) ?? '')),
       isRunRemittance: (r) => ids.has(r.key),
     };
+  }
+
+  reviewStates(): ReadonlyMap<string, ReviewState> {
+    return foldStates(this.ledger.reviewEvents());
   }
 
   close(): void {}

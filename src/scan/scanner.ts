@@ -6,11 +6,14 @@
 
 import { type BalanceState, checkClaimBalance, checkRemittanceBalance } from '../analysis/balance-checks.js';
 import { type AgingItem, computeAging, openDeferrals, unlinkedRecoupment } from '../analysis/aging.js';
-import { adjustmentRows, claimRow, offsetRow, paymentDate, paymentRow, remittanceHead, type RemittanceHead } from '../analysis/build-rows.js';
+import { adjustmentRows, claimRow, offsetRow, payerId, paymentDate, paymentRow, remittanceHead, type RemittanceHead } from '../analysis/build-rows.js';
+import { AppealWindows, NEW_STATE, offsetReview } from '../analysis/review.js';
+import { type ReversalClaim, reversalRows, suspenseRows } from '../analysis/review-reports.js';
 import { categorizeOffset, isKnownPlbCode } from '../analysis/codes.js';
 import { computeBalances } from '../analysis/deferrals.js';
 import type { PayerAliases } from '../analysis/payer-aliases.js';
 import { RepeatDetector } from '../analysis/duplicates.js';
+import { offsetId } from '../analysis/offset-id.js';
 import type { ReportName, Row } from '../analysis/rows.js';
 import { isUnlinkedRecoupment, remittanceFigures, SummaryBuilder } from '../analysis/summary.js';
 import { type Diagnostic, makeDiagnostic } from '../diagnostics/diagnostics.js';
@@ -61,6 +64,8 @@ export interface ScanOptions {
    * wanted; how to read bank CSV exports and the matching windows.
    */
   deposits?: { csv?: BankCsvMapping; match?: MatchOptions };
+  /** Each payer's appeal window (config `appealDays`), for the offsets' appeal_deadline; default 60 days. */
+  appealWindows?: AppealWindows;
 }
 
 export class Scanner {
@@ -73,6 +78,8 @@ export class Scanner {
   /** Remittances of this run that repeat one already read (a re-sent ERA). */
   private readonly repeats = new RepeatDetector((d) => this.diagnostic(d));
   readonly stats: ScanStats = emptyStats();
+  /** Reversals and corrections of the run, kept for the reversals report (a few per thousand claims). */
+  private readonly reversalClaims: ReversalClaim[] = [];
 
   constructor(options: ScanOptions) {
     this.options = options;
@@ -181,7 +188,9 @@ export class Scanner {
     const reversed = c.statusCode === '22' && (wantsClaims || keeps) ? reversedPayment(this.recorder.source, c, r) : null;
     const balance = checkClaimBalance(c, r.file);
     const correctsIcn = this.reversals.corrects(c, r);
-    const row = wantsClaims || keeps ? claimRow(r, c, balance.balanced, correctsIcn, reversed) : null;
+    const forReversals = this.wants.has('reversals') && (c.statusCode === '22' || correctsIcn !== '');
+    const row = wantsClaims || keeps || forReversals ? claimRow(r, c, balance.balanced, correctsIcn, reversed) : null;
+    if (forReversals) this.reversalClaims.push({ row: row!, paymentDate: paymentDate(r), payerId: payerId(r) });
     const adjustments = wantsAdjustments || keeps ? adjustmentRows(r, c, this.options.carc) : null;
     this.recorder.claim(c, r, keeps ? { row: row!, adjustments: adjustments! } : null);
     for (const d of balance.diagnostics) this.diagnostic(d);
@@ -203,7 +212,10 @@ export class Scanner {
     let l6 = 0;
     let head: RemittanceHead | undefined;
     const firstOffset = this.offsets.length;
-    for (const a of r.providerAdjustments) {
+    // the stable ids of its offsets (src/analysis/offset-id.ts): made of the payment and its content
+    const content = r.providerAdjustments.length > 0 ? this.repeats.fingerprint(r) : '';
+    const idParts = { tracePayerId: r.trace.payerId, traceNumber: r.trace.number, paymentDate: paymentDate(r), paid: r.payment.amount, content };
+    for (const [k, a] of r.providerAdjustments.entries()) {
       if (a.reasonCode === 'L6') l6 += a.amount;
       if (!isKnownPlbCode(a.reasonCode)) {
         this.diagnostic(
@@ -217,7 +229,7 @@ export class Scanner {
         );
       }
       head ??= remittanceHead(r);
-      this.offsets.add(head, a);
+      this.offsets.add(head, a, offsetId({ ...idParts, position: k + 1 }));
     }
     this.stats.offsets += r.providerAdjustments.length;
     const balance = checkRemittanceBalance(r, l6);
@@ -238,7 +250,12 @@ export class Scanner {
       () => this.repeats.fingerprint(r),
       () => ({ head: head ?? remittanceHead(r), figures, paymentRow: payment! }),
     );
-    r.providerAdjustments.forEach((a, k) => this.recorder.offset(r, firstOffset + k, a));
+    r.providerAdjustments.forEach((a, k) => {
+      const i = firstOffset + k;
+      const uid = this.offsets.at(i).uid;
+      const stored = this.recorder.offset(r, i, a, uid);
+      if (stored !== uid) this.offsets.setUid(i, stored);
+    });
     if (this.options.deposits) this.recorder.depositRemittance(r, depositRemittanceOf(0, r, head ?? remittanceHead(r), figures));
     this.summary.addFigures(r, figures);
     if (wantsPayments) this.options.onRow('payments', payment!);
@@ -254,6 +271,12 @@ export class Scanner {
       const wantsOffsets = this.wants.has('offsets');
       const wantsAging = this.wants.has('aging');
       const aging: AgingItem[] = [];
+      // the review work queue (issue 16): the ledger's review states (none without a ledger: unknown)
+      const states = this.recorder.reviewStates();
+      if (states) this.summary.countReviews();
+      const windows = this.options.appealWindows ?? new AppealWindows();
+      const keepRows = this.wants.has('suspense') || this.wants.has('reversals');
+      const offsetRows: Row[] = [];
       for (let i = 0; i < this.offsets.length; i++) {
         const o = this.offsets.at(i);
         const escalated = limit !== undefined && Math.abs(o.amount) > limit;
@@ -269,7 +292,12 @@ export class Scanner {
         }
         const unlinked = wantsAging ? unlinkedRecoupment(o.remittance, o.amount, category, link, !o.unreadable) : null;
         if (unlinked) aging.push(unlinked);
-        if (wantsOffsets) this.options.onRow('offsets', offsetRow(o.remittance, o, link, escalated));
+        if (states) this.summary.addReview(o.remittance, states.get(o.uid) ?? NEW_STATE, escalated);
+        if (wantsOffsets || keepRows) {
+          const row = offsetRow(o.remittance, o, link, escalated, offsetReview(o.uid, category, paymentDate(o.remittance), payerId(o.remittance), windows, states));
+          if (wantsOffsets) this.options.onRow('offsets', row);
+          if (keepRows) offsetRows.push(row);
+        }
       }
       if (this.options.deposits) {
         const inputs = this.recorder.depositInputs();
@@ -282,6 +310,8 @@ export class Scanner {
       }
       if (this.wants.has('summary')) for (const row of this.summary.rows()) this.options.onRow('summary', row);
       const asOf = this.options.asOf ?? todayDate();
+      if (this.wants.has('suspense')) for (const row of suspenseRows(offsetRows, asOf)) this.options.onRow('suspense', row);
+      if (this.wants.has('reversals')) for (const row of reversalRows(this.reversalClaims, offsetRows)) this.options.onRow('reversals', row);
       if (this.wants.has('balances') || wantsAging) {
         const balances = computeBalances(this.recorder.balanceInputs(this.offsets, links), asOf);
         if (this.wants.has('balances')) for (const row of balances) this.options.onRow('balances', row);

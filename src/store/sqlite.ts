@@ -18,12 +18,15 @@ import { bankLineIdentity, type DepositRemittance } from '../analysis/deposits.j
 import { depositRemittance } from '../analysis/deposit-rows.js';
 import type { RemittanceFigures } from '../analysis/summary.js';
 import type { BankLine } from '../bank/model.js';
+import { offsetId } from '../analysis/offset-id.js';
+import { foldStates, type ReviewEvent, type ReviewState } from '../analysis/review.js';
 import type {
   BankFileRecord,
   ClaimRecord,
   Ledger,
   LedgerCounts,
   LedgerFilter,
+  OffsetIdMatch,
   OffsetLinkRecord,
   OffsetRecord,
   RecordedBankLine,
@@ -32,9 +35,10 @@ import type {
   RecordedRemittance,
   RemittanceRecord,
   RemittanceSnapshot,
+  ReviewEventInput,
 } from './store.js';
 
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 /** Test hook (see insertClaim): kill this process after this many claims are inserted; 0 = never. */
 const KILL_AFTER_CLAIMS = Math.max(0, Math.floor(Number(process.env.RECOUP_TEST_KILL_AFTER_CLAIMS ?? 0)) || 0);
@@ -165,6 +169,54 @@ const MIGRATIONS: Record<number, string> = {
     );
     CREATE INDEX bank_lines_date ON bank_lines(date);
   `,
+  // 5: the review work queue (issue 16). Each offset gets its stable id (src/analysis/offset-id.ts; filled
+  // in for offsets recorded before by MIGRATION_STEPS[5]). Review events are an append-only audit trail:
+  // an offset's status is its latest event; triggers refuse any UPDATE or DELETE of an event.
+  5: `
+    ALTER TABLE offsets ADD COLUMN uid TEXT;
+    CREATE TABLE review_events (
+      id INTEGER PRIMARY KEY,
+      offset_uid TEXT NOT NULL,
+      at TEXT NOT NULL,
+      actor TEXT NOT NULL,
+      from_status TEXT NOT NULL,
+      to_status TEXT NOT NULL,
+      note TEXT NOT NULL DEFAULT '',
+      recovered INTEGER
+    );
+    CREATE INDEX review_events_offset ON review_events(offset_uid, id);
+    CREATE TRIGGER review_events_no_update BEFORE UPDATE ON review_events BEGIN SELECT RAISE(ABORT, 'review events are append-only'); END;
+    CREATE TRIGGER review_events_no_delete BEFORE DELETE ON review_events BEGIN SELECT RAISE(ABORT, 'review events are append-only'); END;
+  `,
+};
+
+/** Migration work SQL cannot do, run after the version's SQL inside the same transaction. */
+const MIGRATION_STEPS: Record<number, (db: Database.Database) => void> = {
+  5: (db) => {
+    // the stable id of every offset already recorded, from its remittance as recorded (TRN03 from the kept
+    // head; '' for a remittance recorded before schema 3, whose head was not kept)
+    const setUid = db.prepare('UPDATE offsets SET uid = ? WHERE id = ?');
+    const rows = db
+      .prepare(
+        `SELECT o.id, o.remittance_id AS rid, r.trace_number AS trace, r.payment_date AS date, r.paid, r.content, r.head
+         FROM offsets o JOIN remittances r ON r.id = o.remittance_id ORDER BY o.remittance_id, o.pair_seq, o.id`,
+      )
+      .all() as Array<{ id: number; rid: number; trace: string; date: string; paid: number; content: string; head: string | null }>;
+    const taken = new Set<string>();
+    let rid = -1;
+    let position = 0;
+    for (const o of rows) {
+      position = o.rid === rid ? position + 1 : 1;
+      rid = o.rid;
+      const head = o.head === null ? null : (JSON.parse(o.head) as RemittanceHead);
+      const base = offsetId({ tracePayerId: head?.trace.payerId ?? '', traceNumber: o.trace, paymentDate: o.date, paid: o.paid, content: o.content, position });
+      let uid = base;
+      for (let n = 2; taken.has(uid); n++) uid = `${base}-${n}`;
+      taken.add(uid);
+      setUid.run(uid, o.id);
+    }
+    db.exec('CREATE UNIQUE INDEX offsets_uid ON offsets(uid)');
+  },
 };
 
 const SQLITE_HEADER = 'SQLite format 3\u0000';
@@ -223,8 +275,21 @@ function prepareStatements(db: Database.Database) {
       'INSERT INTO claims (remittance_id, pcn, icn, original_reference, status_code, patient, charge, paid, interest, report_row, adjustment_rows) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),
     insertOffset: db.prepare(
-      'INSERT INTO offsets (remittance_id, pair_seq, provider_id, reason_code, reference, amount, category, fiscal_period_date, unreadable) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO offsets (remittance_id, pair_seq, provider_id, reason_code, reference, amount, category, fiscal_period_date, unreadable, uid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),
+    uidTaken: db.prepare('SELECT 1 FROM offsets WHERE uid = ?'),
+    // ids starting with a prefix: the range [prefix, prefix + U+007F) holds exactly them (ids are ASCII)
+    offsetsByUidPrefix: db.prepare(
+      `SELECT o.uid, o.amount, o.unreadable, o.reason_code AS reasonCode, o.reference, r.trace_number AS traceNumber, r.payment_date AS paymentDate, r.payer_name AS payerName
+       FROM offsets o JOIN remittances r ON r.id = o.remittance_id WHERE o.uid >= ? AND o.uid < ? ORDER BY o.uid LIMIT 11`,
+    ),
+    reviewEvents: db.prepare(
+      'SELECT id AS seq, offset_uid AS offsetId, at, actor AS "by", from_status AS "from", to_status AS "to", note, recovered FROM review_events ORDER BY id',
+    ),
+    reviewEventsOf: db.prepare(
+      'SELECT id AS seq, offset_uid AS offsetId, at, actor AS "by", from_status AS "from", to_status AS "to", note, recovered FROM review_events WHERE offset_uid = ? ORDER BY id',
+    ),
+    insertReviewEvent: db.prepare('INSERT INTO review_events (offset_uid, at, actor, from_status, to_status, note, recovered) VALUES (?, ?, ?, ?, ?, ?, ?)'),
     claimsByIcn: db.prepare(`${CLAIM_SELECT} WHERE c.icn = ? ORDER BY c.id`),
     claimsByPcn: db.prepare(`${CLAIM_SELECT} WHERE c.pcn = ? ORDER BY c.id`),
     claimsByF8: db.prepare(`${CLAIM_SELECT} WHERE c.original_reference = ? AND c.original_reference <> '' ORDER BY c.id`),
@@ -266,7 +331,7 @@ function prepareStatements(db: Database.Database) {
     ),
     recordedOffsets: db.prepare(
       `SELECT o.id, o.remittance_id AS remittanceId, o.provider_id AS providerId, o.fiscal_period_date AS fiscalPeriodDate, o.reason_code AS reasonCode,
-              o.reference, o.amount, o.unreadable FROM offsets o ORDER BY o.id`,
+              o.reference, o.amount, o.unreadable, o.uid FROM offsets o ORDER BY o.id`,
     ),
     claimReportRow: db.prepare('SELECT report_row FROM claims WHERE id = ?'),
     bankFileRecorded: db.prepare('SELECT 1 FROM bank_files WHERE sha256 = ?'),
@@ -366,6 +431,7 @@ export class SqliteLedger implements Ledger {
         const now = this.db.pragma('user_version', { simple: true }) as number;
         if (now < v) {
           this.db.exec(MIGRATIONS[v]!);
+          MIGRATION_STEPS[v]?.(this.db);
           this.db.pragma(`user_version = ${v}`);
         }
         this.db.exec('COMMIT');
@@ -437,9 +503,13 @@ export class SqliteLedger implements Ledger {
     if (KILL_AFTER_CLAIMS > 0 && ++claimsInserted === KILL_AFTER_CLAIMS) process.kill(process.pid, 'SIGKILL');
   }
 
-  insertOffset(remittanceId: number, o: OffsetRecord): number {
-    const r = this.sql.insertOffset.run(remittanceId, o.pairSeq, o.providerId, o.reasonCode, o.reference, o.amount, o.category, o.fiscalPeriodDate, o.unreadable ? 1 : 0);
-    return Number(r.lastInsertRowid);
+  insertOffset(remittanceId: number, o: OffsetRecord): { id: number; uid: string } {
+    // two different offsets with one id (a 50-bit collision, or a remittance recorded before schema 3
+    // whose id was made without TRN03) keep them apart by a suffix, never by sharing an audit trail
+    let uid = o.uid;
+    for (let n = 2; this.sql.uidTaken.get(uid) !== undefined; n++) uid = `${o.uid}-${n}`;
+    const r = this.sql.insertOffset.run(remittanceId, o.pairSeq, o.providerId, o.reasonCode, o.reference, o.amount, o.category, o.fiscalPeriodDate, o.unreadable ? 1 : 0, uid);
+    return { id: Number(r.lastInsertRowid), uid };
   }
 
   commitFile(fileId: number, sha256: string, bytes: number): void {
@@ -636,6 +706,35 @@ export class SqliteLedger implements Ledger {
 
   recordedOffsets(): RecordedOffset[] {
     return (this.sql.recordedOffsets.all() as Array<Omit<RecordedOffset, 'unreadable'> & { unreadable: number }>).map((o) => ({ ...o, unreadable: o.unreadable === 1 }));
+  }
+
+  // ---- the review work queue (issue 16) ----
+
+  offsetsByIdPrefix(prefix: string): OffsetIdMatch[] {
+    return (this.sql.offsetsByUidPrefix.all(prefix, `${prefix}\u007f`) as Array<Omit<OffsetIdMatch, 'unreadable'> & { unreadable: number }>).map((o) => ({ ...o, unreadable: o.unreadable === 1 }));
+  }
+
+  reviewEvents(offsetId?: string): ReviewEvent[] {
+    const rows = (offsetId === undefined ? this.sql.reviewEvents.all() : this.sql.reviewEventsOf.all(offsetId)) as ReviewEvent[];
+    return rows;
+  }
+
+  appendReviewEvents(offsetIds: readonly string[], decide: (states: ReadonlyMap<string, ReviewState>) => ReviewEventInput[]): ReviewEvent[] {
+    // IMMEDIATE: the write lock is taken before the states are read, so two people setting statuses at
+    // once are serialized — the second sees the first's event and is checked against it (nothing is lost)
+    return this.db
+      .transaction(() => {
+        const events: ReviewEvent[] = [];
+        for (const id of new Set(offsetIds)) events.push(...(this.sql.reviewEventsOf.all(id) as ReviewEvent[]));
+        const states = foldStates(events.sort((a, b) => a.seq - b.seq));
+        const out: ReviewEvent[] = [];
+        for (const e of decide(states)) {
+          const r = this.sql.insertReviewEvent.run(e.offsetId, e.at, e.by, e.from, e.to, e.note, e.recovered);
+          out.push({ ...e, seq: Number(r.lastInsertRowid) });
+        }
+        return out;
+      })
+      .immediate();
   }
 
   counts(): LedgerCounts {

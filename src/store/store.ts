@@ -13,6 +13,7 @@ import type { Row } from '../analysis/rows.js';
 import type { RemittanceFigures } from '../analysis/summary.js';
 import type { BankFormat, BankLine } from '../bank/model.js';
 import type { DepositRemittance } from '../analysis/deposits.js';
+import type { ReviewEvent, ReviewState } from '../analysis/review.js';
 
 export interface RemittanceRecord extends RemittanceIdentity {
   file: string;
@@ -35,6 +36,8 @@ export interface ClaimRecord {
 }
 
 export interface OffsetRecord {
+  /** The stable id (src/analysis/offset-id.ts); stored with a -N suffix if another offset has it. */
+  uid: string;
   /** Order of the offset in the run (PLB pairs in file order). */
   pairSeq: number;
   providerId: string;
@@ -82,6 +85,8 @@ export interface RecordedClaim {
 /** An offset as `recoup report` reads it back to link it again. */
 export interface RecordedOffset {
   id: number;
+  /** The stable id shown in reports and typed into `recoup review`. */
+  uid: string;
   remittanceId: number;
   providerId: string;
   fiscalPeriodDate: string | null;
@@ -114,6 +119,21 @@ export interface RecordedBankLine extends BankLine {
   fileSha: string;
 }
 
+/** An offset a typed id (or prefix) names, with enough to say which one it is. */
+export interface OffsetIdMatch {
+  uid: string;
+  amount: Cents;
+  unreadable: boolean;
+  reasonCode: string;
+  reference: string | null;
+  traceNumber: string;
+  paymentDate: string;
+  payerName: string;
+}
+
+/** A review event to append (its order is given by the ledger). */
+export type ReviewEventInput = Omit<ReviewEvent, 'seq'>;
+
 export interface LedgerCounts {
   files: number;
   remittances: number;
@@ -138,7 +158,8 @@ export interface Ledger extends ClaimStore {
    */
   settleRemittance(id: number, identity: RemittanceIdentity, content: string, snapshot: RemittanceSnapshot): boolean;
   insertClaim(remittanceId: number, c: ClaimRecord): void;
-  insertOffset(remittanceId: number, o: OffsetRecord): number;
+  /** Records an offset; returns its ledger id and the stable id it is stored under. */
+  insertOffset(remittanceId: number, o: OffsetRecord): { id: number; uid: string };
   /** Ends the file's transaction: records its hash and size, and commits. */
   commitFile(fileId: number, sha256: string, bytes: number): void;
   /** Abandons the file's transaction: nothing of it stays. */
@@ -177,5 +198,17 @@ export interface Ledger extends ClaimStore {
   /** Every recorded offset, in the order recorded. */
   recordedOffsets(): RecordedOffset[];
   counts(): LedgerCounts;
+
+  // ---- the review work queue (issue 16) ----
+  /** Offsets whose stable id starts with this (normalized) prefix, at most 11, by id. */
+  offsetsByIdPrefix(prefix: string): OffsetIdMatch[];
+  /** The audit trail, in the order recorded: every event, or one offset's. */
+  reviewEvents(offsetId?: string): ReviewEvent[];
+  /**
+   * Appends review events in one transaction that holds the write lock from before it reads: `decide` gets
+   * the current state of these offsets and returns the events to append, or throws (nothing is written).
+   * Events are never updated or deleted.
+   */
+  appendReviewEvents(offsetIds: readonly string[], decide: (states: ReadonlyMap<string, ReviewState>) => ReviewEventInput[]): ReviewEvent[];
   close(): void;
 }

@@ -6,6 +6,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PayerAliases } from '../../src/analysis/payer-aliases.js';
+import { AppealWindows } from '../../src/analysis/review.js';
 import { findConfig, loadConfig } from '../../src/cli/config.js';
 import { RecoupError } from '../../src/diagnostics/errors.js';
 
@@ -33,7 +34,7 @@ describe('finding the config file', () => {
     expect(findConfig(undefined, {}, deep)).toBe(join(root, 'a', 'recoup.config.json'));
     expect(findConfig('other.json', {}, deep)).toBe(join(deep, 'other.json'));
     expect(findConfig(undefined, { RECOUP_CONFIG: '/etc/recoup.json' }, deep)).toBe('/etc/recoup.json');
-    expect(loadConfig(undefined, {}, tmp())).toEqual({ path: undefined, payers: [] });
+    expect(loadConfig(undefined, {}, tmp())).toEqual({ path: undefined, payers: [], appealWindows: new AppealWindows(new Map(), 60) });
   });
 });
 
@@ -43,7 +44,18 @@ describe('reading it', () => {
     const file = join(dir, 'recoup.config.json');
     writeFileSync(
       file,
-      JSON.stringify({ ledger: 'data/recoup.db', failOn: 'unbalanced,unlinked', escalateOver: 500, output: '~/reports', payers: [{ id: 'ACME01', name: 'ACME HEALTH PLAN', aliases: ['ACME HEALTH', '123456789'] }] }),
+      JSON.stringify({
+        ledger: 'data/recoup.db',
+        failOn: 'unbalanced,unlinked',
+        escalateOver: 500,
+        output: '~/reports',
+        appealDays: 90,
+        dueWithin: 10,
+        payers: [
+          { id: 'ACME01', name: 'ACME HEALTH PLAN', aliases: ['ACME HEALTH', '123456789'], appealDays: 30 },
+          { id: 'BRMCD', name: 'BLUE RIVER MEDICAID' },
+        ],
+      }),
     );
     expect(loadConfig(undefined, {}, dir)).toEqual({
       path: file,
@@ -51,8 +63,16 @@ describe('reading it', () => {
       failOn: new Set(['unbalanced', 'unlinked']),
       escalateOver: 50_000,
       output: join(homedir(), 'reports'),
-      payers: [{ id: 'ACME01', name: 'ACME HEALTH PLAN', aliases: ['ACME HEALTH', '123456789'] }],
+      payers: [
+        { id: 'ACME01', name: 'ACME HEALTH PLAN', aliases: ['ACME HEALTH', '123456789'], appealDays: 30 },
+        { id: 'BRMCD', name: 'BLUE RIVER MEDICAID', aliases: [] },
+      ],
+      // the appeal window: the payer's own, else the file's default (issue 16)
+      appealWindows: new AppealWindows(new Map([['ACME01', 30]]), 90),
+      dueWithin: 10,
     });
+    const windows = loadConfig(undefined, {}, dir).appealWindows;
+    expect([windows.daysFor('ACME01'), windows.daysFor('BRMCD'), windows.daysFor('OTHER')]).toEqual([30, 90, 90]);
   });
 
   it('mistakes are named with the file and the setting', () => {
@@ -62,13 +82,17 @@ describe('reading it', () => {
     write('{ "ledger": "x.db", }');
     expect(configError(() => loadConfig(undefined, {}, dir))).toMatch(new RegExp(`^${file}: is not JSON \\(`));
     write('{ "legder": "x.db" }');
-    expect(configError(() => loadConfig(undefined, {}, dir))).toBe(`${file}: unknown setting "legder"; settings are ledger, failOn, escalateOver, output, payers, bank`);
+    expect(configError(() => loadConfig(undefined, {}, dir))).toBe(`${file}: unknown setting "legder"; settings are ledger, failOn, escalateOver, output, appealDays, dueWithin, payers, bank`);
+    write('{ "appealDays": 0 }');
+    expect(configError(() => loadConfig(undefined, {}, dir))).toMatch(new RegExp(`^${file}: appealDays: `));
+    write('{ "payers": [{ "id": "A", "name": "ONE", "appealDayz": 30 }] }');
+    expect(configError(() => loadConfig(undefined, {}, dir))).toBe(`${file}: payers.0: unknown setting "appealDayz"; settings are id, name, aliases, appealDays`);
     write('{ "escalateOver": -5 }');
     expect(configError(() => loadConfig(undefined, {}, dir))).toMatch(new RegExp(`^${file}: escalateOver: `));
     write('{ "escalateOver": "12.345" }');
     expect(configError(() => loadConfig(undefined, {}, dir))).toBe(`${file}: escalateOver: "12.345" is not an amount (for example 500 or 1250.00)`);
     write('{ "failOn": ["unbalanced", "sometimes"] }');
-    expect(configError(() => loadConfig(undefined, {}, dir))).toBe(`${file}: failOn: unknown condition "sometimes"; choose from unbalanced, unlinked, escalated, warnings, deposits`);
+    expect(configError(() => loadConfig(undefined, {}, dir))).toBe(`${file}: failOn: unknown condition "sometimes"; choose from unbalanced, unlinked, escalated, warnings, deposits, due, unapproved`);
     write('{ "payers": [{ "id": "A", "name": "" }] }');
     expect(configError(() => loadConfig(undefined, {}, dir))).toBe(`${file}: payers.0.name: must not be empty`);
     write('{ "payers": [{ "id": "A", "name": "ONE", "aliases": ["X"] }, { "id": "B", "name": "TWO", "aliases": ["x"] }] }');
@@ -137,7 +161,7 @@ describe('the config file from the command line', () => {
       exitCode: 2,
       code: 'CONFIG_INVALID',
       stdout: '',
-      stderr: `recoup: error CONFIG_INVALID: ${join(dir, 'recoup.config.json')}: failOn: unknown condition "sometimes"; choose from unbalanced, unlinked, escalated, warnings, deposits\n`,
+      stderr: `recoup: error CONFIG_INVALID: ${join(dir, 'recoup.config.json')}: failOn: unknown condition "sometimes"; choose from unbalanced, unlinked, escalated, warnings, deposits, due, unapproved\n`,
     });
     expect(await run(['scan', demo, '--csv', '--config', join(dir, 'nope.json')], { cwd: dir })).toMatchObject({ exitCode: 2, code: 'CONFIG_INVALID' });
   });

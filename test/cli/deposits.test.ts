@@ -237,11 +237,11 @@ describe('usage', () => {
   it('--report all without --bank leaves the deposits report out: exit 0, no deposit summary', async () => {
     const r = await run(['scan', ERA, '--report', 'all', '--json'], { env: ENV });
     expect(r).toMatchObject({ exitCode: 0, code: undefined, stderr: RUN_LINE });
-    expect(Object.keys(JSON.parse(r.stdout) as object)).toEqual(['summary', 'payments', 'offsets', 'claims', 'adjustments', 'balances', 'aging', 'run', 'diagnostics']);
+    expect(Object.keys(JSON.parse(r.stdout) as object)).toEqual(['summary', 'payments', 'offsets', 'claims', 'adjustments', 'balances', 'aging', 'suspense', 'reversals', 'run', 'diagnostics']);
     const dir = tmp();
     const csv = await run(['scan', ERA, '--report', 'all', '--csv', '-o', `${dir}/`], { env: ENV });
     expect(csv.exitCode).toBe(0);
-    expect(readdirSync(dir).sort()).toEqual(['adjustments.csv', 'aging.csv', 'balances.csv', 'claims.csv', 'offsets.csv', 'payments.csv', 'summary.csv']);
+    expect(readdirSync(dir).sort()).toEqual(['adjustments.csv', 'aging.csv', 'balances.csv', 'claims.csv', 'offsets.csv', 'payments.csv', 'reversals.csv', 'summary.csv', 'suspense.csv']);
   });
 });
 

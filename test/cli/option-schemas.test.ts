@@ -31,7 +31,7 @@ describe('scan options, typed', () => {
 
   it('--report: comma-separated or repeated, any case, each once; all expands in contract order', () => {
     expect(parseScan({ report: ['Offsets, summary', 'offsets', 'claims'] }).reports).toEqual(['offsets', 'summary', 'claims']);
-    expect(parseScan({ report: ['payments', 'all'] }).reports).toEqual(['payments', 'summary', 'offsets', 'claims', 'adjustments', 'balances', 'aging', 'deposits']);
+    expect(parseScan({ report: ['payments', 'all'] }).reports).toEqual(['payments', 'summary', 'offsets', 'claims', 'adjustments', 'balances', 'aging', 'deposits', 'suspense', 'reversals']);
   });
 
   it('--fail-on: a set of known conditions', () => {
@@ -52,10 +52,10 @@ describe('scan options, typed', () => {
     expect(usage(() => parseScan({ report: ['everything'] }))).toEqual({
       code: 'USAGE',
       exit: 2,
-      message: '--report: unknown report "everything"; choose from summary, payments, offsets, claims, adjustments, balances, aging, deposits',
+      message: '--report: unknown report "everything"; choose from summary, payments, offsets, claims, adjustments, balances, aging, deposits, suspense, reversals',
     });
     expect(usage(() => parseScan({ report: [' , '] })).message).toBe('--report: needs at least one report name');
-    expect(usage(() => parseScan({ failOn: ['unbalanced,sometimes'] })).message).toBe('--fail-on: unknown condition "sometimes"; choose from unbalanced, unlinked, escalated, warnings, deposits');
+    expect(usage(() => parseScan({ failOn: ['unbalanced,sometimes'] })).message).toBe('--fail-on: unknown condition "sometimes"; choose from unbalanced, unlinked, escalated, warnings, deposits, due, unapproved');
     expect(usage(() => parseScan({ escalateOver: '-5' })).message).toBe('--escalate-over: "-5" is not an amount (for example 500 or 1250.00)');
     expect(usage(() => parseScan({ escalateOver: '12.345' })).message).toBe('--escalate-over: "12.345" is not an amount (for example 500 or 1250.00)');
     expect(usage(() => parseScan({ asOf: '2023-02-29' })).message).toBe(
@@ -68,7 +68,7 @@ describe('scan options, typed', () => {
 
 describe('which mistake is reported first, when there are several', () => {
   it('a value is quoted as typed (a space after a comma shows)', () => {
-    expect(usage(() => parseScan({ failOn: ['unlinked, bogus'] })).message).toBe('--fail-on: unknown condition " bogus"; choose from unbalanced, unlinked, escalated, warnings, deposits');
+    expect(usage(() => parseScan({ failOn: ['unlinked, bogus'] })).message).toBe('--fail-on: unknown condition " bogus"; choose from unbalanced, unlinked, escalated, warnings, deposits, due, unapproved');
     expect(usage(() => parseScan({ report: ['summary, bogus'] })).message).toMatch(/^--report: unknown report " bogus";/);
   });
 

@@ -17,8 +17,11 @@ function program() {
 describe('zod issue path → the flag the user typed', () => {
   it('every option of every command maps to its own long flag', () => {
     const commands = program().commands;
-    expect(commands.map((c) => c.name())).toEqual(['scan', 'report', 'trace', 'codes', 'inspect']);
-    for (const cmd of commands) {
+    expect(commands.map((c) => c.name())).toEqual(['scan', 'report', 'trace', 'review', 'codes', 'inspect']);
+    // review's options are on its subcommands (list, set, history)
+    const review = commands.find((c) => c.name() === 'review')!;
+    expect(review.commands.map((c) => c.name())).toEqual(['list', 'set', 'history']);
+    for (const cmd of [...commands, ...review.commands]) {
       const flags = flagNames(cmd);
       for (const o of cmd.options) expect(flagFor(o.attributeName(), flags), `${cmd.name()} ${o.flags}`).toBe(o.long);
     }

@@ -73,7 +73,7 @@ describe('recoup scan: each report in each format (golden files)', () => {
 
   it('unknown report, conflicting formats: usage errors', async () => {
     const unknown = await run(['scan', 'fixtures/demo', '--report', 'everything']);
-    expect(unknown).toEqual({ exitCode: 2, code: 'USAGE', stdout: '', stderr: 'recoup: --report: unknown report "everything"; choose from summary, payments, offsets, claims, adjustments, balances, aging, deposits\n' });
+    expect(unknown).toEqual({ exitCode: 2, code: 'USAGE', stdout: '', stderr: 'recoup: --report: unknown report "everything"; choose from summary, payments, offsets, claims, adjustments, balances, aging, deposits, suspense, reversals\n' });
     const both = await run(['scan', 'fixtures/demo', '--csv', '--json']);
     expect(both).toEqual({ exitCode: 2, code: 'USAGE', stdout: '', stderr: 'recoup: --format: choose one of --format, --csv, --json and --xlsx\n' });
   });

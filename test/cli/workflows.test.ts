@@ -42,7 +42,7 @@ describe('exit codes and --fail-on', () => {
   });
 
   it.each([
-    [['scan', 'fixtures/demo', '--fail-on', 'sometimes'], 'recoup: --fail-on: unknown condition "sometimes"; choose from unbalanced, unlinked, escalated, warnings, deposits\n'],
+    [['scan', 'fixtures/demo', '--fail-on', 'sometimes'], 'recoup: --fail-on: unknown condition "sometimes"; choose from unbalanced, unlinked, escalated, warnings, deposits, due, unapproved\n'],
     [['scan', 'fixtures/demo', '--escalate-over', 'lots'], 'recoup: --escalate-over: "lots" is not an amount (for example 500 or 1250.00)\n'],
     [['scan', 'fixtures/demo', '--new-only'], 'recoup: --new-only needs a ledger (--ledger <file> or RECOUP_LEDGER) to know which files were already read\n'],
     [['scan', 'fixtures/demo', '--as-of', '31/12/2024'], 'recoup: --as-of: "31/12/2024" is not a date; expected a real calendar date YYYY-MM-DD (year 1900 or later), e.g. 2024-03-31\n'],
@@ -242,7 +242,8 @@ describe('at a terminal', () => {
     expect(lines.length).toBe(9); // header, rule, 5 rows, rule, Total
     for (const l of lines) expect(l.length).toBeLessThanOrEqual(100);
     expect(out).not.toContain('…');
-    expect(out).toContain('(narrow terminal: Linked ICN, Linked by not shown; --csv or --xlsx for every column)');
+    // the offset id (issue 16) is an identifier: left out whole, never cut, at this width
+    expect(out).toContain('(narrow terminal: Linked ICN, Linked by, Id not shown; --csv or --xlsx for every column)');
     for (const id of ['ACH100100045', 'ACH100100102', '2224001000102', '2224001000103', 'MFC1002', 'MFC1003']) expect(out).toContain(id);
     for (const amount of ['-60.00', '60.00', '-45.00', '45.00', '-3.25']) expect(out).toContain(` ${amount} │`);
   });

@@ -172,7 +172,7 @@ describe('the layout', () => {
     const out = renderTable('offsets', demo.offsets!, plain, 80);
     expect(out.split('\n')[1]).toBe('Date       │ Trace        │ Category    │ Reference     │ Amount │ Linked claim');
     expect(out).toContain('2024-02-12 │ ACH100100045 │ Deferred    │ 2224001000102 │ -60.00 │ MFC1002');
-    expect(out).toContain('(narrow terminal: Payer, Code, Linked ICN, Linked by not shown; --csv or --xlsx\nfor every column)');
+    expect(out).toContain('(narrow terminal: Payer, Code, Linked ICN, Linked by, Id not shown; --csv or\n--xlsx for every column)');
   });
 
   it('the summary stacks one block per payer (with its id) when its columns do not fit', () => {
