@@ -35,7 +35,7 @@ describe('README examples', () => {
   const found = examples(text);
 
   it('has an example for each workflow', () => {
-    expect(found.map((e) => e.name)).toEqual(['terminal', 'deposits', 'spreadsheet', 'excel', 'jq', 'cron', 'month-end', 'aging', 'config', 'trace', 'escalate', 'redact']);
+    expect(found.map((e) => e.name)).toEqual(['terminal', 'deposits', 'spreadsheet', 'excel', 'jq', 'cron', 'month-end', 'aging', 'config', 'review', 'trace', 'escalate', 'redact']);
   });
 
   it.each(found.map((e) => [e.name, e]))('%s', (_name, e) => {

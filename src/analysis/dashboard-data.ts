@@ -197,6 +197,55 @@ export function dashboardData(input: DashboardInput): DashboardData {
       alert: escalations.length > 0,
     },
   ];
+  // the review work queue (issue 16): the appeal figures exist when the review decisions are known (a ledger)
+  if (summary.length > 0 && summary.every((r) => (r.appeals_filed ?? '') !== '')) {
+    const won = count(summary, 'appeals_won');
+    const lost = count(summary, 'appeals_lost');
+    const filed = count(summary, 'appeals_filed');
+    const recovered = sum(summary, 'recovered_through_appeals');
+    const undecided = count(summary, 'escalated_undecided');
+    const decided = won !== null && lost !== null ? won + lost : null;
+    kpis.push(
+      {
+        key: 'appeal_success',
+        label: 'Appeal success rate',
+        value: decided !== null && decided > 0 ? Math.round((won! * 10000) / decided) : null,
+        unit: 'percent',
+        definition: 'Appeals won ÷ appeals decided (won + lost), from the decisions recorded with recoup review.',
+        detail: filed === null ? '' : `${filed} filed, ${won} won, ${lost} lost`,
+        alert: false,
+      },
+      {
+        key: 'recovered_through_appeals',
+        label: 'Recovered through appeals',
+        value: recovered,
+        unit: 'money',
+        definition: 'Money the payers paid back on appeals won (recoup review set … --status won --recovered).',
+        detail: '',
+        alert: false,
+      },
+      {
+        key: 'appeals_net_cash_impact',
+        label: 'Taken back, net of appeals',
+        value: takenBack !== null && recovered !== null ? takenBack - recovered : null,
+        unit: 'money',
+        definition: 'Money taken back (recoupments) less what appeals won back: what the recoupments finally cost.',
+        detail: '',
+        alert: false,
+      },
+    );
+    if (input.escalateOver !== undefined) {
+      kpis.push({
+        key: 'escalated_undecided',
+        label: 'Escalations awaiting a decision',
+        value: undecided,
+        unit: 'count',
+        definition: 'Offsets over --escalate-over still new or only reviewed: a manager has to approve (or dispute) them.',
+        detail: '',
+        alert: undecided !== null && undecided > 0,
+      });
+    }
+  }
   if (input.deposits !== undefined) {
     const d = input.deposits;
     const by = (status: string): Row[] => d.filter((r) => r.status === status);

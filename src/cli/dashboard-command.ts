@@ -4,6 +4,7 @@
 
 import { dashboardData } from '../analysis/dashboard-data.js';
 import type { PayerAliases } from '../analysis/payer-aliases.js';
+import type { AppealWindows } from '../analysis/review.js';
 import { redactRow } from '../analysis/redact.js';
 import type { ReportName, Row } from '../analysis/rows.js';
 import type { Cents } from '../remit/money.js';
@@ -46,6 +47,8 @@ export interface LedgerDashboardOptions {
   redact: boolean;
   aliases: PayerAliases;
   match: MatchOptions;
+  /** The config's appeal windows (the offsets' appeal deadlines). */
+  appealWindows?: AppealWindows | undefined;
 }
 
 /** `recoup report dashboard`: the ledger's reports with the filters, as one HTML file. */
@@ -60,6 +63,7 @@ export async function writeLedgerDashboard(ledger: Ledger, o: LedgerDashboardOpt
     asOf: o.asOf,
     escalateOver: o.escalateOver,
     aliases: o.aliases,
+    appealWindows: o.appealWindows,
     match: o.match,
     onRow: (report, row) => rows.get(report)?.push(o.redact ? redactRow(report, row) : row),
   });

@@ -46,7 +46,7 @@ Exit codes:
   1  the reports are incomplete: an input could not be read or was not X12, or an error was found in
      one (an amount or segment that could not be read, a remittance cut short); the other inputs are
      still processed. Also: an output or the ledger could not be written
-  2  usage error (unknown option, bad value)
+  2  usage error (unknown option, bad value); recoup review: an unknown id or a change refused
   3  a --fail-on condition was met (1 outranks 3)
 
 Examples:
@@ -56,6 +56,7 @@ Examples:
   recoup scan inbox/ --csv > offsets.csv offsets of every 835 under inbox/, for a spreadsheet
   recoup report summary --ledger l.db    the summary of everything recorded, without reading files
   recoup trace MFC1002 --ledger l.db     the life of one claim, from the ledger
+  recoup review list --ledger l.db --due-within 7   the work queue: appeal deadlines within a week
   recoup codes WO                        what a PLB reason code means
   recoup inspect era.835                 envelopes, transactions and diagnostics of a file
   recoup inspect --format json inbox/    the same as JSON, for every X12 file under inbox/`,
@@ -65,7 +66,7 @@ Examples:
     .command('scan')
     .description('Reconcile 835 remittances: what each check paid, what was taken back at the provider level (PLB) and why,\nand whether every remittance balances.')
     .argument('[paths...]', "835 files or directories (searched recursively); '-' or a pipe for standard input")
-    .option('-r, --report <names>', 'reports to produce, comma-separated or repeated: summary, payments, offsets, claims, adjustments, balances, aging, deposits, all', collect)
+    .option('-r, --report <names>', 'reports to produce, comma-separated or repeated: summary, payments, offsets, claims, adjustments, balances, aging, deposits, suspense, reversals, all', collect)
     .addOption(outputOption.format())
     .addOption(outputOption.csv())
     .addOption(outputOption.json())
@@ -77,7 +78,7 @@ Examples:
     .option('--as-of <date>', 'date (YYYY-MM-DD) the age of open deferred balances is counted to (default: today)')
     .option('--new-only', 'with a ledger: skip files already recorded (for nightly runs over an inbox)')
     .option('--escalate-over <amount>', 'flag offsets whose absolute amount is over this (escalate column, highlighted, counted)')
-    .option('--fail-on <conditions>', 'exit 3 when any is met: unbalanced, unlinked, escalated, warnings, deposits (comma-separated)', collect)
+    .option('--fail-on <conditions>', 'exit 3 when any is met: unbalanced, unlinked, escalated, warnings, deposits; with a ledger: due, unapproved (comma-separated)', collect)
     .option('--redact', 'mask patient names and member ids in every report (initials, last 4 characters)')
     .option('--config <file>', 'settings file (default: the nearest recoup.config.json upward, or RECOUP_CONFIG)')
     .option('--no-pager', 'never page a long table through $PAGER (never done when stdout is not a terminal)')
@@ -98,6 +99,9 @@ Reports (CSV headers / JSON keys are stable):
   aging        by payer: open deferrals and unlinked recoupments in 0-30, 31-60, 61-90, 90+ day buckets
   deposits     with --bank: each bank line and the remittances it carries (matched by trace number, by
                amount and date, or as a batch of checks), deposits without an ERA, ERAs without a deposit
+  suspense     recoupments and deferrals linked to no single claim, oldest first, aged to --as-of
+  reversals    each reversal (CLP02 22) with the payment it takes back, its correction and the offsets
+               that collected it
 
 Defaults: table shows summary then offsets; --csv writes offsets; --json/ndjson hold summary, payments, offsets.
 With --bank: table shows deposits then offsets; --csv writes deposits; JSON and workbooks add deposits.
@@ -125,7 +129,7 @@ Examples:
   program
     .command('report')
     .description('Reports answered from the ledger alone, without reading any file: what was paid, taken back, deferred and still open, for any period or payer.')
-    .argument('<reports...>', 'summary, payments, offsets, claims, adjustments, balances, aging, deposits, all (comma-separated or several);\nor dashboard: one HTML page of KPIs, charts and the suspense list (-o dashboard.html)')
+    .argument('<reports...>', 'summary, payments, offsets, claims, adjustments, balances, aging, deposits, suspense, reversals, all (comma-separated or several);\nor dashboard: one HTML page of KPIs, charts and the suspense list (-o dashboard.html)')
     .option('--ledger <file>', 'the ledger written by recoup scan --ledger (or set RECOUP_LEDGER)')
     .addOption(outputOption.format())
     .addOption(outputOption.csv())

@@ -56,6 +56,7 @@ export async function runReport(names: string[], raw: unknown, io: CliIO, flags?
           escalateOver: opts.escalateOver,
           redact: opts.redact,
           aliases,
+          appealWindows: config.appealWindows,
           match: { ...(config.bank?.eftWindow ? { eftWindow: config.bank.eftWindow } : {}), ...(config.bank?.checkWindow ? { checkWindow: config.bank.checkWindow } : {}) },
         },
         io,

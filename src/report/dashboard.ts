@@ -106,7 +106,7 @@ const money = (text: string | undefined): string => {
 /** An offsets table: where each offset is (file, check), what it is, and the claim it was linked to — no patient names. */
 function offsetsTable(key: string, rows: readonly Row[], empty: string): string {
   if (rows.length === 0) return `<p class="empty" data-table="${key}">${escapeHtml(empty)}</p>`;
-  const head = ['Date', 'Payer', 'File', 'Check / EFT', 'Code', 'Category', 'Reference', 'Amount', 'Linked claim', 'Linked by'];
+  const head = ['Date', 'Payer', 'File', 'Check / EFT', 'Code', 'Category', 'Reference', 'Amount', 'Linked claim', 'Linked by', 'Review'];
   const cells = (r: Row): string[] => [
     escapeHtml(r.payment_date ?? ''),
     escapeHtml(r.payer_name ?? ''),
@@ -118,6 +118,8 @@ function offsetsTable(key: string, rows: readonly Row[], empty: string): string 
     escapeHtml(money(r.amount)),
     escapeHtml(r.linked_pcn || r.linked_icn || (r.linked_trace_number ? `check ${r.linked_trace_number}` : '')),
     escapeHtml(LINKED_BY[r.link_basis ?? ''] ?? r.link_basis ?? ''),
+    // the decision recorded with recoup review, and its id (empty without a ledger)
+    escapeHtml([r.review_status ?? '', r.offset_id ?? ''].filter((x) => x !== '').join(' · ')),
   ];
   return (
     `<table data-table="${key}"><thead><tr>${head.map((h, i) => `<th${i === 7 ? ' class="num"' : ''}>${h}</th>`).join('')}</tr></thead><tbody>` +

@@ -189,3 +189,32 @@ describe('scan --format html and the mistakes', () => {
     expect((await run(['report', 'offsets', '--ledger', db, '--format', 'html'], { env: ENV })).stderr).toBe('recoup: --format html is the dashboard: recoup report dashboard -o dashboard.html\n');
   });
 });
+
+describe('the review work queue on the dashboard (issue 16)', () => {
+  it('with decisions recorded: appeal success, recovered, taken back net of appeals and escalations awaiting a decision equal the summary; the escalations table shows each decision', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'recoup-dashboard-'));
+    const db = join(dir, 'l.db');
+    expect((await run(['scan', 'fixtures/review', '--ledger', db, '-q', '--csv'], { env: ENV })).exitCode).toBe(0);
+    const set = async (...args: string[]) => expect((await run(['review', 'set', ...args, '--ledger', db, '-q'], { env: ENV })).exitCode).toBe(0);
+    await set('sm53vjvkax', '--status', 'approved');
+    await set('p557sbf0pe', '--status', 'appealed');
+    await set('p557sbf0pe', '--status', 'won', '--recovered', '200');
+    await set('4v9m7sskh6', '--status', 'appealed');
+    await set('4v9m7sskh6', '--status', 'lost');
+    const html = await dashboard(db, dir, ['--escalate-over', '100']);
+    // by hand: 2 appeals decided, 1 won → 50.00 %; 200.00 recovered; taken back 925.00 − 200.00 = 725.00;
+    // over 100.00: the 500.00 (approved) and the 250.00 (won): none awaiting a decision
+    expect([tile(html, 'appeal_success'), tile(html, 'recovered_through_appeals'), tile(html, 'appeals_net_cash_impact'), tile(html, 'escalated_undecided')]).toEqual(['50.00 %', '200.00', '725.00', '0']);
+    const summary = await csvReport(db, 'summary', ['--escalate-over', '100']);
+    expect(summary.reduce((t, r) => t + cents(r.recovered_through_appeals!), 0)).toBe(20_000);
+    expect(summary.reduce((t, r) => t + cents(r.appeals_net_cash_impact!), 0)).toBe(72_500);
+    expect(table(html, 'escalations').map((r) => [r[7], r[10]])).toEqual([
+      ['500.00', 'approved · sm53vjvkax'],
+      ['250.00', 'won · p557sbf0pe'],
+    ]);
+    // without a ledger nothing is remembered: no appeal tiles (not zeros)
+    const out = join(dir, 'run.html');
+    expect((await run(['scan', 'fixtures/review', '--format', 'html', '-o', out, '-q'], { env: ENV })).exitCode).toBe(0);
+    expect(readFileSync(out, 'utf8')).not.toContain('data-kpi="appeal_success"');
+  });
+});
