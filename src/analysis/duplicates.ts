@@ -16,10 +16,21 @@ export interface RemittanceIdentity {
   traceNumber: string;
   paid: Cents;
   paymentDate: string;
+  /** TRN03, the payer's own company id in the trace: unlike payerKey, no config alias renames it. */
+  tracePayerId?: string;
 }
 
 export function remittanceIdentity(r: Remittance): RemittanceIdentity {
-  return { payerKey: payerId(r), traceNumber: r.trace.number, paid: r.payment.amount, paymentDate: paymentDate(r) };
+  return { payerKey: payerId(r), traceNumber: r.trace.number, paid: r.payment.amount, paymentDate: paymentDate(r), tracePayerId: r.trace.payerId };
+}
+
+/**
+ * The ledger's form of samePayment: the payer is the same by its key, or — for what was recorded before a
+ * config alias renamed the payer — by the TRN03 both traces carry.
+ */
+export function samePaymentRecorded(recorded: RemittanceIdentity, now: RemittanceIdentity): boolean {
+  const payer = recorded.payerKey === now.payerKey || (now.tracePayerId !== undefined && now.tracePayerId !== '' && recorded.tracePayerId === now.tracePayerId);
+  return payer && recorded.traceNumber === now.traceNumber && recorded.paid === now.paid && recorded.paymentDate === now.paymentDate;
 }
 
 /** Payer and trace number: remittances that share it are the same payment, a reissue or a correction. */

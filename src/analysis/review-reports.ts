@@ -75,7 +75,8 @@ const cents = (text: string | undefined): Cents | null => {
  * - the payment it takes back (reverses_trace_number / reverses_payment_date, as the claims report finds it);
  * - its correction: the earliest claim of the payer on or after its date that corrects its ICN
  *   (corrects_icn), else the earliest with its patient control number that corrects a claim;
- * - the offsets linked to the claim by its account number and one of the family's ICNs.
+ * - the offsets linked to the claim by its account number and one of the family's ICNs: how many, what
+ *   was deferred (WO/FB negative) and what was collected (recoupments), each as written.
  * `net_change` = correction paid + reversed (negative reversed); unknown when either is.
  */
 export function reversalRows(claims: readonly ReversalClaim[], offsets: readonly Row[], filter: (r: ReversalClaim) => boolean = () => true): Row[] {
@@ -91,11 +92,19 @@ export function reversalRows(claims: readonly ReversalClaim[], offsets: readonly
     const correction = found.length > 0 ? minBy(found) : null;
     const icns = new Set([icn, correction?.row.icn ?? ''].filter((x) => x !== ''));
     const linked = offsets.filter((o) => pcn !== '' && o.linked_pcn === pcn && icns.has(o.linked_icn ?? ''));
-    let sum: Cents | null = 0;
-    for (const o of linked) {
-      const a = cents(o.amount);
-      sum = sum === null || a === null ? null : sum + a;
-    }
+    // what the payer announced it would take (deferrals, negative) and what it took (recoupments): kept
+    // apart, so a deferral and its collection do not add up to nothing
+    const total = (category: string): Cents | null => {
+      let sum: Cents | null = 0;
+      for (const o of linked) {
+        if (o.category !== category) continue;
+        const a = cents(o.amount);
+        sum = sum === null || a === null ? null : sum + a;
+      }
+      return sum;
+    };
+    const deferred = total('deferred_recoupment');
+    const collected = total('recoupment');
     const reversed = cents(rev.row.paid);
     const corrected = correction ? cents(correction.row.paid) : 0;
     out.push({
@@ -115,7 +124,8 @@ export function reversalRows(claims: readonly ReversalClaim[], offsets: readonly
       correction_paid: correction ? (corrected === null ? '' : formatCents(corrected)) : '',
       net_change: reversed === null || corrected === null ? '' : formatCents(reversed + corrected),
       offsets: String(linked.length),
-      offsets_amount: sum === null ? '' : formatCents(sum),
+      deferred: deferred === null ? '' : formatCents(deferred),
+      collected: collected === null ? '' : formatCents(collected),
       offset_ids: linked.map((o) => o.offset_id ?? '').filter((x) => x !== '').join(' '),
       file: rev.row.file ?? '',
     });

@@ -10,31 +10,40 @@ export const REVIEW_STATUSES = ['new', 'reviewed', 'approved', 'disputed', 'appe
 export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
 
 /**
- * The transitions allowed (DESIGN "Review"). An offset starts `new`. `approved` is a manager's approval of
- * a takeback (what an escalated offset needs before it is posted); `accepted` is the office agreeing with
- * it without one. Either can be reopened by disputing or appealing while the window is open. An appeal
- * ends `won` (final) or `lost` (which may be appealed again at the next level, or accepted).
- * Nothing goes back to `new`, nothing repeats the status it has, and an appeal's outcome is recorded
- * only for an appeal.
+ * The transitions allowed (DESIGN "Review work queue"). An offset starts `new`. `approved` is a manager's
+ * approval of a takeback (what an escalated offset needs before it is posted); `accepted` is the office
+ * agreeing with it without one. Either can be reopened by disputing or appealing while the window is open.
+ * An appeal ends `won` or `lost` (which may be appealed again at the next level, or accepted). A decision
+ * recorded by mistake is corrected by setting the offset back to `reviewed`, with a note saying why
+ * (CORRECTION): the audit trail keeps both. Nothing goes back to `new`, nothing repeats the status it
+ * has, and an appeal's outcome is recorded only for an appeal.
  */
 export const TRANSITIONS: Readonly<Record<ReviewStatus, readonly ReviewStatus[]>> = {
   new: ['reviewed', 'approved', 'accepted', 'disputed', 'appealed'],
   reviewed: ['approved', 'accepted', 'disputed', 'appealed'],
-  approved: ['disputed', 'appealed'],
-  accepted: ['disputed', 'appealed'],
-  disputed: ['appealed', 'approved', 'accepted'],
-  appealed: ['won', 'lost'],
-  lost: ['appealed', 'accepted'],
-  won: [],
+  approved: ['reviewed', 'disputed', 'appealed'],
+  accepted: ['reviewed', 'disputed', 'appealed'],
+  disputed: ['reviewed', 'appealed', 'approved', 'accepted'],
+  appealed: ['reviewed', 'won', 'lost'],
+  lost: ['reviewed', 'appealed', 'accepted'],
+  won: ['reviewed'],
 };
+
+/** Going back to `reviewed` from a decision: a correction, which needs a note saying why. */
+export function isCorrection(from: ReviewStatus, to: ReviewStatus | undefined): boolean {
+  return to === 'reviewed' && from !== 'new' && from !== 'reviewed';
+}
 
 /** Statuses that are a decision: an escalated offset in one of them is handled (--fail-on unapproved). */
 export const DECIDED: ReadonlySet<ReviewStatus> = new Set(['approved', 'disputed', 'appealed', 'won', 'lost', 'accepted']);
 
-/** Statuses that close an offset: it leaves the queue (`review list --all` still shows it). */
-export const CLOSED: ReadonlySet<ReviewStatus> = new Set(['approved', 'accepted', 'won', 'lost']);
+/**
+ * Statuses that close an offset: it leaves the queue (`review list --all` still shows it). A lost appeal
+ * stays: the office still decides between the next appeal level and accepting the takeback.
+ */
+export const CLOSED: ReadonlySet<ReviewStatus> = new Set(['approved', 'accepted', 'won']);
 
-/** Statuses after which the appeal window no longer matters: an appeal was filed, or the office agreed. */
+/** Statuses after which the first appeal window no longer matters: an appeal was filed or decided, or the office agreed. */
 const DEADLINE_MET: ReadonlySet<ReviewStatus> = new Set(['appealed', 'won', 'lost', 'accepted', 'approved']);
 
 /** The appeal window when the config names none for the payer (days from the offset's payment date). */
@@ -44,11 +53,12 @@ export const DEFAULT_APPEAL_DAYS = 60;
 export const DEFAULT_DUE_WITHIN = 7;
 
 /**
- * Offsets a person reviews: money the payer withheld or announced it will withhold. Interest the payer
- * added (L6) and a refund acknowledged (72) are not in the queue (they can still be given a status).
+ * Offsets a person reviews: money the payer withheld. Interest the payer added (L6), a refund acknowledged
+ * (72) and a deferral (WO/FB negative: money added to the check now, to be taken later — it is the later
+ * collection that is reviewed and appealed) are not in the queue; they can still be given a status.
  */
 export function isReviewable(category: OffsetCategory): boolean {
-  return category !== 'interest' && category !== 'refund_acknowledged';
+  return category !== 'interest' && category !== 'refund_acknowledged' && category !== 'deferred_recoupment';
 }
 
 /** One entry of an offset's audit trail, as stored (never updated, never deleted). */
@@ -71,20 +81,26 @@ export interface ReviewState {
   status: ReviewStatus;
   /** Ever appealed (a later `lost` or `won` still counts the appeal filed). */
   appealed: boolean;
+  /** The last appeal outcome recorded (a lost appeal later accepted is still lost; corrected back to reviewed: none). */
+  outcome: 'won' | 'lost' | null;
   /** The latest recovered amount recorded (won), or null. */
   recovered: Cents | null;
   last: ReviewEvent | null;
   events: number;
 }
 
-export const NEW_STATE: ReviewState = { status: 'new', appealed: false, recovered: null, last: null, events: 0 };
+export const NEW_STATE: ReviewState = { status: 'new', appealed: false, outcome: null, recovered: null, last: null, events: 0 };
 
 /** Folds one more event (in order) into a state. */
 export function applyEvent(s: ReviewState, e: ReviewEvent): ReviewState {
+  // a correction back to reviewed takes back what the mistaken decision said (an appeal filed, its outcome)
+  // (a filing corrected away was not an appeal; an outcome corrected away leaves the appeal filed)
+  const corrected = isCorrection(e.from, e.to);
   return {
     status: e.to,
-    appealed: s.appealed || e.to === 'appealed',
-    // won is final: a later event on it is a note or a corrected amount
+    appealed: (corrected && e.from === 'appealed' ? false : s.appealed) || e.to === 'appealed',
+    outcome: e.to === 'won' || e.to === 'lost' ? e.to : corrected && (e.from === 'won' || e.from === 'lost') ? null : s.outcome,
+    // an event on a won offset is a note or a corrected amount
     recovered: e.recovered !== null ? e.recovered : e.to === 'won' ? s.recovered : null,
     last: e,
     events: s.events + 1,
@@ -118,7 +134,8 @@ export function refuseChange(state: ReviewState, change: ReviewChange, amount: C
   }
   if (change.to !== undefined && !TRANSITIONS[state.status].includes(change.to)) {
     const next = TRANSITIONS[state.status];
-    return `cannot go from ${state.status} to ${change.to}; from ${state.status} it can go to ${next.length > 0 ? next.join(', ') : 'nothing (final)'}`;
+    const fix = state.status !== 'new' && state.status !== 'reviewed' ? ' (a decision recorded by mistake: --status reviewed --note "why")' : '';
+    return `cannot go from ${state.status} to ${change.to}; from ${state.status} it can go to ${next.join(', ')}${fix}`;
   }
   if (change.recovered !== null) {
     if (to !== 'won') return `--recovered is the money won back on appeal: give it with --status won (the offset is ${to})`;
@@ -127,6 +144,7 @@ export function refuseChange(state: ReviewState, change: ReviewChange, amount: C
     return 'won needs --recovered <amount>: the money the payer paid back (0 if none yet; record it later with --recovered)';
   }
   if (change.to === undefined && change.recovered === null && change.note === '') return 'nothing to record: give --status, --note or --recovered';
+  if (isCorrection(state.status, change.to) && change.note === '') return `going back from ${state.status} to reviewed corrects a decision: say why with --note`;
   return null;
 }
 
@@ -175,12 +193,13 @@ export function emptyAppealTotals(): AppealTotals {
   return { filed: 0, won: 0, lost: 0, recovered: 0 };
 }
 
+/** Counts an offset's appeal: filed when ever appealed; won or lost by the last outcome recorded. */
 export function addAppeal(t: AppealTotals, s: ReviewState): void {
   if (s.appealed) t.filed++;
-  if (s.status === 'won') {
+  if (s.outcome === 'won') {
     t.won++;
     t.recovered += s.recovered ?? 0;
-  } else if (s.status === 'lost') t.lost++;
+  } else if (s.outcome === 'lost') t.lost++;
 }
 
 /**

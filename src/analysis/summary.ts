@@ -9,7 +9,7 @@ import { payerId, type RemittanceHead } from './build-rows.js';
 import { daysBetween } from './deferrals.js';
 import type { Link } from './link.js';
 import type { Row } from './rows.js';
-import { addAppeal, type AppealTotals, DECIDED, emptyAppealTotals, type ReviewState } from './review.js';
+import { addAppeal, type AppealTotals, DECIDED, emptyAppealTotals, isReviewable, type ReviewState } from './review.js';
 
 /** 123 → "12.3" (integer tenths, no floating point in the output). */
 function tenths(n: number): string {
@@ -116,10 +116,11 @@ export class SummaryBuilder {
   }
 
   /** Counts an offset's review state for the appeal KPIs; `escalated` as addLink was told. */
-  addReview(r: RemittanceHead, state: ReviewState, escalated: boolean): void {
+  addReview(r: RemittanceHead, state: ReviewState, escalated: boolean, category: OffsetCategory): void {
     const t = this.totals(r);
     addAppeal(t.appeals, state);
-    if (escalated && !DECIDED.has(state.status)) t.escalatedUndecided++;
+    // only what the queue holds waits for a decision (not interest, refunds or deferrals)
+    if (escalated && isReviewable(category) && !DECIDED.has(state.status)) t.escalatedUndecided++;
   }
 
   /** The deposit columns: from the deposits matched in this run (null leaves them unknown). */

@@ -210,8 +210,8 @@ Statuses and the changes allowed (an offset starts new):
   disputed  → appealed, approved, accepted
   appealed  → won, lost                 (won needs --recovered: the money paid back)
   lost      → appealed, accepted        (a further appeal level)
-  won       → nothing (final)
-The queue (review list) shows offsets not yet approved, accepted, won or lost, oldest first. The appeal
+  any decision → reviewed, with --note  (a correction: the history keeps both)
+The queue (review list) shows money withheld not yet approved, accepted or won, oldest first. The appeal
 deadline is the offset's payment date plus the payer's window (config appealDays; default 60 days).
 
 Examples:
@@ -274,6 +274,8 @@ Examples:
     .argument('<id>', 'offset id (or a unique prefix of at least 6 characters)')
     .option('--ledger <file>', 'the ledger written by recoup scan --ledger (or set RECOUP_LEDGER)')
     .addOption(new Option('-f, --format <format>', 'output format (default: table)').choices(['table', 'csv', 'json', 'ndjson']))
+    .addOption(outputOption.csv())
+    .addOption(outputOption.json())
     .option('--config <file>', 'settings file (default: the nearest recoup.config.json upward, or RECOUP_CONFIG)')
     .option('--no-pager', 'never page a long table through $PAGER (never done when stdout is not a terminal)')
     .option('--no-color', 'never colour the output')

@@ -80,9 +80,14 @@ export const failOnList = z.array(z.string()).transform((values, ctx): Set<FailO
   return out;
 });
 
-/** A non-negative amount as people type it (`500`, `1,250.00`, `$75`) → cents. Never parseFloat. */
+/**
+ * A non-negative amount as people type it (`500`, `1,250.00`, `$75`) → cents. Never parseFloat. A comma
+ * is only a thousands separator (`1,250`): `2,50` (a decimal comma) is refused, never read as 250.
+ */
 export const amount = z.string().transform((text, ctx): Cents => {
-  const p = parseAmount(text.trim().replace(/^\$/, '').replaceAll(',', ''));
+  const plain = text.trim().replace(/^\$\s*/, '');
+  const grouped = /^\d{1,3}(,\d{3})+(\.\d*)?$/.test(plain);
+  const p = plain.includes(',') && !grouped ? ({ ok: false } as const) : parseAmount(plain.replaceAll(',', ''));
   if (!p.ok || p.cents < 0) {
     ctx.addIssue({ code: 'custom', message: `${JSON.stringify(text)} is not an amount (for example 500 or 1250.00)` });
     return z.NEVER;
@@ -281,13 +286,18 @@ export const reviewSetSchema = z.object({
 });
 
 /** `recoup review history <id>`: the audit trail. */
-export const reviewHistorySchema = z.object({
-  ledger: path.optional(),
-  format: z.enum(['table', 'csv', 'json', 'ndjson']).default('table'),
-  config: path.optional(),
-  color: z.boolean(),
-  pager: z.boolean(),
-});
+export const reviewHistorySchema = z
+  .object({
+    ledger: path.optional(),
+    format: z.enum(['table', 'csv', 'json', 'ndjson']).optional(),
+    csv: z.boolean().optional(),
+    json: z.boolean().optional(),
+    config: path.optional(),
+    color: z.boolean(),
+    pager: z.boolean(),
+  })
+  .refine((o) => [o.format !== undefined, o.csv === true, o.json === true].filter(Boolean).length <= 1, { message: 'choose one of --format, --csv and --json', path: ['format'] })
+  .transform((o) => ({ ...o, format: o.csv ? ('csv' as const) : o.json ? ('json' as const) : (o.format ?? 'table') }));
 
 export const codesOptionsSchema = z.object({ carcFile: path.optional(), color: z.boolean().optional() });
 

@@ -37,7 +37,11 @@ export async function runScan(paths: string[], raw: unknown, io: CliIO, flags?: 
   const opts = {
     ...parsed,
     ledger: ledgerPath(parsed.ledger, io.env, config.ledger),
-    failOn: given.failOn === undefined && config.failOn !== undefined ? config.failOn : parsed.failOn,
+    // the config's due/unapproved need a ledger: without one they are left out (typed on the command line, they are an error)
+    failOn:
+      given.failOn === undefined && config.failOn !== undefined
+        ? new Set([...config.failOn].filter((c) => (c !== 'due' && c !== 'unapproved') || ledgerPath(parsed.ledger, io.env, config.ledger) !== undefined))
+        : parsed.failOn,
     escalateOver: given.escalateOver === undefined ? (config.escalateOver ?? parsed.escalateOver) : parsed.escalateOver,
     output: parsed.output ?? outputFromConfig(config, parsed.format, parsed.reports),
   };

@@ -168,7 +168,7 @@ export function reportFromLedger(ledger: Ledger, o: LedgerReportOptions): Ledger
     if (wants.has('reversals')) allRows.push(row);
     if (chosen.has(x.remittanceId)) {
       summary.addLink(h, x.amount, category, link, paymentDate(h), escalated, !x.unreadable);
-      summary.addReview(h, states.get(x.uid) ?? NEW_STATE, escalated);
+      summary.addReview(h, states.get(x.uid) ?? NEW_STATE, escalated, category);
       if (o.category === undefined || category === o.category) {
         if (figures.offsets !== undefined) figures.offsets++;
         if (wants.has('offsets')) o.onRow('offsets', row);

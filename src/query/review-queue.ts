@@ -47,7 +47,8 @@ export function reviewQueue(ledger: Ledger, o: QueueOptions): QueueItem[] {
     onRow: (_report, offset) => {
       const state = states.get(offset.offset_id ?? '') ?? NEW_STATE;
       const deadline = offset.appeal_deadline ?? '';
-      const daysLeft = deadline === '' ? null : daysBetween(o.asOf, deadline);
+      // days left only while the deadline still matters (no appeal filed or decided, nothing agreed)
+      const daysLeft = deadline === '' || !deadlineOpen(state.status) ? null : daysBetween(o.asOf, deadline);
       const p = parseAmount(offset.amount ?? '');
       const last = state.last;
       items.push({
@@ -109,9 +110,11 @@ export interface QueueFilter {
 export function filterQueue(items: readonly QueueItem[], f: QueueFilter): QueueItem[] {
   const payer = f.payer?.toLowerCase();
   return items.filter((i) => {
+    // interest, refunds and deferrals are not in the queue: shown with --all, or when their category is asked for
+    if (!f.all && f.category === undefined && !isReviewable(i.category)) return false;
     if (f.statuses !== undefined) {
       if (!f.statuses.includes(i.state.status)) return false;
-    } else if (!f.all && (CLOSED.has(i.state.status) || !isReviewable(i.category))) return false;
+    } else if (!f.all && CLOSED.has(i.state.status)) return false;
     if (payer !== undefined && (i.row.payer_id ?? '').toLowerCase() !== payer && (i.row.payer_name ?? '').toLowerCase() !== payer) return false;
     if (f.category !== undefined && i.category !== f.category) return false;
     if (f.over !== undefined && (i.amount === null || i.amount <= f.over)) return false;
@@ -129,7 +132,13 @@ export function isDue(i: QueueItem, days: number): boolean {
   return isReviewable(i.category) && deadlineOpen(i.state.status) && i.daysLeft !== null && i.daysLeft <= days;
 }
 
+/** The morning list's order: the nearest deadline first (past ones first of all), then the oldest payment. */
+export function byDeadline(items: readonly QueueItem[]): QueueItem[] {
+  const left = (i: QueueItem): number => i.daysLeft ?? Number.MAX_SAFE_INTEGER;
+  return [...items].sort((a, b) => left(a) - left(b));
+}
+
 /** An escalated offset (over --escalate-over) with no decision yet: still new or only reviewed. */
 export function isUnapproved(i: QueueItem): boolean {
-  return i.escalated && !DECIDED.has(i.state.status);
+  return i.escalated && isReviewable(i.category) && !DECIDED.has(i.state.status);
 }

@@ -42,11 +42,6 @@ export class RunOffsets {
     return this.list.length - 1;
   }
 
-  /** The id the offset is stored under, when the ledger had to keep it apart from another's. */
-  setUid(i: number, uid: string): void {
-    this.list[i]!.uid = uid;
-  }
-
   /** Links every offset against the claims of the run (or the ledger's history). */
   link(source: ClaimStore, priorDeferral?: (payerKey: string, reference: string) => Link | null): LinkTable {
     const list = this.list;

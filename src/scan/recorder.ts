@@ -39,11 +39,13 @@ export interface RunRecorder {
    * fingerprint and report data when a store needs them.
    */
   remittance(r: Remittance, fingerprint: () => string, snapshot: () => RemittanceSnapshot): void;
+  /** An offset of that remittance, kept at `index` of the run's offsets, with its stable id. */
+  offset(r: Remittance, index: number, a: ProviderAdjustment, uid: string): void;
   /**
-   * An offset of that remittance, kept at `index` of the run's offsets, with its stable id; returns the id
-   * it is known by (the ledger may keep two offsets with one id apart by a suffix).
+   * The id an offset of the run is stored under when it differs from its stable id (the ledger keeps two
+   * offsets with one id apart by a suffix); undefined when it is not (or no longer: a file rolled back).
    */
-  offset(r: Remittance, index: number, a: ProviderAdjustment, uid: string): string;
+  storedUid(index: number): string | undefined;
   /** The file was read to its end: keep it (unless unreadable or already recorded). */
   endFile(path: string, readable: boolean, bytes: number): void;
   /** Reading the file failed in a way that stops the run: nothing of it is kept. */
@@ -122,8 +124,10 @@ export class IndexRecorder implements RunRecorder {
   remittance(r: Remittance): void {
     this.register(r);
   }
-  offset(_r: Remittance, _index: number, _a: ProviderAdjustment, uid: string): string {
-    return uid;
+  offset(): void {}
+
+  storedUid(): undefined {
+    return undefined;
   }
   endFile(): void {}
   abortFile(): void {}
@@ -212,6 +216,8 @@ export class LedgerRecorder implements RunRecorder {
   private recording: FileRecording | null = null;
   /** The ledger id of each offset of the run recorded in this run (by its index in the run's offsets). */
   private readonly offsetIds: Array<number | undefined> = [];
+  /** Offsets stored under another id than their stable one (a suffix), by index. */
+  private readonly offsetUids = new Map<number, string>();
 
   readonly priorDeferral: (payerKey: string, reference: string) => Link | null;
 
@@ -280,10 +286,10 @@ export class LedgerRecorder implements RunRecorder {
     );
   }
 
-  offset(r: Remittance, index: number, a: ProviderAdjustment, uid: string): string {
+  offset(r: Remittance, index: number, a: ProviderAdjustment, uid: string): void {
     const rec = this.recording;
     const rid = rec?.remittanceIds.get(r);
-    if (rec === null || rid === undefined || rid === null) return uid;
+    if (rec === null || rid === undefined || rid === null) return;
     const stored = this.ledger.insertOffset(rid, {
       uid,
       pairSeq: index,
@@ -296,8 +302,20 @@ export class LedgerRecorder implements RunRecorder {
       unreadable: a.unreadable === true,
     });
     this.offsetIds[index] = stored.id;
+    if (stored.uid !== uid) this.offsetUids.set(index, stored.uid);
     rec.offsets.push(index);
-    return stored.uid;
+  }
+
+  storedUid(index: number): string | undefined {
+    return this.offsetUids.get(index);
+  }
+
+  /** What was recorded of the file's offsets is gone: their ids and any suffix with them. */
+  private forgetOffsets(offsets: readonly number[]): void {
+    for (const i of offsets) {
+      this.offsetIds[i] = undefined;
+      this.offsetUids.delete(i);
+    }
   }
 
   /** Commits the file's transaction, unless the file was unreadable or its content is already recorded. */
@@ -308,12 +326,12 @@ export class LedgerRecorder implements RunRecorder {
     if (!readable) {
       // nothing of it stays, so no link may be written for its offsets (their rows are gone)
       this.ledger.rollbackFile();
-      for (const i of rec.offsets) this.offsetIds[i] = undefined;
+      this.forgetOffsets(rec.offsets);
       return;
     }
     if (this.ledger.isFileRecorded(sha)) {
       this.ledger.rollbackFile();
-      for (const i of rec.offsets) this.offsetIds[i] = undefined;
+      this.forgetOffsets(rec.offsets);
       const display = displayName(path);
       this.diagnostic(makeDiagnostic('LEDGER_FILE_KNOWN', `${display} is already in the ledger (same content); nothing recorded again`, { file: display }));
       return;
@@ -324,7 +342,7 @@ export class LedgerRecorder implements RunRecorder {
 
   abortFile(): void {
     this.ledger.rollbackFile();
-    for (const i of this.recording?.offsets ?? []) this.offsetIds[i] = undefined;
+    this.forgetOffsets(this.recording?.offsets ?? []);
     this.recording = null;
   }
 

@@ -185,10 +185,10 @@ export class Scanner {
     const wantsAdjustments = this.wants.has('adjustments');
     const keeps = this.recorder.keepsRows;
     // the payment a reversal takes back is looked up before this claim is recorded
-    const reversed = c.statusCode === '22' && (wantsClaims || keeps) ? reversedPayment(this.recorder.source, c, r) : null;
-    const balance = checkClaimBalance(c, r.file);
     const correctsIcn = this.reversals.corrects(c, r);
     const forReversals = this.wants.has('reversals') && (c.statusCode === '22' || correctsIcn !== '');
+    const reversed = c.statusCode === '22' && (wantsClaims || keeps || forReversals) ? reversedPayment(this.recorder.source, c, r) : null;
+    const balance = checkClaimBalance(c, r.file);
     const row = wantsClaims || keeps || forReversals ? claimRow(r, c, balance.balanced, correctsIcn, reversed) : null;
     if (forReversals) this.reversalClaims.push({ row: row!, paymentDate: paymentDate(r), payerId: payerId(r) });
     const adjustments = wantsAdjustments || keeps ? adjustmentRows(r, c, this.options.carc) : null;
@@ -250,12 +250,7 @@ export class Scanner {
       () => this.repeats.fingerprint(r),
       () => ({ head: head ?? remittanceHead(r), figures, paymentRow: payment! }),
     );
-    r.providerAdjustments.forEach((a, k) => {
-      const i = firstOffset + k;
-      const uid = this.offsets.at(i).uid;
-      const stored = this.recorder.offset(r, i, a, uid);
-      if (stored !== uid) this.offsets.setUid(i, stored);
-    });
+    r.providerAdjustments.forEach((a, k) => this.recorder.offset(r, firstOffset + k, a, this.offsets.at(firstOffset + k).uid));
     if (this.options.deposits) this.recorder.depositRemittance(r, depositRemittanceOf(0, r, head ?? remittanceHead(r), figures));
     this.summary.addFigures(r, figures);
     if (wantsPayments) this.options.onRow('payments', payment!);
@@ -279,6 +274,7 @@ export class Scanner {
       const offsetRows: Row[] = [];
       for (let i = 0; i < this.offsets.length; i++) {
         const o = this.offsets.at(i);
+        const uid = this.recorder.storedUid(i) ?? o.uid;
         const escalated = limit !== undefined && Math.abs(o.amount) > limit;
         const category = categorizeOffset(o.reasonCode, o.amount);
         const link = links.get(i);
@@ -292,9 +288,9 @@ export class Scanner {
         }
         const unlinked = wantsAging ? unlinkedRecoupment(o.remittance, o.amount, category, link, !o.unreadable) : null;
         if (unlinked) aging.push(unlinked);
-        if (states) this.summary.addReview(o.remittance, states.get(o.uid) ?? NEW_STATE, escalated);
+        if (states) this.summary.addReview(o.remittance, states.get(uid) ?? NEW_STATE, escalated, category);
         if (wantsOffsets || keepRows) {
-          const row = offsetRow(o.remittance, o, link, escalated, offsetReview(o.uid, category, paymentDate(o.remittance), payerId(o.remittance), windows, states));
+          const row = offsetRow(o.remittance, o, link, escalated, offsetReview(uid, category, paymentDate(o.remittance), payerId(o.remittance), windows, states));
           if (wantsOffsets) this.options.onRow('offsets', row);
           if (keepRows) offsetRows.push(row);
         }

@@ -8,7 +8,7 @@
 import { type ErrorCode, RecoupError } from '../diagnostics/errors.js';
 import type { ClaimRef, Link, LinkBasis, RemittanceRef } from '../analysis/link.js';
 import { DEFERRAL_CODES, type BalanceOffset } from '../analysis/deferrals.js';
-import { type RemittanceIdentity, samePayment, traceKey } from '../analysis/duplicates.js';
+import { type RemittanceIdentity, samePaymentRecorded, traceKey } from '../analysis/duplicates.js';
 import type { TraceClaim, TraceOffset } from '../analysis/claim-trace.js';
 import { rowFromStored, type RowContext, storedValues } from '../analysis/row-storage.js';
 import type { ReportName, Row } from '../analysis/rows.js';
@@ -19,6 +19,7 @@ import type { RemittanceFigures } from '../analysis/summary.js';
 import type { BankLine } from '../bank/model.js';
 import { foldStates, type ReviewEvent, type ReviewState } from '../analysis/review.js';
 import { PgBridge, PgError, type Statement } from './pg-bridge.js';
+import { withTracePayer } from './sqlite.js';
 import type {
   BankFileRecord,
   ClaimRecord,
@@ -335,11 +336,11 @@ export class PostgresLedger implements Ledger {
 
   settleRemittance(id: number, identity: RemittanceIdentity, content: string, snapshot: RemittanceSnapshot): boolean {
     if (traceKey(identity) !== null) {
-      const recorded = this.query<RemittanceIdentity & { id: number; content: string }>(
-        'SELECT id, payer_key AS "payerKey", trace_number AS "traceNumber", paid, payment_date AS "paymentDate", content FROM remittances WHERE payer_key = $1 AND trace_number = $2 AND id <> $3',
-        [identity.payerKey, identity.traceNumber, id],
-      );
-      if (recorded.some((x) => samePayment(x, identity) && (x.content === content || x.content === ''))) {
+      const recorded = this.query<RemittanceIdentity & { id: number; content: string; head: string | null }>(
+        'SELECT id, payer_key AS "payerKey", trace_number AS "traceNumber", paid, payment_date AS "paymentDate", content, head FROM remittances WHERE trace_number = $1 AND id <> $2',
+        [identity.traceNumber, id],
+      ).map(withTracePayer);
+      if (recorded.some((x) => samePaymentRecorded(x, identity) && (x.content === content || x.content === ''))) {
         this.pending.push({ sql: 'DELETE FROM claims WHERE remittance_id = $1', params: [id] }, { sql: 'DELETE FROM offsets WHERE remittance_id = $1', params: [id] }, { sql: 'DELETE FROM remittances WHERE id = $1', params: [id] });
         return false;
       }

@@ -9,7 +9,7 @@ import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { type ErrorCode, RecoupError } from '../diagnostics/errors.js';
 import type { ClaimRef, Link, LinkBasis, RemittanceRef } from '../analysis/link.js';
 import { DEFERRAL_CODES, type BalanceOffset } from '../analysis/deferrals.js';
-import { type RemittanceIdentity, samePayment, traceKey } from '../analysis/duplicates.js';
+import { type RemittanceIdentity, samePaymentRecorded, traceKey } from '../analysis/duplicates.js';
 import type { TraceClaim, TraceOffset } from '../analysis/claim-trace.js';
 import { rowFromStored, type RowContext, storedValues } from '../analysis/row-storage.js';
 import type { ReportName, Row } from '../analysis/rows.js';
@@ -264,9 +264,7 @@ function prepareStatements(db: Database.Database) {
     insertRemittance: db.prepare(
       'INSERT INTO remittances (file_id, file_path, payer_key, payer_name, trace_number, transaction_control, payment_date, paid) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     ),
-    samePayerTrace: db.prepare(
-      'SELECT id, payer_key AS payerKey, trace_number AS traceNumber, paid, payment_date AS paymentDate, content FROM remittances WHERE payer_key = ? AND trace_number = ? AND id <> ?',
-    ),
+    sameTrace: db.prepare('SELECT id, payer_key AS payerKey, trace_number AS traceNumber, paid, payment_date AS paymentDate, content, head FROM remittances WHERE trace_number = ? AND id <> ?'),
     deleteClaimsOf: db.prepare('DELETE FROM claims WHERE remittance_id = ?'),
     deleteOffsetsOf: db.prepare('DELETE FROM offsets WHERE remittance_id = ?'),
     deleteRemittance: db.prepare('DELETE FROM remittances WHERE id = ?'),
@@ -469,9 +467,9 @@ export class SqliteLedger implements Ledger {
 
   settleRemittance(id: number, identity: RemittanceIdentity, content: string, snapshot: RemittanceSnapshot): boolean {
     if (traceKey(identity) !== null) {
-      const recorded = this.sql.samePayerTrace.all(identity.payerKey, identity.traceNumber, id) as Array<RemittanceIdentity & { id: number; content: string }>;
+      const recorded = (this.sql.sameTrace.all(identity.traceNumber, id) as Array<RemittanceIdentity & { id: number; content: string; head: string | null }>).map(withTracePayer);
       // rows recorded before schema 2 have no content ('') and match on the payment alone
-      if (recorded.some((x) => samePayment(x, identity) && (x.content === content || x.content === ''))) {
+      if (recorded.some((x) => samePaymentRecorded(x, identity) && (x.content === content || x.content === ''))) {
         this.sql.deleteClaimsOf.run(id);
         this.sql.deleteOffsetsOf.run(id);
         this.sql.deleteRemittance.run(id);
@@ -741,6 +739,12 @@ export class SqliteLedger implements Ledger {
     const n = (st: Database.Statement): number => (st.get() as { n: number }).n;
     return { files: n(this.sql.countFiles), remittances: n(this.sql.countRemittances), claims: n(this.sql.countClaims), offsets: n(this.sql.countOffsets) };
   }
+}
+
+/** A recorded remittance's identity with its TRN03, read from the head it kept (schema 3 on). */
+export function withTracePayer<T extends RemittanceIdentity & { head: string | null }>(x: T): T {
+  if (x.head === null) return x;
+  return { ...x, tracePayerId: (JSON.parse(x.head) as RemittanceHead).trace.payerId };
 }
 
 function claimRef(row: ClaimRow): ClaimRef {

@@ -4,7 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeOffsetId, offsetId, type OffsetIdParts } from '../../src/analysis/offset-id.js';
 import {
+  addAppeal,
   addDays,
+  emptyAppealTotals,
   appealDeadline,
   AppealWindows,
   foldStates,
@@ -56,14 +58,40 @@ describe('transitions', () => {
     for (const from of REVIEW_STATUSES) {
       const state = from === 'new' ? NEW_STATE : { ...NEW_STATE, status: from };
       for (const to of REVIEW_STATUSES) {
-        const why = refuseChange(state, { to, note: '', recovered: to === 'won' ? 0 : null }, 10_000);
+        const why = refuseChange(state, { to, note: 'why', recovered: to === 'won' ? 0 : null }, 10_000);
         expect(why === null, `${from} → ${to}: ${why}`).toBe(TRANSITIONS[from].includes(to));
         if (why === null) allowed++;
       }
     }
-    expect(allowed).toBe(20); // 5 + 4 + 2 + 2 + 3 + 2 + 2 + 0
-    expect(TRANSITIONS.won).toEqual([]);
+    expect(allowed).toBe(26); // 5 + 4 + 3 + 3 + 4 + 3 + 3 + 1
+    expect(TRANSITIONS.won).toEqual(['reviewed']); // only a correction
     for (const from of REVIEW_STATUSES) expect(TRANSITIONS[from]).not.toContain('new');
+  });
+
+  it('a decision recorded by mistake is corrected back to reviewed, with a note; the KPIs follow the correction', () => {
+    const won = { ...NEW_STATE, status: 'won' as const, appealed: true, outcome: 'won' as const, recovered: 5_000 };
+    expect(refuseChange(won, { to: 'reviewed', note: '', recovered: null }, 10_000)).toBe('going back from won to reviewed corrects a decision: say why with --note');
+    expect(refuseChange(won, { to: 'reviewed', note: 'wrong offset', recovered: null }, 10_000)).toBeNull();
+    expect(refuseChange(won, { to: 'appealed', note: '', recovered: null }, 10_000)).toBe('cannot go from won to appealed; from won it can go to reviewed (a decision recorded by mistake: --status reviewed --note "why")');
+    const s = foldStates([event(1, 'a', 'new', 'appealed'), event(2, 'a', 'appealed', 'won', 5_000), event(3, 'a', 'won', 'reviewed')]).get('a')!;
+    expect(s).toMatchObject({ status: 'reviewed', appealed: true, outcome: null, recovered: null }); // the appeal stays filed; its outcome is taken back
+    const filedByMistake = foldStates([event(1, 'b', 'new', 'appealed'), event(2, 'b', 'appealed', 'reviewed')]).get('b')!;
+    expect(filedByMistake).toMatchObject({ status: 'reviewed', appealed: false });
+  });
+
+  it('a lost appeal later accepted still counts as lost; lost then won on the next level counts as won', () => {
+    const totals = emptyAppealTotals();
+    const states = foldStates([
+      event(1, 'a', 'new', 'appealed'),
+      event(2, 'a', 'appealed', 'lost'),
+      event(3, 'a', 'lost', 'accepted'),
+      event(4, 'b', 'new', 'appealed'),
+      event(5, 'b', 'appealed', 'lost'),
+      event(6, 'b', 'lost', 'appealed'),
+      event(7, 'b', 'appealed', 'won', 900),
+    ]);
+    for (const s of states.values()) addAppeal(totals, s);
+    expect(totals).toEqual({ filed: 2, won: 1, lost: 1, recovered: 900 });
   });
 
   it('won needs --recovered, not over the amount taken; --recovered only with won; a note alone is kept', () => {
@@ -145,9 +173,9 @@ describe('the suspense list and the reversal log', () => {
         claim({ reversal: 'no', icn: 'I9', paid: '99.00', trace_number: 'T0', corrects_icn: 'I1' }, '2024-01-01'), // before the reversal: not its correction
       ],
       [
-        { offset_id: 'd', linked_pcn: 'P1', linked_icn: 'I1', amount: '-60.00' },
-        { offset_id: 'c', linked_pcn: 'P1', linked_icn: 'I1', amount: '60.00' },
-        { offset_id: 'other', linked_pcn: 'P2', linked_icn: 'I1', amount: '5.00' },
+        { offset_id: 'd', linked_pcn: 'P1', linked_icn: 'I1', amount: '-60.00', category: 'deferred_recoupment' },
+        { offset_id: 'c', linked_pcn: 'P1', linked_icn: 'I1', amount: '60.00', category: 'recoupment' },
+        { offset_id: 'other', linked_pcn: 'P2', linked_icn: 'I1', amount: '5.00', category: 'recoupment' },
       ],
     );
     expect(rows).toEqual([
@@ -168,7 +196,8 @@ describe('the suspense list and the reversal log', () => {
         correction_paid: '120.00',
         net_change: '-60.00',
         offsets: '2',
-        offsets_amount: '0.00',
+        deferred: '-60.00',
+        collected: '60.00',
         offset_ids: 'd c',
         file: 'f.835',
       },
@@ -176,9 +205,9 @@ describe('the suspense list and the reversal log', () => {
   });
 
   it('a reversal with no correction yet: net change is the reversal; an unreadable amount makes its sums unknown', () => {
-    const [row] = reversalRows([{ row: { reversal: 'yes', pcn: 'P1', icn: 'I1', paid: '' }, paymentDate: '2024-02-12', payerId: 'A' }], [{ offset_id: 'x', linked_pcn: 'P1', linked_icn: 'I1', amount: '' }]);
-    expect(row).toMatchObject({ reversed: '', correction_icn: '', correction_paid: '', net_change: '', offsets: '1', offsets_amount: '' });
+    const [row] = reversalRows([{ row: { reversal: 'yes', pcn: 'P1', icn: 'I1', paid: '' }, paymentDate: '2024-02-12', payerId: 'A' }], [{ offset_id: 'x', linked_pcn: 'P1', linked_icn: 'I1', amount: '', category: 'recoupment' }]);
+    expect(row).toMatchObject({ reversed: '', correction_icn: '', correction_paid: '', net_change: '', offsets: '1', deferred: '0.00', collected: '' });
     const [plain] = reversalRows([{ row: { reversal: 'yes', pcn: 'P1', icn: 'I1', paid: '-50.00' }, paymentDate: '2024-02-12', payerId: 'A' }], []);
-    expect(plain).toMatchObject({ reversed: '-50.00', correction_paid: '', net_change: '-50.00', offsets: '0', offsets_amount: '0.00' });
+    expect(plain).toMatchObject({ reversed: '-50.00', correction_paid: '', net_change: '-50.00', offsets: '0', deferred: '0.00', collected: '0.00' });
   });
 });

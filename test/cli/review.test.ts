@@ -93,7 +93,7 @@ describe('a month of nightly runs and the people working the queue', () => {
     expect(brief(await queue('2024-11-30', '--due-within', '7'))).toEqual([[C, 'new', '2024-12-06', 6]]);
     const due = await run(['review', 'list', '--as-of', '2024-11-30', '--due-within', '7', '--fail-on', 'due'], { env });
     expect(due.exitCode).toBe(3);
-    expect(due.stderr).toContain(`recoup: --fail-on due: 1 offset(s) with an appeal deadline within 7 days and no appeal filed\n  ${C}  BLUE RIVER MEDICAID 2024-11-06 WO 250.00, appeal by 2024-12-06  (new)`);
+    expect(due.stderr).toContain(`recoup: --fail-on due: 1 offset(s) with the appeal deadline within 7 days, no appeal filed\n  ${C}  BLUE RIVER MEDICAID 2024-11-06 WO 250.00, appeal by 2024-12-06  (new)`);
 
     // ---- 7 November: Blue River's takeback is wrong; disputed, then the appeal is mailed. ACME's 100.00 is accepted
     expect(await set([C], '--status', 'disputed', '--by', 'joe', '--note', 'RVW200 was paid correctly')).toMatchObject({ exitCode: 0 });
@@ -107,16 +107,16 @@ describe('a month of nightly runs and the people working the queue', () => {
     expect((await night(FILES[4]!, '2024-11-15')).exitCode).toBe(0);
     const nov16 = await queue('2024-11-16');
     expect(brief(nov16)).toEqual([
-      [C, 'appealed', '2024-12-06', 20],
+      [C, 'appealed', '2024-12-06', null], // an appeal filed: its deadline no longer counts down
       [E, 'new', '2025-01-14', 59],
     ]);
     expect(nov16[1]).toMatchObject({ linked_pcn: '', amount: 75, escalate: false });
     expect(brief(await queue('2024-11-16', '--unlinked'))).toEqual([[E, 'new', '2025-01-14', 59]]);
-    expect(brief(await queue('2024-11-16', '--over', '100'))).toEqual([[C, 'appealed', '2024-12-06', 20]]);
+    expect(brief(await queue('2024-11-16', '--over', '100'))).toEqual([[C, 'appealed', '2024-12-06', null]]);
     expect(brief(await queue('2024-11-16', '--payer', 'ACME01'))).toEqual([[E, 'new', '2025-01-14', 59]]);
     expect(brief(await queue('2024-11-16', '--status', 'approved,accepted'))).toEqual([
-      [A, 'approved', '2025-01-03', 48],
-      [B, 'accepted', '2025-01-03', 48],
+      [A, 'approved', '2025-01-03', null],
+      [B, 'accepted', '2025-01-03', null],
     ]);
 
     // ---- 20 November: Blue River's appeal is won, 200.00 of the 250.00 paid back
@@ -126,7 +126,10 @@ describe('a month of nightly runs and the people working the queue', () => {
     expect(await set([E], '--status', 'appealed', '--by', 'ana')).toMatchObject({ exitCode: 0 });
     expect(await set([E], '--status', 'lost', '--by', 'ana', '--note', 'payer upheld')).toMatchObject({ exitCode: 0 });
 
-    // ---- 1 December: nothing left to act on; the KPIs (checked by hand):
+    // ---- 1 December: the lost appeal stays in the queue until the office decides (a next level, or accept)
+    expect(brief(await queue('2024-12-01'))).toEqual([[E, 'lost', '2025-01-14', null]]);
+    expect(await set([E], '--status', 'accepted', '--by', 'ana', '--note', 'no second level')).toMatchObject({ exitCode: 0 });
+    // nothing left to act on; the KPIs (checked by hand; the accepted lost appeal still counts as lost):
     // ACME: taken back 500 + 100 + 75 = 675.00; 1 appeal filed, 0 won, 1 lost → 0.00 %; recovered 0.00; net 675.00
     // Blue River: taken back 250.00; 1 appeal filed, 1 won → 100.00 %; recovered 200.00; net 250 − 200 = 50.00
     expect(await queue('2024-12-01')).toEqual([]);
@@ -156,9 +159,9 @@ describe('a month of nightly runs and the people working the queue', () => {
       [B, 'accepted', '2025-01-03'],
       [C, 'won', '2024-12-06'],
       [D, 'new', null],
-      [E, 'lost', '2025-01-14'],
+      [E, 'accepted', '2025-01-14'],
     ]);
-    expect(o.suspense.map((x) => [x.offset_id, x.review_status, x.age_days, x.age_bucket, x.amount])).toEqual([[E, 'lost', 16, '0-30', 75]]);
+    expect(o.suspense.map((x) => [x.offset_id, x.review_status, x.age_days, x.age_bucket, x.amount])).toEqual([[E, 'accepted', 16, '0-30', 75]]);
   });
 });
 
