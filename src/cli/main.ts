@@ -171,7 +171,7 @@ Examples:
   program
     .command('trace')
     .description('The life of one claim from the ledger: original payment, reversals and corrections, every offset\ntaken against it, interest, and what is still outstanding.')
-    .argument('<claim>', 'patient control number (CLP01) or payer claim control number (CLP07)')
+    .argument('<claim>', 'patient control number (CLP01), payer claim control number (CLP07), or an offset id (the claim its link names)')
     .option('--ledger <file>', 'the ledger written by recoup scan --ledger (or set RECOUP_LEDGER)')
     .addOption(new Option('-f, --format <format>', 'output format (default: table); html: the one-page financial summary for an appeal').choices(['table', 'json', 'csv', 'html']))
     .option('-o, --output <file>', 'write to this file (created 0600, complete or not at all) instead of standard output')

@@ -11,7 +11,7 @@ import { loadCarcFile } from '../input/carc-file.js';
 import { reportFromLedger } from '../query/ledger-report.js';
 import { openSinks } from '../report/sinks.js';
 import { writeLedgerDashboard } from './dashboard-command.js';
-import { openExistingLedger } from '../store/open.js';
+import { ledgerDisplayName, openExistingLedger } from '../store/open.js';
 import type { Ledger } from '../store/store.js';
 import { todayDate } from '../x12/dates.js';
 import type { Outcome } from './exit.js';
@@ -41,12 +41,13 @@ export async function runReport(names: string[], raw: unknown, io: CliIO, flags?
     if (opts.category !== undefined || opts.status !== undefined) throw usageError('the dashboard takes --from, --to and --payer; --category and --status filter single reports (recoup report offsets …)');
     const path = ledgerPath(opts.ledger, io.env, config.ledger);
     if (path === undefined) throw usageError('recoup report reads the ledger: give --ledger <file> (or set RECOUP_LEDGER)');
+    const shown = ledgerDisplayName(path);
     const ledger = openExistingLedger(path);
     try {
       const figures = await writeLedgerDashboard(
         ledger,
         {
-          path,
+          path: shown,
           output: opts.output ?? outputFromConfig(config, 'html', ['dashboard']),
           from: opts.from,
           to: opts.to,
@@ -61,9 +62,9 @@ export async function runReport(names: string[], raw: unknown, io: CliIO, flags?
         },
         io,
       );
-      if (!opts.quiet) io.stderr.write(`recoup: dashboard from ${path}: ${figures.remittances} remittance(s)${opts.output ? `, written to ${opts.output}` : ''}\n`);
+      if (!opts.quiet) io.stderr.write(`recoup: dashboard from ${shown}: ${figures.remittances} remittance(s)${opts.output ? `, written to ${opts.output}` : ''}\n`);
       if (opts.payer !== undefined && !ledgerHasPayer(ledger, opts.payer, aliases)) {
-        io.stderr.write(`recoup: no remittance of payer ${JSON.stringify(parsed.payer)} in ${path} (give its name or id as the reports show them)\n`);
+        io.stderr.write(`recoup: no remittance of payer ${JSON.stringify(parsed.payer)} in ${shown} (give its name or id as the reports show them)\n`);
         return 'not_found';
       }
       return 'ok';
@@ -83,6 +84,7 @@ export async function runReport(names: string[], raw: unknown, io: CliIO, flags?
   const carc = opts.carcFile !== undefined ? await loadCarcFile(opts.carcFile) : undefined;
   const path = ledgerPath(opts.ledger, io.env, config.ledger);
   if (path === undefined) throw usageError('recoup report reads the ledger: give --ledger <file> (or set RECOUP_LEDGER)');
+  const shown = ledgerDisplayName(path);
   const ledger = openExistingLedger(path);
   try {
     const sinks = await openCommandSinks(io, { format: opts.format, reports, output, color: opts.color, pager: opts.pager });
@@ -106,7 +108,7 @@ export async function runReport(names: string[], raw: unknown, io: CliIO, flags?
       throw err;
     }
     const counted: Array<readonly [string, string, number | string]> = [
-      ['ledger', 'Ledger', path],
+      ['ledger', 'Ledger', shown],
       ['remittances', 'Remittances', figures.remittances],
       ...(figures.claims !== undefined ? [['claims', 'Claims', figures.claims] as const] : []),
       ...(figures.offsets !== undefined ? [['offsets', 'Provider-level offsets', figures.offsets] as const] : []),
@@ -126,16 +128,16 @@ export async function runReport(names: string[], raw: unknown, io: CliIO, flags?
       const older = figures.withoutReportData
         ? `; ${figures.withoutReportData} remittance(s) recorded by an older recoup have no report data and are left out (record their files into a new ledger to report them)`
         : '';
-      io.stderr.write(`recoup: from ${path}: ${parts.join(', ')}${older}\n`);
+      io.stderr.write(`recoup: from ${shown}: ${parts.join(', ')}${older}\n`);
     }
     // deposits with no statement recorded: unknown, said, never an empty report that reads as "all deposited"
     if (reports.includes('deposits') && figures.bankLines === 0) {
-      io.stderr.write(`recoup: ${path} holds no bank statement lines: record a statement first (recoup scan --bank <statement> --ledger ${path})\n`);
+      io.stderr.write(`recoup: ${shown} holds no bank statement lines: record a statement first (recoup scan --bank <statement> --ledger ${shown})\n`);
       if (names.flatMap((n) => n.split(',')).some((n) => n.trim().toLowerCase() === 'deposits')) return 'not_found';
     }
     // a payer that is not in the ledger is a mistake to say, not an empty report that looks like "nothing owed"
     if (opts.payer !== undefined && !ledgerHasPayer(ledger, opts.payer, aliases)) {
-      io.stderr.write(`recoup: no remittance of payer ${JSON.stringify(parsed.payer)} in ${path} (give its name or id as the reports show them)\n`);
+      io.stderr.write(`recoup: no remittance of payer ${JSON.stringify(parsed.payer)} in ${shown} (give its name or id as the reports show them)\n`);
       return 'not_found';
     }
     return figures.withoutReportData > 0 ? 'incomplete' : 'ok';

@@ -11,7 +11,7 @@ import type { Row } from '../analysis/rows.js';
 import { RecoupError, usageError } from '../diagnostics/errors.js';
 import { byDeadline, filterQueue, isDue, isUnapproved, type QueueItem, reviewQueue } from '../query/review-queue.js';
 import { formatCents } from '../remit/money.js';
-import { openExistingLedger } from '../store/open.js';
+import { ledgerDisplayName, openExistingLedger } from '../store/open.js';
 import type { Ledger, OffsetIdMatch } from '../store/store.js';
 import { todayDate } from '../x12/dates.js';
 import { loadConfig, outputFromConfig } from './config.js';
@@ -36,6 +36,7 @@ export async function runReviewList(raw: unknown, io: CliIO, flags?: FlagNames):
   if (failOn.has('unapproved') && escalateOver === undefined) throw usageError('--fail-on unapproved needs --escalate-over <amount> (or escalateOver in the config file): it is about offsets over it');
   const asOf = opts.asOf ?? todayDate();
   const path = reviewLedgerPath(opts.ledger, io, config.ledger);
+  const shown = ledgerDisplayName(path);
   const ledger = openExistingLedger(path);
   let items: QueueItem[];
   try {
@@ -47,7 +48,7 @@ export async function runReviewList(raw: unknown, io: CliIO, flags?: FlagNames):
   // a payer the ledger does not have is a mistake to say, not an empty list that reads as "nothing to do"
   if (payer !== undefined && filterQueue(items, { all: true, payer }).length === 0) {
     const known = [...new Map(items.map((i) => [`${i.row.payer_name} (${i.row.payer_id})`, true])).keys()].sort();
-    io.stderr.write(`recoup: no offset of payer ${JSON.stringify(opts.payer)} in ${path}; give its name or id as the reports show them${known.length > 0 ? `: ${known.join(', ')}` : ''}\n`);
+    io.stderr.write(`recoup: no offset of payer ${JSON.stringify(opts.payer)} in ${shown}; give its name or id as the reports show them${known.length > 0 ? `: ${known.join(', ')}` : ''}\n`);
     return 'not_found';
   }
   const filtered = filterQueue(items, {
@@ -76,18 +77,18 @@ export async function runReviewList(raw: unknown, io: CliIO, flags?: FlagNames):
   const unapproved = listed.filter(isUnapproved);
   await sinks.finish({
     figures: [
-      ['Ledger', path],
+      ['Ledger', shown],
       ['As of', asOf],
       ['Offsets listed', listed.length],
       [`Appeal deadline within ${dueWithin} days, no appeal filed`, due.length],
       ...(escalateOver !== undefined ? [['Escalated, not yet decided', unapproved.length] as const] : []),
     ],
-    data: { ledger: path, as_of: asOf, listed: listed.length, due: due.length, due_within: dueWithin, ...(escalateOver !== undefined ? { unapproved: unapproved.length } : {}) },
+    data: { ledger: shown, as_of: asOf, listed: listed.length, due: due.length, due_within: dueWithin, ...(escalateOver !== undefined ? { unapproved: unapproved.length } : {}) },
     diagnostics: [],
   });
   if (!opts.quiet) {
     const open = items.filter((i) => filterQueue([i], {}).length === 1).length;
-    io.stderr.write(`recoup: ${listed.length} offset(s) listed of ${items.length} in ${path} (${open} in the queue); ${dueWords(due, dueWithin)} as of ${asOf}\n`);
+    io.stderr.write(`recoup: ${listed.length} offset(s) listed of ${items.length} in ${shown} (${open} in the queue); ${dueWords(due, dueWithin)} as of ${asOf}\n`);
     if (escalateOver === undefined) io.stderr.write('recoup: no escalation threshold (--escalate-over, or escalateOver in recoup.config.json): the Escalate column is empty\n');
   }
   const met: string[] = [];

@@ -7,11 +7,13 @@ import { type ClaimTrace, traceClaim } from '../analysis/claim-trace.js';
 import { depositNote, depositsByRemittance, remittanceEventKey } from '../analysis/deposit-rows.js';
 import { matchDeposits } from '../analysis/deposits.js';
 import { redactName } from '../analysis/redact.js';
+import { isOffsetIdLike, normalizeOffsetId } from '../analysis/offset-id.js';
+import type { Ledger, OffsetIdMatch } from '../store/store.js';
 import { RecoupError, usageError } from '../diagnostics/errors.js';
 import { fileTarget, writeOut } from '../report/output.js';
 import { renderTraceCsv, renderTraceJson, renderTraceTable } from '../report/trace.js';
 import { renderTraceHtml } from '../report/trace-html.js';
-import { openExistingLedger } from '../store/open.js';
+import { ledgerDisplayName, openExistingLedger } from '../store/open.js';
 import { todayDate } from '../x12/dates.js';
 import type { Outcome } from './exit.js';
 import { type CliIO, makeChalk } from './io.js';
@@ -38,11 +40,24 @@ export async function runTrace(id: string, raw: unknown, io: CliIO, flags?: Flag
       deposit = (file, trace, date) => depositNote(byRemittance.get(remittanceEventKey(file, trace, date)));
     }
     t = traceClaim(ledger, id.trim(), today, deposit);
+    // an offset's id (recoup review) names the claim its link found
+    if (!t.found) {
+      const offset = offsetNamed(ledger, id);
+      if (offset !== null) {
+        const claim = offset.linkedClaimId === null ? null : ledger.claimById(offset.linkedClaimId);
+        if (claim === null) {
+          io.stderr.write(`recoup: offset ${offset.uid} is linked to no single claim: there is no claim to trace\n`);
+          return 'not_found';
+        }
+        io.stderr.write(`recoup: offset ${offset.uid} is linked to claim ${claim.pcn || claim.icn}: its life follows\n`);
+        t = traceClaim(ledger, claim.pcn || claim.icn, today, deposit);
+      }
+    }
   } finally {
     ledger.close();
   }
   if (!t.found) {
-    io.stderr.write(`recoup: no claim with patient control number or payer claim number ${JSON.stringify(id)} in ${path}\n`);
+    io.stderr.write(`recoup: no claim with patient control number or payer claim number ${JSON.stringify(id)} in ${ledgerDisplayName(path)}\n`);
     return 'not_found';
   }
   if (opts.redact === true) t = { ...t, patient: redactName(t.patient) };
@@ -64,6 +79,16 @@ export async function runTrace(id: string, raw: unknown, io: CliIO, flags?: Flag
 /** The trace as text; the HTML page says the day its balances were counted to. */
 function render(t: ClaimTrace, format: 'json' | 'csv' | 'html', asOf: string): string {
   return format === 'json' ? renderTraceJson(t) : format === 'csv' ? renderTraceCsv(t) : renderTraceHtml(t, { asOf });
+}
+
+/** The one offset a typed id (or a unique prefix of 6 or more) names, or null. */
+function offsetNamed(ledger: Ledger, typed: string): OffsetIdMatch | null {
+  const id = normalizeOffsetId(typed);
+  if (!isOffsetIdLike(id)) return null;
+  const found = ledger.offsetsByIdPrefix(id);
+  const exact = found.filter((m) => m.uid === id);
+  const pick = exact.length === 1 ? exact : found;
+  return pick.length === 1 ? pick[0]! : null;
 }
 
 async function kindOf(path: string): Promise<'directory' | 'other' | 'missing'> {

@@ -3,7 +3,7 @@
 
 import { existsSync } from 'node:fs';
 import { RecoupError } from '../diagnostics/errors.js';
-import { PostgresLedger } from './postgres.js';
+import { PostgresLedger, safeLedgerName } from './postgres.js';
 import { SqliteLedger } from './sqlite.js';
 import type { Ledger } from './store.js';
 
@@ -22,4 +22,9 @@ export function openExistingLedger(path: string): Ledger {
   if (isPostgresLedger(path)) return PostgresLedger.open(path, { mustExist: true });
   if (!existsSync(path)) throw new RecoupError('LEDGER_NOT_FOUND', `ledger ${path} does not exist (record files with recoup scan --ledger ${path} first)`);
   return SqliteLedger.open(path);
+}
+
+/** The ledger as messages and reports name it: a file's path, or a PostgreSQL address without its password. */
+export function ledgerDisplayName(path: string): string {
+  return isPostgresLedger(path) ? safeLedgerName(path) : path;
 }

@@ -645,7 +645,8 @@ export class PostgresLedger implements Ledger {
 
   offsetsByIdPrefix(prefix: string): OffsetIdMatch[] {
     return this.query<Omit<OffsetIdMatch, 'unreadable'> & { unreadable: number }>(
-      `SELECT o.uid, o.amount, o.unreadable, o.reason_code AS "reasonCode", o.reference, r.trace_number AS "traceNumber", r.payment_date AS "paymentDate", r.payer_name AS "payerName"
+      `SELECT o.uid, o.amount, o.unreadable, o.reason_code AS "reasonCode", o.reference, r.trace_number AS "traceNumber", r.payment_date AS "paymentDate", r.payer_name AS "payerName",
+              o.linked_claim_id AS "linkedClaimId"
        FROM offsets o JOIN remittances r ON r.id = o.remittance_id WHERE o.uid COLLATE "C" >= $1 AND o.uid COLLATE "C" < $2 ORDER BY o.uid COLLATE "C" LIMIT 11`,
       [prefix, `${prefix}\u007f`],
     ).map((o) => ({ ...o, unreadable: o.unreadable === 1 }));

@@ -278,7 +278,8 @@ function prepareStatements(db: Database.Database) {
     uidTaken: db.prepare('SELECT 1 FROM offsets WHERE uid = ?'),
     // ids starting with a prefix: the range [prefix, prefix + U+007F) holds exactly them (ids are ASCII)
     offsetsByUidPrefix: db.prepare(
-      `SELECT o.uid, o.amount, o.unreadable, o.reason_code AS reasonCode, o.reference, r.trace_number AS traceNumber, r.payment_date AS paymentDate, r.payer_name AS payerName
+      `SELECT o.uid, o.amount, o.unreadable, o.reason_code AS reasonCode, o.reference, r.trace_number AS traceNumber, r.payment_date AS paymentDate, r.payer_name AS payerName,
+              o.linked_claim_id AS linkedClaimId
        FROM offsets o JOIN remittances r ON r.id = o.remittance_id WHERE o.uid >= ? AND o.uid < ? ORDER BY o.uid LIMIT 11`,
     ),
     reviewEvents: db.prepare(

@@ -129,6 +129,8 @@ export interface OffsetIdMatch {
   traceNumber: string;
   paymentDate: string;
   payerName: string;
+  /** The claim its stored link names (null: linked to no single claim). */
+  linkedClaimId: number | null;
 }
 
 /** A review event to append (its order is given by the ledger). */

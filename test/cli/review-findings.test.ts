@@ -120,3 +120,17 @@ describe('what a person types', () => {
     );
   });
 });
+
+describe('an offset id names its claim in recoup trace', () => {
+  it('trace <offset id> follows the claim the offset is linked to; an unlinked one says so', async () => {
+    const db = join(tmp(), 'l.db');
+    expect((await run(['scan', 'fixtures/demo', '--ledger', db, '-q', '--csv'], { env: NONE })).exitCode).toBe(0);
+    const byClaim = await run(['trace', 'MFC1002', '--ledger', db, '--format', 'csv'], { env: NONE });
+    const byOffset = await run(['trace', '2pkg5a', '--ledger', db, '--format', 'csv'], { env: NONE });
+    expect(byOffset).toMatchObject({ exitCode: 0, stdout: byClaim.stdout, stderr: 'recoup: offset 2pkg5aeyjw is linked to claim MFC1002: its life follows\n' });
+    expect(await run(['trace', '55a0rf2vvn', '--ledger', db], { env: NONE })).toMatchObject({
+      exitCode: 1,
+      stderr: 'recoup: offset 55a0rf2vvn is linked to no single claim: there is no claim to trace\n',
+    });
+  });
+});
