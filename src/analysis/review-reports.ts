@@ -91,7 +91,12 @@ export function reversalRows(claims: readonly ReversalClaim[], offsets: readonly
     if (found.length === 0) found = after.filter((c) => pcn !== '' && c.row.pcn === pcn && (c.row.corrects_icn ?? '') !== '');
     const correction = found.length > 0 ? minBy(found) : null;
     const icns = new Set([icn, correction?.row.icn ?? ''].filter((x) => x !== ''));
-    const linked = offsets.filter((o) => pcn !== '' && o.linked_pcn === pcn && icns.has(o.linked_icn ?? ''));
+    // in date order (then as given), whatever order the files were recorded in
+    const linked = offsets
+      .filter((o) => pcn !== '' && o.linked_pcn === pcn && icns.has(o.linked_icn ?? ''))
+      .map((o, i) => ({ o, i }))
+      .sort((a, b) => ((a.o.payment_date ?? '') < (b.o.payment_date ?? '') ? -1 : (a.o.payment_date ?? '') > (b.o.payment_date ?? '') ? 1 : a.i - b.i))
+      .map((x) => x.o);
     // what the payer announced it would take (deferrals, negative) and what it took (recoupments): kept
     // apart, so a deferral and its collection do not add up to nothing
     const total = (category: string): Cents | null => {

@@ -60,6 +60,7 @@ function aliasedStore(ledger: Ledger, aliases: PayerAliases): ClaimStore {
     claimsByOriginalReference: (k) => ledger.claimsByOriginalReference(k).map(claim),
     remittancesByTrace: (t) => ledger.remittancesByTrace(t).map((r) => ({ ...r, payerKey: aliases.idOf(r.payerKey) })),
     hasClaimIcn: (k) => ledger.hasClaimIcn(k),
+    ...(ledger.prefetch ? { prefetch: (keys: readonly string[]) => ledger.prefetch!(keys) } : {}),
     claimBySeq: (seq) => {
       const c = ledger.claimBySeq(seq);
       return c === null ? null : claim(c);

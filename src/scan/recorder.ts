@@ -307,7 +307,8 @@ export class LedgerRecorder implements RunRecorder {
   }
 
   storedUid(index: number): string | undefined {
-    return this.offsetUids.get(index);
+    const id = this.offsetIds[index];
+    return this.offsetUids.get(index) ?? (id === undefined ? undefined : this.ledger.correctedOffsetUid?.(id));
   }
 
   /** What was recorded of the file's offsets is gone: their ids and any suffix with them. */

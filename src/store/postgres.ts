@@ -219,8 +219,12 @@ export class PostgresLedger implements Ledger {
   readonly path: string;
   private readonly db: PgBridge;
   private inFile = false;
-  /** Writes of the open file not yet sent. */
-  private pending: Statement[] = [];
+  /** Writes of the open file not yet sent (an `after` sees the statement's rows once it ran). */
+  private pending: Array<Statement & { after?: (rows: unknown[]) => void }> = [];
+  /** Offsets whose stable id another offset had: stored with a suffix (by ledger id). */
+  private readonly uidFixes = new Map<number, string>();
+  /** Lookups for linking, kept until the next write (claims, remittances, by key and by id). */
+  private cache = emptyCache();
   private claims: Array<[number, ClaimRecord]> = [];
   private readonly remittanceIds = new IdBlock('remittances', 100);
   private readonly offsetIds = new IdBlock('offsets', 100);
@@ -265,19 +269,21 @@ export class PostgresLedger implements Ledger {
     let version = current();
     if (version > PG_SCHEMA_VERSION) throw ledgerError('LEDGER_TOO_NEW', `ledger ${this.path} has schema version ${version}; this recoup knows up to ${PG_SCHEMA_VERSION} — upgrade recoup`);
     if (version === PG_SCHEMA_VERSION) return;
-    // two processes starting on a new database: the second waits for the first, then finds it done
-    this.db.batch([{ sql: 'BEGIN' }, { sql: 'SELECT pg_advisory_xact_lock($1, $2)', params: LOCK_MIGRATE }]);
+    // two processes starting on a new database: the second waits for the first, then finds it done. The
+    // lock is the session's, taken before the transaction begins, so the transaction sees the catalog as
+    // the first left it (a transaction that waited inside itself can keep an older view of the catalog)
+    this.db.batch([{ sql: 'SELECT pg_advisory_lock($1, $2)', params: LOCK_MIGRATE }, { sql: 'BEGIN' }]);
     try {
       version = current();
       if (version > PG_SCHEMA_VERSION) throw ledgerError('LEDGER_TOO_NEW', `ledger ${this.path} has schema version ${version}; this recoup knows up to ${PG_SCHEMA_VERSION} — upgrade recoup`);
       if (version === 0) this.db.batch([{ sql: 'CREATE TABLE recoup_schema (version INTEGER NOT NULL)' }]);
       for (let v = version + 1; v <= PG_SCHEMA_VERSION; v++) this.db.batch([{ sql: MIGRATIONS[v]! }, { sql: 'INSERT INTO recoup_schema (version) VALUES ($1)', params: [v] }]);
-      this.db.batch([{ sql: 'COMMIT' }]);
+      this.db.batch([{ sql: 'COMMIT' }, { sql: 'SELECT pg_advisory_unlock($1, $2)', params: LOCK_MIGRATE }]);
     } catch (err) {
       try {
-        this.db.batch([{ sql: 'ROLLBACK' }]);
+        this.db.batch([{ sql: 'ROLLBACK' }, { sql: 'SELECT pg_advisory_unlock($1, $2)', params: LOCK_MIGRATE }]);
       } catch {
-        // the connection is gone: nothing was committed
+        // the connection is gone: nothing was committed, and the lock went with it
       }
       throw err;
     }
@@ -291,7 +297,7 @@ export class PostgresLedger implements Ledger {
   // ---- sending what is pending ----
 
   /** The pending writes as statements (claims as one INSERT per batch), emptied. */
-  private drain(): Statement[] {
+  private drain(): Array<Statement & { after?: (rows: unknown[]) => void }> {
     const out = this.pending;
     this.pending = [];
     if (this.claims.length > 0) {
@@ -305,7 +311,32 @@ export class PostgresLedger implements Ledger {
   /** Sends what is pending, then these statements, in one round trip; returns these statements' results. */
   private exec(statements: readonly Statement[]): unknown[] {
     const before = this.drain();
-    return this.db.batch([...before, ...statements]).slice(before.length);
+    const results = this.db.batch([...before.map(({ after: _a, ...s }) => s), ...statements]);
+    before.forEach((s, i) => s.after?.(results[i] as unknown[]));
+    this.resolveUidConflicts();
+    return results.slice(before.length);
+  }
+
+  /** Offsets not inserted because another had their id: inserted again under the next free suffix. */
+  private conflicts: Array<{ id: number; uid: string; params: unknown[] }> = [];
+
+  private resolveUidConflicts(): void {
+    while (this.conflicts.length > 0) {
+      const list = this.conflicts;
+      this.conflicts = [];
+      for (const c of list) {
+        const taken = new Set(this.db.rows<{ uid: string }>('SELECT uid FROM offsets WHERE uid = $1 OR uid LIKE $2', [c.uid, `${c.uid}-%`]).map((x) => x.uid));
+        let uid = c.uid;
+        for (let n = 2; taken.has(uid); n++) uid = `${c.uid}-${n}`;
+        this.db.batch([{ sql: OFFSET_INSERT, params: [...c.params.slice(0, 10), uid] }]);
+        this.uidFixes.set(c.id, uid);
+      }
+    }
+  }
+
+  /** Forgets the lookups kept for linking (a write may change their answers). */
+  private written(): void {
+    if (this.cache.size > 0 || this.cache.byId.size > 0) this.cache = emptyCache();
   }
 
   private query<T>(sql: string, params: readonly unknown[] = []): T[] {
@@ -326,6 +357,7 @@ export class PostgresLedger implements Ledger {
   }
 
   insertRemittance(fileId: number, r: RemittanceRecord): number {
+    this.written();
     const id = this.remittanceIds.take(this.db);
     this.pending.push({
       sql: 'INSERT INTO remittances (id, file_id, file_path, payer_key, payer_name, trace_number, transaction_control, payment_date, paid) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
@@ -341,6 +373,7 @@ export class PostgresLedger implements Ledger {
         [identity.traceNumber, id],
       ).map(withTracePayer);
       if (recorded.some((x) => samePaymentRecorded(x, identity) && (x.content === content || x.content === ''))) {
+        this.written();
         this.pending.push({ sql: 'DELETE FROM claims WHERE remittance_id = $1', params: [id] }, { sql: 'DELETE FROM offsets WHERE remittance_id = $1', params: [id] }, { sql: 'DELETE FROM remittances WHERE id = $1', params: [id] });
         return false;
       }
@@ -353,6 +386,7 @@ export class PostgresLedger implements Ledger {
   }
 
   insertClaim(remittanceId: number, c: ClaimRecord): void {
+    this.written();
     this.claims.push([remittanceId, c]);
     if (this.claims.length >= CLAIM_BATCH * 5) this.exec([]);
     // the crash test's exact point (see sqlite.ts): always inside the file's transaction
@@ -363,15 +397,23 @@ export class PostgresLedger implements Ledger {
   }
 
   insertOffset(remittanceId: number, o: OffsetRecord): { id: number; uid: string } {
-    const taken = new Set(this.query<{ uid: string }>("SELECT uid FROM offsets WHERE uid = $1 OR uid LIKE $2", [o.uid, `${o.uid}-%`]).map((x) => x.uid));
-    let uid = o.uid;
-    for (let n = 2; taken.has(uid); n++) uid = `${o.uid}-${n}`;
+    // sent with the next batch; an id another offset has is found then (ON CONFLICT) and given a suffix,
+    // which correctedOffsetUid tells — the stable id is what nearly every offset keeps
     const id = this.offsetIds.take(this.db);
+    const params = [id, remittanceId, o.pairSeq, o.providerId, o.reasonCode, o.reference, o.amount, o.category, o.fiscalPeriodDate, o.unreadable ? 1 : 0, o.uid];
     this.pending.push({
-      sql: 'INSERT INTO offsets (id, remittance_id, pair_seq, provider_id, reason_code, reference, amount, category, fiscal_period_date, unreadable, uid) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)',
-      params: [id, remittanceId, o.pairSeq, o.providerId, o.reasonCode, o.reference, o.amount, o.category, o.fiscalPeriodDate, o.unreadable ? 1 : 0, uid],
+      sql: `${OFFSET_INSERT} ON CONFLICT (uid) DO NOTHING RETURNING id`,
+      params,
+      rows: true,
+      after: (rows) => {
+        if (rows.length === 0) this.conflicts.push({ id, uid: o.uid, params });
+      },
     });
-    return { id, uid };
+    return { id, uid: o.uid };
+  }
+
+  correctedOffsetUid(id: number): string | undefined {
+    return this.uidFixes.get(id);
   }
 
   commitFile(fileId: number, sha256: string, bytes: number): void {
@@ -382,6 +424,8 @@ export class PostgresLedger implements Ledger {
   rollbackFile(): void {
     this.pending = [];
     this.claims = [];
+    this.conflicts = [];
+    this.written();
     if (this.inFile) this.db.batch([{ sql: 'ROLLBACK' }]);
     this.inFile = false;
   }
@@ -389,25 +433,66 @@ export class PostgresLedger implements Ledger {
   // ---- lookups for linking ----
 
   private claimRefs(where: string, params: readonly unknown[]): ClaimRef[] {
-    return this.query<ClaimRow>(`${CLAIM_SELECT} WHERE ${where} ORDER BY c.id`, params).map(claimRef);
+    const found = this.query<ClaimRow>(`${CLAIM_SELECT} WHERE ${where} ORDER BY c.id`, params).map(claimRef);
+    for (const c of found) this.cache.byId.set(c.seq, c);
+    return found;
+  }
+
+  /** A lookup through the cache: a key asked once (or prefetched) is not asked again until a write. */
+  private cached<T>(map: Map<string, T[]>, key: string, load: () => T[]): T[] {
+    let v = map.get(key);
+    if (v === undefined) {
+      v = load();
+      map.set(key, v);
+      this.cache.size++;
+    }
+    return v;
   }
 
   claimsByIcn(icn: string): ClaimRef[] {
-    return this.claimRefs('c.icn = $1', [icn]);
+    return this.cached(this.cache.byIcn, icn, () => this.claimRefs('c.icn = $1', [icn]));
   }
   claimsByPcn(pcn: string): ClaimRef[] {
-    return this.claimRefs('c.pcn = $1', [pcn]);
+    return this.cached(this.cache.byPcn, pcn, () => this.claimRefs('c.pcn = $1', [pcn]));
   }
   claimsByOriginalReference(ref: string): ClaimRef[] {
-    return this.claimRefs("c.original_reference = $1 AND c.original_reference <> ''", [ref]);
+    return this.cached(this.cache.byF8, ref, () => this.claimRefs("c.original_reference = $1 AND c.original_reference <> ''", [ref]));
   }
 
   remittancesByTrace(trace: string): RemittanceRef[] {
-    return this.query<RemittanceRow>('SELECT id, trace_number, payer_key, payment_date, file_path FROM remittances WHERE trace_number = $1 ORDER BY id', [trace]).map(remittanceRef);
+    return this.cached(this.cache.byTrace, trace, () =>
+      this.query<RemittanceRow>('SELECT id, trace_number, payer_key, payment_date, file_path FROM remittances WHERE trace_number = $1 ORDER BY id', [trace]).map(remittanceRef),
+    );
   }
 
   hasClaimIcn(icn: string): boolean {
+    const known = this.cache.byIcn.get(icn);
+    if (known !== undefined) return known.length > 0;
     return this.query('SELECT 1 FROM claims WHERE icn = $1 LIMIT 1', [icn]).length > 0;
+  }
+
+  /** Every lookup linking will make for these keys, in four set queries per 5,000 keys. */
+  prefetch(keys: readonly string[]): void {
+    const want = keys.filter((k) => !this.cache.byIcn.has(k));
+    for (let i = 0; i < want.length; i += 5000) {
+      const chunk = want.slice(i, i + 5000);
+      const [icn, pcn, f8, trace] = this.exec([
+        { sql: `${CLAIM_SELECT} WHERE c.icn = ANY($1::text[]) ORDER BY c.id`, params: [chunk], rows: true },
+        { sql: `${CLAIM_SELECT} WHERE c.pcn = ANY($1::text[]) ORDER BY c.id`, params: [chunk], rows: true },
+        { sql: `${CLAIM_SELECT} WHERE c.original_reference = ANY($1::text[]) AND c.original_reference <> '' ORDER BY c.id`, params: [chunk], rows: true },
+        { sql: 'SELECT id, trace_number, payer_key, payment_date, file_path FROM remittances WHERE trace_number = ANY($1::text[]) ORDER BY id', params: [chunk], rows: true },
+      ]) as [ClaimRow[], ClaimRow[], ClaimRow[], RemittanceRow[]];
+      const fill = <R, T>(map: Map<string, T[]>, rows: readonly R[], keyOf: (r: R) => string, make: (r: R) => T): void => {
+        for (const k of chunk) map.set(k, []);
+        for (const r of rows) map.get(keyOf(r))?.push(make(r));
+        this.cache.size += chunk.length;
+      };
+      fill(this.cache.byIcn, icn, (r) => r.icn, claimRef);
+      fill(this.cache.byPcn, pcn, (r) => r.pcn, claimRef);
+      fill(this.cache.byF8, f8, (r) => r.originalReference, claimRef);
+      fill(this.cache.byTrace, trace, (r) => r.trace_number, remittanceRef);
+      for (const c of [...icn, ...pcn, ...f8]) this.cache.byId.set(c.id, claimRef(c));
+    }
   }
 
   claimBySeq(seq: number): ClaimRef | null {
@@ -415,6 +500,8 @@ export class PostgresLedger implements Ledger {
   }
 
   claimById(id: number): ClaimRef | null {
+    const known = this.cache.byId.get(id);
+    if (known !== undefined) return known;
     return this.claimRefs('c.id = $1', [id])[0] ?? null;
   }
 
@@ -703,6 +790,23 @@ function connectReason(e: PgError): string {
   if (e.code === '28P01' || e.code === '28000') return `${m} (check the user, PGPASSWORD or ~/.pgpass)`;
   if (e.code === '3D000') return m;
   return m;
+}
+
+const OFFSET_INSERT =
+  'INSERT INTO offsets (id, remittance_id, pair_seq, provider_id, reason_code, reference, amount, category, fiscal_period_date, unreadable, uid) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)';
+
+interface LookupCache {
+  byIcn: Map<string, ClaimRef[]>;
+  byPcn: Map<string, ClaimRef[]>;
+  byF8: Map<string, ClaimRef[]>;
+  byTrace: Map<string, RemittanceRef[]>;
+  byId: Map<number, ClaimRef>;
+  /** Keys held (to know whether there is anything to forget). */
+  size: number;
+}
+
+function emptyCache(): LookupCache {
+  return { byIcn: new Map(), byPcn: new Map(), byF8: new Map(), byTrace: new Map(), byId: new Map(), size: 0 };
 }
 
 function claimInsert(batch: ReadonlyArray<[number, ClaimRecord]>): Statement {

@@ -162,6 +162,11 @@ export interface Ledger extends ClaimStore {
   insertClaim(remittanceId: number, c: ClaimRecord): void;
   /** Records an offset; returns its ledger id and the stable id it is stored under. */
   insertOffset(remittanceId: number, o: OffsetRecord): { id: number; uid: string };
+  /**
+   * An engine that learns only when the file is sent that another offset had the id (PostgreSQL, batched)
+   * tells here the suffixed id the offset was stored under; undefined when it kept its own.
+   */
+  correctedOffsetUid?(id: number): string | undefined;
   /** Ends the file's transaction: records its hash and size, and commits. */
   commitFile(fileId: number, sha256: string, bytes: number): void;
   /** Abandons the file's transaction: nothing of it stays. */

@@ -2,11 +2,13 @@
 // through PostgreSQL give byte-for-byte the same reports, traces and review queues; schema versions,
 // connection failures without secrets, concurrency and a process killed mid-file.
 
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { expandInputs } from '../../src/input/paths.js';
+import { ledgerDisplayName } from '../../src/store/open.js';
 import { ROOT } from '../helpers.js';
 import { run } from '../cli/helpers.js';
 import { freshDatabase, PG_SKIP_REASON } from '../support/pg.js';
@@ -31,8 +33,13 @@ async function pgLedger(): Promise<string> {
 async function everything(ledger: string, claims: readonly string[], offsetIds: readonly string[]): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   // the ledger's name (a path or an address) and the times decisions were recorded differ between the two
+  const shown = ledgerDisplayName(ledger);
   const clean = (s: string): string =>
     s
+      .split(shown)
+      .join('<ledger>')
+      .split(JSON.stringify(shown).slice(1, -1))
+      .join('<ledger>')
       .split(ledger)
       .join('<ledger>')
       .split(JSON.stringify(ledger).slice(1, -1))
@@ -139,5 +146,79 @@ describe.skipIf(PG_SKIP_REASON !== null)('the PostgreSQL ledger itself', () => {
     const r = await run(['report', 'summary', '--ledger', url], { env: ENV });
     expect(r).toMatchObject({ exitCode: 1, code: 'LEDGER_TOO_NEW' });
     expect(r.stderr).toMatch(/has schema version 99; this recoup knows up to 1/);
+  });
+});
+
+/** Runs the real binary without waiting for it (several at once). */
+function recoupAsync(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; signal: string | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'recoup.js'), ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', RECOUP_LEDGER: '', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code, signal) => resolve({ code, signal, stderr }));
+  });
+}
+
+describe.skipIf(PG_SKIP_REASON !== null)('several machines on one PostgreSQL ledger', () => {
+  it('a password in the address is never printed: not in messages, not in report figures', async () => {
+    const url = new URL(await pgLedger());
+    url.password = 'pw-never-shown-42';
+    const withPw = url.toString();
+    const outputs = [
+      await run(['scan', 'fixtures/demo', '--ledger', withPw, '--json', '-v'], { env: ENV }),
+      await run(['report', 'summary,offsets', '--ledger', withPw, '--json'], { env: ENV }),
+      await run(['review', 'list', '--ledger', withPw, '--json'], { env: ENV }),
+      await run(['report', 'summary', '--ledger', withPw, '--payer', 'nobody'], { env: ENV }),
+      await run(['trace', 'NOSUCH', '--ledger', withPw], { env: ENV }),
+    ];
+    for (const o of outputs) expect(`${o.stdout}${o.stderr}`).not.toContain('pw-never-shown-42');
+    expect(outputs[1]!.exitCode).toBe(0);
+    expect(outputs[1]!.stderr).toMatch(/^recoup: from postgresql:\/\/recoup@\//);
+  });
+
+  it('four processes recording overlapping inboxes at once: nothing lost, nothing doubled — the ledger equals one recording of them all', async () => {
+    const inputs = [...(await expandInputs([fixture('demo')])).inputs, ...(await expandInputs([fixture('review')])).inputs, ...(await expandInputs([fixture('deposits', 'era')])).inputs];
+    const postgres = await pgLedger();
+    // each process takes a different, overlapping slice, in its own order
+    const slices = [inputs, [...inputs].reverse(), inputs.filter((_, i) => i % 2 === 0), inputs.filter((_, i) => i % 3 !== 0).reverse()];
+    const results = await Promise.all(slices.map((files) => recoupAsync(['scan', ...files, '--ledger', postgres, '--csv', '-q'])));
+    expect(results.map((r) => [r.code, r.signal, r.stderr])).toEqual(slices.map(() => [0, null, '']));
+    const sqlite = join(tmp(), 'one.db');
+    expect((await run(['scan', ...inputs, '--ledger', sqlite, '--csv', '-q'], { env: ENV })).exitCode).toBe(0);
+    const a = await everything(sqlite, ['MFC1002', 'RVW100'], []);
+    const b = await everything(postgres, ['MFC1002', 'RVW100'], []);
+    // the files were recorded in another order: the same rows, in the order they were recorded. A trace
+    // shows the note its link got when it was recorded (a reversal recorded before its original payment
+    // says so, whichever engine): its rows are compared without that note
+    const rows = (text: string): string[] => text.trim().split('\n').sort();
+    for (const k of Object.keys(a).filter((k) => k.endsWith('.csv'))) expect({ what: k, rows: rows(b[k]!) }).toEqual({ what: k, rows: rows(a[k]!) });
+    const noNote = (text: string): string[] => rows(text).map((l) => l.replace(/,linked by [^,]*,/, ',linked,'));
+    for (const k of Object.keys(a).filter((k) => k.startsWith('trace '))) expect({ what: k, rows: noNote(b[k]!) }).toEqual({ what: k, rows: noNote(a[k]!) });
+    // every offset once, with its stable id
+    const ids = b['offsets.csv']!.trim().split('\n').slice(1).map((l) => l.split(',').at(-3));
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.length).toBeGreaterThan(10);
+  });
+
+  it('a process killed in the middle of a file leaves nothing of that file; the next run records it whole', async () => {
+    const postgres = await pgLedger();
+    const files = (await expandInputs([fixture('demo')])).inputs;
+    // 01 has 3 claims, 02 has 3: the kill lands after the 2nd claim of 02, inside its transaction
+    const killed = await recoupAsync(['scan', ...files, '--ledger', postgres, '--csv', '-q'], { RECOUP_TEST_KILL_AFTER_CLAIMS: '5' });
+    expect(killed.signal).toBe('SIGKILL');
+    const pg = (await import('pg')).default;
+    const c = new pg.Client({ connectionString: postgres });
+    await c.connect();
+    const counts = async () => (await c.query('SELECT (SELECT count(*)::int FROM files) f, (SELECT count(*)::int FROM claims) c, (SELECT count(*)::int FROM remittances) r')).rows[0];
+    expect(await counts()).toEqual({ f: 1, c: 3, r: 1 }); // 01 only
+    const again = spawnSync(process.execPath, [join(ROOT, 'bin', 'recoup.js'), 'scan', ...files, '--ledger', postgres, '--csv', '-q'], { encoding: 'utf8', env: { ...process.env, RECOUP_LEDGER: '' } });
+    expect(again.status).toBe(0);
+    expect(await counts()).toEqual({ f: 4, c: 10, r: 4 });
+    await c.end();
+    const sqlite = join(tmp(), 'one.db');
+    expect((await run(['scan', ...files, '--ledger', sqlite, '--csv', '-q'], { env: ENV })).exitCode).toBe(0);
+    const a = await everything(sqlite, ['MFC1002'], []);
+    const b = await everything(postgres, ['MFC1002'], []);
+    for (const k of Object.keys(a)) expect({ what: k, text: b[k] }).toEqual({ what: k, text: a[k] });
   });
 });
