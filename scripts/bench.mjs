@@ -140,6 +140,42 @@ execFileSync(process.execPath, [BIN, 'scan', big, '--ledger', ledgerPath, '--rep
 const ledgerSecs = Number(process.hrtime.bigint() - t0) / 1e9;
 const ledgerBytes = statSync(ledgerPath).size;
 
+// the ledger engines (issue 17): recording the big file, and linking every offset again (recoup report
+// offsets), on SQLite and on PostgreSQL — a server from RECOUP_BENCH_PG or RECOUP_TEST_PG, else a
+// throwaway one started with scripts/pg-test-server.sh when PostgreSQL is installed
+const seconds = (f) => {
+  const t = process.hrtime.bigint();
+  f();
+  return Number(process.hrtime.bigint() - t) / 1e9;
+};
+const relink = (ledger) => seconds(() => execFileSync(process.execPath, [BIN, 'report', 'offsets', '--ledger', ledger, '--csv', '-q'], { stdio: ['ignore', 'ignore', 'inherit'] }));
+const engines = [{ engine: 'SQLite', record: ledgerSecs, link: relink(ledgerPath) }];
+let pgServer = process.env.RECOUP_BENCH_PG || process.env.RECOUP_TEST_PG;
+let pgDir = null;
+if (!pgServer) {
+  try {
+    const out = execFileSync('bash', [join(ROOT, 'scripts', 'pg-test-server.sh'), 'start'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    pgServer = /RECOUP_TEST_PG='([^']+)'/.exec(out)?.[1];
+    pgDir = /RECOUP_TEST_PG_DIR='([^']+)'/.exec(out)?.[1] ?? null;
+  } catch {
+    pgServer = undefined;
+  }
+}
+if (pgServer) {
+  const pg = (await import('pg')).default;
+  const admin = new pg.Client({ connectionString: pgServer });
+  await admin.connect();
+  await admin.query('DROP DATABASE IF EXISTS recoup_bench WITH (FORCE)');
+  await admin.query('CREATE DATABASE recoup_bench');
+  const url = new URL(pgServer);
+  url.pathname = '/recoup_bench';
+  const record = seconds(() => execFileSync(process.execPath, [BIN, 'scan', big, '--ledger', url.toString(), '--report', 'summary', '--csv', '-q'], { stdio: ['ignore', 'ignore', 'inherit'] }));
+  engines.push({ engine: 'PostgreSQL', record, link: relink(url.toString()) });
+  await admin.query('DROP DATABASE IF EXISTS recoup_bench WITH (FORCE)');
+  await admin.end();
+  if (pgDir) execFileSync('bash', [join(ROOT, 'scripts', 'pg-test-server.sh'), 'stop', pgDir]);
+}
+
 // deposits: the same ERAs scanned without and with the statement; the difference is reading the statement and matching
 const eraFiles = readdirSync(bankYear).filter((f) => f.endsWith('.835'));
 const bankLines = (await import('node:fs')).readFileSync(join(bankYear, 'statement.bai'), 'utf8').split('\n').filter((l) => l.startsWith('16,')).length;
@@ -157,4 +193,10 @@ for (const r of rows) console.log([r.name, r.seconds, r.rate, r.rss, r.target].m
 console.log(`\nrecoup vs x12-parser (summary vs tokenizing only): ${(summaryRate / x12Rate).toFixed(1)}× (target >= 4×)`);
 console.log(`claim index: ${(indexBytes / claimCount).toFixed(1)} bytes per claim (${(indexBytes / 1e6).toFixed(1)} MB for ${claimCount} claims)`);
 console.log(`ledger ingest: ${(claimCount / ledgerSecs).toFixed(0)} claims/s (${ledgerSecs.toFixed(1)} s), ${(ledgerBytes / claimCount).toFixed(0)} bytes of ledger per claim`);
+console.log(`\nledger engines, ${bigMb.toFixed(0)} MB file (${claimCount} claims): recording it (scan --ledger), and linking every offset again (report offsets)`);
+for (const e of engines) {
+  const ratio = e.engine === 'SQLite' ? '' : `  (${(e.record / engines[0].record).toFixed(1)}× SQLite recording, ${(e.link / engines[0].link).toFixed(1)}× linking; target <= 3×, >= 20,000 claims/s)`;
+  console.log(`  ${e.engine.padEnd(11)} record ${e.record.toFixed(1)} s = ${(claimCount / e.record).toFixed(0)} claims/s; link ${e.link.toFixed(1)} s${ratio}`);
+}
+if (engines.length === 1) console.log('  PostgreSQL  not measured: no server (set RECOUP_BENCH_PG, or install postgresql)');
 console.log(`deposits: ${bankLines} bank lines against ${eraFiles.length} files of 100,000 ERAs read and matched in ${(withBank.seconds - erasOnly.seconds).toFixed(2)} s more than reading the ERAs alone`);

@@ -16,6 +16,9 @@ import { todayDate } from '../x12/dates.js';
 import { Scanner } from '../scan/scanner.js';
 import type { ScanStats } from '../scan/stats.js';
 import { openLedger } from '../store/open.js';
+import { type Ledger, PUBLISHED } from '../store/store.js';
+import { reportFromLedger } from '../query/ledger-report.js';
+import type { ReportName, Row } from '../analysis/rows.js';
 import { type Outcome, worse } from './exit.js';
 import { type CliIO, makeChalk } from './io.js';
 import { loadConfig, outputFromConfig } from './config.js';
@@ -163,6 +166,8 @@ export async function runScan(paths: string[], raw: unknown, io: CliIO, flags?: 
       for (const statement of bank.inputs) await scanner.scanBankFile(statement);
       progress?.clear();
       scanner.finish();
+      // a ledger that serves BI tools keeps the reports recoup computes up to date (issue 17)
+      if (ledger?.publish) publishReports(ledger, { asOf: opts.asOf ?? todayDate(), aliases: new PayerAliases(config.payers), config });
       // the review queue's conditions look at the whole ledger after this run was recorded (issue 16)
       if (ledger && (queueFailOn.due || queueFailOn.unapproved)) {
         queueMet = queueFailOnLines(ledger, { ...queueFailOn, asOf: opts.asOf ?? todayDate(), escalateOver: opts.escalateOver, aliases: new PayerAliases(config.payers), config });
@@ -200,6 +205,21 @@ export async function runScan(paths: string[], raw: unknown, io: CliIO, flags?: 
     if (matchDeposits) io.stderr.write(depositSummaryLine(s));
   }
   return outcome;
+}
+
+/** Balances and deposits of the whole ledger, into its BI tables (PostgreSQL: recoup_balances, recoup_deposits). */
+function publishReports(ledger: Ledger, o: { asOf: string; aliases: PayerAliases; config: ReturnType<typeof loadConfig> }): void {
+  const rows = new Map<ReportName, Row[]>(PUBLISHED.map((r) => [r, []]));
+  reportFromLedger(ledger, {
+    reports: PUBLISHED,
+    filter: {},
+    asOf: o.asOf,
+    aliases: o.aliases,
+    appealWindows: o.config.appealWindows,
+    match: { ...(o.config.bank?.eftWindow ? { eftWindow: o.config.bank.eftWindow } : {}), ...(o.config.bank?.checkWindow ? { checkWindow: o.config.bank.checkWindow } : {}) },
+    onRow: (report, row) => rows.get(report)?.push(row),
+  });
+  for (const [report, list] of rows) ledger.publish!(report, list, o.asOf);
 }
 
 /** The --fail-on conditions the run met, each as the line that says why. */

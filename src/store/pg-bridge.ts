@@ -65,7 +65,7 @@ async function handle(msg) {
 }
 function reply(m) {
   port.postMessage(m);
-  Atomics.store(flag, 0, 1);
+  Atomics.add(flag, 0, 1);
   Atomics.notify(flag, 0);
 }
 port.on('message', (msg) => {
@@ -104,7 +104,14 @@ const CALL_TIMEOUT_MS = 10 * 60 * 1000;
 export class PgBridge {
   private readonly worker: Worker;
   private readonly port: MessagePort;
+  /** Replies the worker has posted (it counts them up in the shared flag). */
   private readonly flag: Int32Array;
+  /** Messages posted; replies are in the same order. */
+  private sent = 0;
+  /** Replies read so far. */
+  private received = 0;
+  /** The first failure of a batch sent without waiting: thrown at the next call that waits. */
+  private deferred: PgError | null = null;
   private closed = false;
 
   constructor() {
@@ -117,16 +124,33 @@ export class PgBridge {
     this.port.unref();
   }
 
-  private call(msg: unknown): Record<string, unknown> {
+  /** Posts a message; with `wait`, sleeps until its reply (and every earlier one) is in, and returns it. */
+  private call(msg: unknown, wait = true): Record<string, unknown> {
     if (this.closed) throw new PgError('the ledger connection is closed', undefined, false);
-    Atomics.store(this.flag, 0, 0);
     this.port.postMessage(msg);
-    if (Atomics.wait(this.flag, 0, 0, CALL_TIMEOUT_MS) === 'timed-out') throw new PgError(`no answer from PostgreSQL in ${CALL_TIMEOUT_MS / 60_000} minutes`, undefined, false);
-    const got = receiveMessageOnPort(this.port);
-    if (!got) throw new PgError('the PostgreSQL worker gave no answer', undefined, false);
-    const m = got.message as { ok: boolean; message?: string; code?: string; connect?: boolean } & Record<string, unknown>;
-    if (!m.ok) throw new PgError(m.message ?? 'PostgreSQL failed', m.code, m.connect === true);
-    return m;
+    this.sent++;
+    if (!wait) return {};
+    for (;;) {
+      const replies = Atomics.load(this.flag, 0);
+      if (replies >= this.sent) break;
+      if (Atomics.wait(this.flag, 0, replies, CALL_TIMEOUT_MS) === 'timed-out') throw new PgError(`no answer from PostgreSQL in ${CALL_TIMEOUT_MS / 60_000} minutes`, undefined, false);
+    }
+    let last: (Record<string, unknown> & { ok: boolean; message?: string; code?: string; connect?: boolean }) | null = null;
+    while (this.received < this.sent) {
+      const got = receiveMessageOnPort(this.port);
+      if (!got) throw new PgError('the PostgreSQL worker gave no answer', undefined, false);
+      this.received++;
+      last = got.message as typeof last;
+      // a batch sent without waiting that failed: its error is the one to tell (what follows failed with it)
+      if (this.received < this.sent && !last!.ok && this.deferred === null) this.deferred = new PgError(last!.message ?? 'PostgreSQL failed', last!.code, false);
+    }
+    if (this.deferred !== null) {
+      const e = this.deferred;
+      this.deferred = null;
+      throw e;
+    }
+    if (!last!.ok) throw new PgError(last!.message ?? 'PostgreSQL failed', last!.code, last!.connect === true);
+    return last!;
   }
 
   connect(url: string): void {
@@ -139,6 +163,15 @@ export class PgBridge {
     const sent = statements.map((s) => (s.params ? { ...s, params: s.params.map(toPg) } : s));
     const results = this.call({ op: 'batch', statements: sent }).results as unknown[];
     return results.map((r) => (Array.isArray(r) ? r.map(fromPgRow) : r));
+  }
+
+  /**
+   * Sends the statements without waiting (their rows are not wanted): parsing goes on while PostgreSQL
+   * writes. A failure is thrown by the next call that waits.
+   */
+  send(statements: readonly Statement[]): void {
+    if (statements.length === 0) return;
+    this.call({ op: 'batch', statements: statements.map((s) => (s.params ? { ...s, params: s.params.map(toPg), rows: false } : { ...s, rows: false })) }, false);
   }
 
   /** The rows of one query. */

@@ -11,7 +11,8 @@ import { DEFERRAL_CODES, type BalanceOffset } from '../analysis/deferrals.js';
 import { type RemittanceIdentity, samePaymentRecorded, traceKey } from '../analysis/duplicates.js';
 import type { TraceClaim, TraceOffset } from '../analysis/claim-trace.js';
 import { rowFromStored, type RowContext, storedValues } from '../analysis/row-storage.js';
-import type { ReportName, Row } from '../analysis/rows.js';
+import { type ColumnKind, COLUMNS, type ReportName, type Row } from '../analysis/rows.js';
+import { PLB_REASONS } from '../analysis/codes.js';
 import type { RemittanceHead } from '../analysis/build-rows.js';
 import { bankLineIdentity, type DepositRemittance } from '../analysis/deposits.js';
 import { depositRemittance } from '../analysis/deposit-rows.js';
@@ -37,9 +38,10 @@ import type {
   RemittanceSnapshot,
   ReviewEventInput,
 } from './store.js';
+import { PUBLISHED } from './store.js';
 
-/** The PostgreSQL schema's version (its own numbering: 1 is SQLite's schema 5, whole). */
-export const PG_SCHEMA_VERSION = 1;
+/** The PostgreSQL schema's version (its own numbering: 1 is SQLite's schema 5, whole; 2 adds the BI views). */
+export const PG_SCHEMA_VERSION = 2;
 
 /** Advisory lock keys (any two 32-bit numbers of our own): one for migrations, one for recording a file. */
 const LOCK_MIGRATE = [0x7265636f, 1];
@@ -156,6 +158,13 @@ const MIGRATIONS: Record<number, string> = {
     CREATE TRIGGER review_events_no_update BEFORE UPDATE ON review_events FOR EACH ROW EXECUTE FUNCTION recoup_append_only();
     CREATE TRIGGER review_events_no_delete BEFORE DELETE ON review_events FOR EACH ROW EXECUTE FUNCTION recoup_append_only();
   `,
+  // 2: for BI tools (Power BI, Tableau, Metabase): read-only views with the CSV report columns, typed
+  // (amounts numeric, dates date, counts integer, flags boolean). Offsets and payments are live views over
+  // the tables; balances and deposits are computed by recoup (deferral pairing, deposit matching), so they
+  // are tables recoup refreshes at the end of every scan into this ledger. No patient name in any of them.
+  get 2() {
+    return biSchema();
+  },
 };
 
 function ledgerError(code: ErrorCode, message: string): RecoupError {
@@ -226,6 +235,8 @@ export class PostgresLedger implements Ledger {
   /** Lookups for linking, kept until the next write (claims, remittances, by key and by id). */
   private cache = emptyCache();
   private claims: Array<[number, ClaimRecord]> = [];
+  /** Offsets not yet sent: their insert parameters (id first, stable id last). */
+  private offsets: unknown[][] = [];
   private readonly remittanceIds = new IdBlock('remittances', 100);
   private readonly offsetIds = new IdBlock('offsets', 100);
 
@@ -305,6 +316,24 @@ export class PostgresLedger implements Ledger {
       for (let i = 0; i < this.claims.length; i += CLAIM_BATCH) out.push(claimInsert(this.claims.slice(i, i + CLAIM_BATCH)));
       this.claims = [];
     }
+    if (this.offsets.length > 0) {
+      // one statement; an offset whose stable id another has is not inserted (ON CONFLICT) and gets a suffix after
+      const list = this.offsets;
+      this.offsets = [];
+      const col = (k: number): unknown[] => list.map((p) => p[k]);
+      out.push({
+        sql: `INSERT INTO offsets (id, remittance_id, pair_seq, provider_id, reason_code, reference, amount, category, fiscal_period_date, unreadable, uid)
+              SELECT a, b, c, d, e, f, g, h, i, j, k FROM unnest($1::bigint[], $2::bigint[], $3::int[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[], $9::text[], $10::int[], $11::text[])
+              WITH ORDINALITY AS t(a, b, c, d, e, f, g, h, i, j, k, n) ORDER BY n
+              ON CONFLICT (uid) DO NOTHING RETURNING id`,
+        params: Array.from({ length: 11 }, (_v, k) => col(k)),
+        rows: true,
+        after: (rows) => {
+          const inserted = new Set((rows as Array<{ id: number }>).map((r) => r.id));
+          for (const p of list) if (!inserted.has(p[0] as number)) this.conflicts.push({ id: p[0] as number, uid: p[10] as string, params: p });
+        },
+      });
+    }
     return out;
   }
 
@@ -332,6 +361,15 @@ export class PostgresLedger implements Ledger {
         this.uidFixes.set(c.id, uid);
       }
     }
+  }
+
+  /** Sends the pending writes without waiting for them, unless one wants its result (an offset batch). */
+  private sendAhead(): void {
+    if (this.offsets.length > 0 || this.pending.some((s) => s.after !== undefined)) {
+      this.exec([]);
+      return;
+    }
+    this.db.send(this.drain());
   }
 
   /** Forgets the lookups kept for linking (a write may change their answers). */
@@ -368,12 +406,16 @@ export class PostgresLedger implements Ledger {
 
   settleRemittance(id: number, identity: RemittanceIdentity, content: string, snapshot: RemittanceSnapshot): boolean {
     if (traceKey(identity) !== null) {
-      const recorded = this.query<RemittanceIdentity & { id: number; content: string; head: string | null }>(
-        'SELECT id, payer_key AS "payerKey", trace_number AS "traceNumber", paid, payment_date AS "paymentDate", content, head FROM remittances WHERE trace_number = $1 AND id <> $2',
-        [identity.traceNumber, id],
-      ).map(withTracePayer);
+      // what the file has not sent yet cannot hold the same payment (the run's own repeats are caught before
+      // the ledger is asked), so the question goes without it: PostgreSQL keeps writing the batch meanwhile
+      const sql = 'SELECT id, payer_key AS "payerKey", trace_number AS "traceNumber", paid, payment_date AS "paymentDate", content, head FROM remittances WHERE trace_number = $1 AND id <> $2';
+      const recorded = (this.pending.some((st) => st.sql.startsWith('DELETE')) ? this.query<RecordedIdentity>(sql, [identity.traceNumber, id]) : this.db.rows<RecordedIdentity>(sql, [identity.traceNumber, id])).map(
+        withTracePayer,
+      );
       if (recorded.some((x) => samePaymentRecorded(x, identity) && (x.content === content || x.content === ''))) {
         this.written();
+        // its claims not sent yet are dropped here; those sent already are deleted with it
+        this.claims = this.claims.filter(([rid]) => rid !== id);
         this.pending.push({ sql: 'DELETE FROM claims WHERE remittance_id = $1', params: [id] }, { sql: 'DELETE FROM offsets WHERE remittance_id = $1', params: [id] }, { sql: 'DELETE FROM remittances WHERE id = $1', params: [id] });
         return false;
       }
@@ -388,7 +430,7 @@ export class PostgresLedger implements Ledger {
   insertClaim(remittanceId: number, c: ClaimRecord): void {
     this.written();
     this.claims.push([remittanceId, c]);
-    if (this.claims.length >= CLAIM_BATCH * 5) this.exec([]);
+    if (this.claims.length >= CLAIM_BATCH * 5) this.sendAhead();
     // the crash test's exact point (see sqlite.ts): always inside the file's transaction
     if (KILL_AFTER_CLAIMS > 0 && ++claimsInserted === KILL_AFTER_CLAIMS) {
       this.exec([]);
@@ -400,15 +442,7 @@ export class PostgresLedger implements Ledger {
     // sent with the next batch; an id another offset has is found then (ON CONFLICT) and given a suffix,
     // which correctedOffsetUid tells — the stable id is what nearly every offset keeps
     const id = this.offsetIds.take(this.db);
-    const params = [id, remittanceId, o.pairSeq, o.providerId, o.reasonCode, o.reference, o.amount, o.category, o.fiscalPeriodDate, o.unreadable ? 1 : 0, o.uid];
-    this.pending.push({
-      sql: `${OFFSET_INSERT} ON CONFLICT (uid) DO NOTHING RETURNING id`,
-      params,
-      rows: true,
-      after: (rows) => {
-        if (rows.length === 0) this.conflicts.push({ id, uid: o.uid, params });
-      },
-    });
+    this.offsets.push([id, remittanceId, o.pairSeq, o.providerId, o.reasonCode, o.reference, o.amount, o.category, o.fiscalPeriodDate, o.unreadable ? 1 : 0, o.uid]);
     return { id, uid: o.uid };
   }
 
@@ -424,6 +458,7 @@ export class PostgresLedger implements Ledger {
   rollbackFile(): void {
     this.pending = [];
     this.claims = [];
+    this.offsets = [];
     this.conflicts = [];
     this.written();
     if (this.inFile) this.db.batch([{ sql: 'ROLLBACK' }]);
@@ -450,6 +485,12 @@ export class PostgresLedger implements Ledger {
   }
 
   claimsByIcn(icn: string): ClaimRef[] {
+    // while a file is recorded (a reversal looking for the payment it takes back): what is still to be sent
+    // is sent first only when it holds a claim with this ICN — the rest of the ledger is already there
+    if (this.inFile && this.claims.length > 0 && !this.claims.some(([, c]) => c.icn === icn) && !this.pending.some((st) => st.sql.startsWith('DELETE'))) {
+      const rows = this.db.rows<ClaimRow>(`${CLAIM_SELECT} WHERE c.icn = $1 ORDER BY c.id`, [icn]).map(claimRef);
+      return rows;
+    }
     return this.cached(this.cache.byIcn, icn, () => this.claimRefs('c.icn = $1', [icn]));
   }
   claimsByPcn(pcn: string): ClaimRef[] {
@@ -774,6 +815,28 @@ export class PostgresLedger implements Ledger {
     }
   }
 
+  /** Replaces a published report's table (balances, deposits) with these rows, in one transaction. */
+  publish(report: ReportName, rows: readonly Row[], asOf: string): void {
+    if (!PUBLISHED.includes(report)) return;
+    const cols = biColumns(report);
+    const params = cols.map((c) => rows.map((r) => r[c.key] ?? ''));
+    const select = cols.map((c, i) => typed(`t.c${i}`, c.kind));
+    this.exec([
+      { sql: 'BEGIN' },
+      { sql: `TRUNCATE recoup_${report}` },
+      ...(rows.length > 0
+        ? [
+            {
+              sql: `INSERT INTO recoup_${report} (${[...cols.map((c) => c.key), 'as_of', 'published_at'].join(', ')})
+                    SELECT ${select.join(', ')}, $${cols.length + 1}::date, now() FROM unnest(${cols.map((_c, i) => `$${i + 1}::text[]`).join(', ')}) WITH ORDINALITY AS t(${cols.map((_c, i) => `c${i}`).join(', ')}, n) ORDER BY n`,
+              params: [...params, asOf],
+            },
+          ]
+        : []),
+      { sql: 'COMMIT' },
+    ]);
+  }
+
   counts(): LedgerCounts {
     const [r] = this.query<LedgerCounts>(
       'SELECT (SELECT count(*)::int FROM files) AS files, (SELECT count(*)::int FROM remittances) AS remittances, (SELECT count(*)::int FROM claims) AS claims, (SELECT count(*)::int FROM offsets) AS offsets',
@@ -792,8 +855,60 @@ function connectReason(e: PgError): string {
   return m;
 }
 
+/** SQL type and cast of a report column's text, by its kind (rows.ts). */
+function typed(expr: string, kind: ColumnKind): string {
+  if (kind === 'amount') return `NULLIF(${expr}, '')::numeric(14,2)`;
+  if (kind === 'count') return `NULLIF(${expr}, '')::integer`;
+  if (kind === 'date') return `NULLIF(${expr}, '')::date`;
+  if (kind === 'flag') return `CASE ${expr} WHEN 'yes' THEN true WHEN 'no' THEN false END`;
+  return expr;
+}
+
+const SQL_TYPE: Record<ColumnKind, string> = { amount: 'numeric(14,2)', count: 'integer', date: 'date', flag: 'boolean', text: 'text', code: 'text' };
+
+
+/** Columns a BI view or table carries: the report's, without patient data. */
+const biColumns = (report: ReportName) => COLUMNS[report].filter((c) => !c.phi);
+
+function biSchema(): string {
+  const reasons = Object.entries(PLB_REASONS).map(([code, text]) => `(${pgLiteral(code)}, ${pgLiteral(text)})`);
+  const stored = COLUMNS.payments.map((c) => c.key);
+  const payments = biColumns('payments').map((c) => `${typed(`(r.payment_row::jsonb ->> ${stored.indexOf(c.key)})`, c.kind)} AS ${c.key}`);
+  const tables = PUBLISHED.map(
+    (report) => `CREATE TABLE recoup_${report} (${[...biColumns(report).map((c) => `${c.key} ${SQL_TYPE[c.kind]}`), 'as_of date NOT NULL', 'published_at timestamptz NOT NULL'].join(', ')});`,
+  );
+  return `
+    CREATE TABLE recoup_plb_reasons (code TEXT PRIMARY KEY, reason TEXT NOT NULL);
+    INSERT INTO recoup_plb_reasons (code, reason) VALUES ${reasons.join(', ')};
+    CREATE VIEW recoup_payments AS SELECT ${payments.join(', ')} FROM remittances r WHERE r.payment_row IS NOT NULL;
+    CREATE VIEW recoup_offsets AS
+      SELECT r.file_path AS file, r.transaction_control, r.payer_name,
+             coalesce(nullif(r.head::jsonb -> 'payer' ->> 'id', ''), nullif(r.head::jsonb -> 'payer' ->> 'additionalId', ''), r.head::jsonb -> 'trace' ->> 'payerId', r.payer_key) AS payer_id,
+             r.trace_number, NULLIF(r.payment_date, '')::date AS payment_date, o.provider_id, NULLIF(o.fiscal_period_date, '')::date AS fiscal_period_date,
+             o.reason_code, coalesce(pr.reason, 'Unknown code') AS reason, o.category, coalesce(o.reference, '') AS reference,
+             (CASE WHEN o.unreadable = 1 THEN NULL ELSE o.amount / 100.0 END)::numeric(14,2) AS amount,
+             coalesce(o.link_basis, 'none') AS link_basis, coalesce(c.pcn, '') AS linked_pcn, coalesce(c.icn, '') AS linked_icn,
+             coalesce(cr.trace_number, lr.trace_number, '') AS linked_trace_number, NULLIF(coalesce(cr.payment_date, lr.payment_date, ''), '')::date AS linked_payment_date,
+             coalesce(cr.file_path, lr.file_path, '') AS linked_file, (c.paid / 100.0)::numeric(14,2) AS linked_claim_paid, coalesce(o.link_note, '') AS link_note,
+             o.uid AS offset_id, coalesce(ev.to_status, 'new') AS review_status
+      FROM offsets o JOIN remittances r ON r.id = o.remittance_id
+      LEFT JOIN claims c ON c.id = o.linked_claim_id LEFT JOIN remittances cr ON cr.id = c.remittance_id
+      LEFT JOIN remittances lr ON lr.id = o.linked_remittance_id
+      LEFT JOIN recoup_plb_reasons pr ON pr.code = o.reason_code
+      LEFT JOIN LATERAL (SELECT e.to_status FROM review_events e WHERE e.offset_uid = o.uid ORDER BY e.id DESC LIMIT 1) ev ON true;
+    ${tables.join('\n    ')}
+  `;
+}
+
+/** A string as an SQL literal (for the reason texts written into the migration). */
+function pgLiteral(s: string): string {
+  return `'${s.replaceAll("'", "''")}'`;
+}
+
 const OFFSET_INSERT =
   'INSERT INTO offsets (id, remittance_id, pair_seq, provider_id, reason_code, reference, amount, category, fiscal_period_date, unreadable, uid) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)';
+
+type RecordedIdentity = RemittanceIdentity & { id: number; content: string; head: string | null };
 
 interface LookupCache {
   byIcn: Map<string, ClaimRef[]>;

@@ -9,7 +9,7 @@ import type { RemittanceIdentity } from '../analysis/duplicates.js';
 import type { TraceClaim, TraceOffset } from '../analysis/claim-trace.js';
 import type { Cents } from '../remit/money.js';
 import type { RemittanceHead } from '../analysis/build-rows.js';
-import type { Row } from '../analysis/rows.js';
+import type { ReportName, Row } from '../analysis/rows.js';
 import type { RemittanceFigures } from '../analysis/summary.js';
 import type { BankFormat, BankLine } from '../bank/model.js';
 import type { DepositRemittance } from '../analysis/deposits.js';
@@ -119,6 +119,9 @@ export interface RecordedBankLine extends BankLine {
   fileSha: string;
 }
 
+/** The reports recoup computes (deferral pairing, deposit matching) that an engine serving BI tools keeps in tables (Ledger.publish). */
+export const PUBLISHED: readonly ReportName[] = ['balances', 'deposits'];
+
 /** An offset a typed id (or prefix) names, with enough to say which one it is. */
 export interface OffsetIdMatch {
   uid: string;
@@ -167,6 +170,11 @@ export interface Ledger extends ClaimStore {
    * tells here the suffixed id the offset was stored under; undefined when it kept its own.
    */
   correctedOffsetUid?(id: number): string | undefined;
+  /**
+   * An engine that serves BI tools (PostgreSQL) keeps the reports recoup computes (balances, deposits) in
+   * tables: this replaces one with the rows of the whole ledger as of a date.
+   */
+  publish?(report: ReportName, rows: readonly Row[], asOf: string): void;
   /** Ends the file's transaction: records its hash and size, and commits. */
   commitFile(fileId: number, sha256: string, bytes: number): void;
   /** Abandons the file's transaction: nothing of it stays. */
