@@ -29,6 +29,7 @@ const ERROR_EXIT: Record<ErrorCode, ExitCode> = {
   LEDGER_OPEN_FAILED: EXIT.incomplete,
   LEDGER_NOT_FOUND: EXIT.incomplete,
   LEDGER_CONNECT_FAILED: EXIT.incomplete,
+  LEDGER_FAILED: EXIT.incomplete,
   CONFIG_INVALID: EXIT.usage,
   REVIEW_UNKNOWN_ID: EXIT.usage,
   REVIEW_AMBIGUOUS_ID: EXIT.usage,

@@ -12,6 +12,7 @@ export const ERROR_CODES = {
   LEDGER_TOO_NEW: "The ledger's schema is newer than this recoup knows.",
   LEDGER_OPEN_FAILED: 'The ledger cannot be created or opened (or stayed locked while being set up).',
   LEDGER_NOT_FOUND: 'A command that only reads the ledger was given one that does not exist.',
+  LEDGER_FAILED: 'The ledger failed during the run (the connection to PostgreSQL was lost, or it refused a statement); the file being recorded was rolled back.',
   LEDGER_CONNECT_FAILED: 'The PostgreSQL ledger cannot be reached: no server there, the database does not exist, or the login is refused (host and database named, never the password).',
   CONFIG_INVALID: 'The config file (recoup.config.json, --config, RECOUP_CONFIG) cannot be read or has a bad setting.',
   REVIEW_UNKNOWN_ID: 'recoup review was given an offset id the ledger does not hold; nothing was changed.',

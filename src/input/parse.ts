@@ -6,6 +6,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { type Diagnostic, makeDiagnostic } from '../diagnostics/diagnostics.js';
+import { RecoupError } from '../diagnostics/errors.js';
 import { RemittanceBuilder } from '../remit/builder.js';
 import type { Claim, Remittance } from '../remit/model.js';
 import { EnvelopeReader, type GroupInfo, type InterchangeInfo, type TransactionInfo } from '../x12/envelope.js';
@@ -171,6 +172,8 @@ export async function parseFile(path: string, handlers: ParseHandlers, options: 
       }
     }
   } catch (err) {
+    // a failure of what the callbacks write to (the ledger) stops the run; it is not this input's fault
+    if (err instanceof RecoupError) throw err;
     const outcome = parser.end();
     handlers.diagnostic?.(ioDiagnostic(err, display, outcome.bytes));
     return { ...outcome, readable: false, errors: outcome.errors + 1 };

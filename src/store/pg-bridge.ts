@@ -68,10 +68,14 @@ function reply(m) {
   Atomics.add(flag, 0, 1);
   Atomics.notify(flag, 0);
 }
+// one message at a time, in the order sent: a batch sent ahead must be done before the next one starts
+let queue = Promise.resolve();
 port.on('message', (msg) => {
-  handle(msg).then(
-    (r) => reply({ ok: true, ...r }),
-    (err) => reply({ ok: false, message: String(err && err.message || err), code: err && err.code, connect: !!(err && err.connectFailed) }),
+  queue = queue.then(() =>
+    handle(msg).then(
+      (r) => reply({ ok: true, ...r }),
+      (err) => reply({ ok: false, message: String(err && err.message || err), code: err && err.code, connect: !!(err && err.connectFailed) }),
+    ),
   );
 });
 `;
@@ -82,8 +86,17 @@ port.on('message', (msg) => {
 const NUL = '\u0000';
 const NUL_STORED = '\ue000';
 
+// JSON text (the kept report rows and heads) writes it as the escape \u0000, which jsonb refuses too: that
+// escape (when its backslash is not itself escaped) is stored as \ue000 and read back as \u0000.
+const JSON_NUL = /(?<=(?:^|[^\\])(?:\\\\)*)\\u0000/g;
+const JSON_NUL_STORED = /(?<=(?:^|[^\\])(?:\\\\)*)\\ue000/g;
+
 function toPg(v: unknown): unknown {
-  if (typeof v === 'string') return v.includes(NUL) ? v.replaceAll(NUL, NUL_STORED) : v;
+  if (typeof v === 'string') {
+    let s = v.includes(NUL) ? v.replaceAll(NUL, NUL_STORED) : v;
+    if (s.includes('\\u0000')) s = s.replace(JSON_NUL, '\\ue000');
+    return s;
+  }
   if (Array.isArray(v)) return v.map(toPg);
   return v;
 }
@@ -93,7 +106,10 @@ function fromPgRow(row: unknown): unknown {
   const r = row as Record<string, unknown>;
   for (const k of Object.keys(r)) {
     const v = r[k];
-    if (typeof v === 'string' && v.includes(NUL_STORED)) r[k] = v.replaceAll(NUL_STORED, NUL);
+    if (typeof v !== 'string') continue;
+    let s = v.includes(NUL_STORED) ? v.replaceAll(NUL_STORED, NUL) : v;
+    if (s.includes('\\ue000')) s = s.replace(JSON_NUL_STORED, '\\u0000');
+    r[k] = s;
   }
   return r;
 }
@@ -153,8 +169,13 @@ export class PgBridge {
     return last!;
   }
 
+  /**
+   * Connects. An address with `sslmode=` gets libpq's meaning of it (`require`: encrypted, certificate not
+   * checked), as psql users expect; pg's own reading treats require as verify-full.
+   */
   connect(url: string): void {
-    this.call({ op: 'connect', url });
+    const libpq = /[?&]sslmode=/i.test(url) && !/[?&]uselibpqcompat=/i.test(url) ? `${url}&uselibpqcompat=true` : url;
+    this.call({ op: 'connect', url: libpq });
   }
 
   /** Runs the statements in order, in one round trip; each result is its rows (rows: true) or its row count. */

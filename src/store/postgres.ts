@@ -173,17 +173,22 @@ function ledgerError(code: ErrorCode, message: string): RecoupError {
 
 /** The URL as it may be shown: scheme, user, host, port and database, never the password. */
 export function safeLedgerName(url: string): string {
-  try {
-    const u = new URL(url);
-    const user = u.username ? decodeURIComponent(u.username) : (u.searchParams.get('user') ?? '');
-    const socket = u.searchParams.get('host');
-    const host = u.hostname ? decodeURIComponent(u.hostname) : socket && !socket.startsWith('/') ? socket : '';
-    const db = decodeURIComponent(u.pathname.replace(/^\//, '')) || u.searchParams.get('dbname') || '';
-    const where = `${user ? `${user}@` : ''}${host}${u.port ? `:${u.port}` : ''}`;
-    return `postgresql://${where}/${db}${socket?.startsWith('/') ? ` (socket ${socket})` : ''}`;
-  } catch {
-    return 'postgresql://(an address that cannot be read)';
-  }
+  // by hand, not new URL(): `postgresql://user:pw@/db?host=/socket` (a user and no host) is a usual form it refuses
+  const m = /^postgres(?:ql)?:\/\/(?:([^@/?]*)@)?([^/?]*)(?:\/([^?]*))?(?:\?(.*))?$/i.exec(url.trim());
+  if (!m) return 'postgresql://(an address that cannot be read)';
+  const dec = (s: string): string => {
+    try {
+      return decodeURIComponent(s);
+    } catch {
+      return s;
+    }
+  };
+  const params = new URLSearchParams(m[4] ?? '');
+  const user = m[1] !== undefined ? dec(m[1].split(':')[0]!) : (params.get('user') ?? '');
+  const socket = params.get('host');
+  const host = m[2] ? dec(m[2]) : socket && !socket.startsWith('/') ? socket : '';
+  const db = dec(m[3] ?? '') || params.get('dbname') || '';
+  return `postgresql://${user ? `${user}@` : ''}${host}/${db}${socket?.startsWith('/') ? ` (socket ${socket})` : ''}`;
 }
 
 const CLAIM_SELECT = `SELECT c.id, c.pcn, c.icn, c.original_reference AS "originalReference", c.status_code AS "statusCode", c.patient, c.paid, c.interest,
@@ -258,7 +263,7 @@ export class PostgresLedger implements Ledger {
     const ledger = new PostgresLedger(url, db);
     try {
       if (options.mustExist && ledger.schemaVersion() === 0) {
-        throw ledgerError('LEDGER_NOT_FOUND', `${ledger.path} holds no recoup ledger (record files with recoup scan --ledger ${ledger.path} first)`);
+        throw ledgerError('LEDGER_NOT_FOUND', `${ledger.path} holds no recoup ledger (record files into it first: recoup scan --ledger <the same address> …)`);
       }
       ledger.prepareSchema();
     } catch (err) {
@@ -337,12 +342,23 @@ export class PostgresLedger implements Ledger {
     return out;
   }
 
+  /** A failure of the server or the connection while working: a coded error naming the ledger (never a secret). */
+  private failed(err: unknown): never {
+    if (err instanceof PgError) throw ledgerError('LEDGER_FAILED', `the ledger ${this.path} failed: ${err.message}${err.code ? ` (${err.code})` : ''}`);
+    throw err;
+  }
+
   /** Sends what is pending, then these statements, in one round trip; returns these statements' results. */
   private exec(statements: readonly Statement[]): unknown[] {
     const before = this.drain();
-    const results = this.db.batch([...before.map(({ after: _a, ...s }) => s), ...statements]);
-    before.forEach((s, i) => s.after?.(results[i] as unknown[]));
-    this.resolveUidConflicts();
+    let results: unknown[];
+    try {
+      results = this.db.batch([...before.map(({ after: _a, ...s }) => s), ...statements]);
+      before.forEach((s, i) => s.after?.(results[i] as unknown[]));
+      this.resolveUidConflicts();
+    } catch (err) {
+      this.failed(err);
+    }
     return results.slice(before.length);
   }
 
@@ -369,7 +385,19 @@ export class PostgresLedger implements Ledger {
       this.exec([]);
       return;
     }
-    this.db.send(this.drain());
+    try {
+      this.db.send(this.drain());
+    } catch (err) {
+      this.failed(err);
+    }
+  }
+
+  private take(block: IdBlock): number {
+    try {
+      return block.take(this.db);
+    } catch (err) {
+      this.failed(err);
+    }
   }
 
   /** Forgets the lookups kept for linking (a write may change their answers). */
@@ -396,7 +424,7 @@ export class PostgresLedger implements Ledger {
 
   insertRemittance(fileId: number, r: RemittanceRecord): number {
     this.written();
-    const id = this.remittanceIds.take(this.db);
+    const id = this.take(this.remittanceIds);
     this.pending.push({
       sql: 'INSERT INTO remittances (id, file_id, file_path, payer_key, payer_name, trace_number, transaction_control, payment_date, paid) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
       params: [id, fileId, r.file, r.payerKey, r.payerName, r.traceNumber, r.transactionControl, r.paymentDate, r.paid],
@@ -406,12 +434,12 @@ export class PostgresLedger implements Ledger {
 
   settleRemittance(id: number, identity: RemittanceIdentity, content: string, snapshot: RemittanceSnapshot): boolean {
     if (traceKey(identity) !== null) {
-      // what the file has not sent yet cannot hold the same payment (the run's own repeats are caught before
-      // the ledger is asked), so the question goes without it: PostgreSQL keeps writing the batch meanwhile
-      const sql = 'SELECT id, payer_key AS "payerKey", trace_number AS "traceNumber", paid, payment_date AS "paymentDate", content, head FROM remittances WHERE trace_number = $1 AND id <> $2';
-      const recorded = (this.pending.some((st) => st.sql.startsWith('DELETE')) ? this.query<RecordedIdentity>(sql, [identity.traceNumber, id]) : this.db.rows<RecordedIdentity>(sql, [identity.traceNumber, id])).map(
-        withTracePayer,
-      );
+      // with what the file has written so far: an earlier remittance of the same file may be the same payment
+      // by the ledger's rule (TRN03) though not by the run's (payer key)
+      const recorded = this.query<RecordedIdentity>(
+        'SELECT id, payer_key AS "payerKey", trace_number AS "traceNumber", paid, payment_date AS "paymentDate", content, head FROM remittances WHERE trace_number = $1 AND id <> $2',
+        [identity.traceNumber, id],
+      ).map(withTracePayer);
       if (recorded.some((x) => samePaymentRecorded(x, identity) && (x.content === content || x.content === ''))) {
         this.written();
         // its claims not sent yet are dropped here; those sent already are deleted with it
@@ -441,7 +469,7 @@ export class PostgresLedger implements Ledger {
   insertOffset(remittanceId: number, o: OffsetRecord): { id: number; uid: string } {
     // sent with the next batch; an id another offset has is found then (ON CONFLICT) and given a suffix,
     // which correctedOffsetUid tells — the stable id is what nearly every offset keeps
-    const id = this.offsetIds.take(this.db);
+    const id = this.take(this.offsetIds);
     this.offsets.push([id, remittanceId, o.pairSeq, o.providerId, o.reasonCode, o.reference, o.amount, o.category, o.fiscalPeriodDate, o.unreadable ? 1 : 0, o.uid]);
     return { id, uid: o.uid };
   }
@@ -461,7 +489,11 @@ export class PostgresLedger implements Ledger {
     this.offsets = [];
     this.conflicts = [];
     this.written();
-    if (this.inFile) this.db.batch([{ sql: 'ROLLBACK' }]);
+    try {
+      if (this.inFile) this.db.batch([{ sql: 'ROLLBACK' }]);
+    } catch {
+      // the connection is gone: PostgreSQL rolled the file back with it
+    }
     this.inFile = false;
   }
 
@@ -488,8 +520,11 @@ export class PostgresLedger implements Ledger {
     // while a file is recorded (a reversal looking for the payment it takes back): what is still to be sent
     // is sent first only when it holds a claim with this ICN — the rest of the ledger is already there
     if (this.inFile && this.claims.length > 0 && !this.claims.some(([, c]) => c.icn === icn) && !this.pending.some((st) => st.sql.startsWith('DELETE'))) {
-      const rows = this.db.rows<ClaimRow>(`${CLAIM_SELECT} WHERE c.icn = $1 ORDER BY c.id`, [icn]).map(claimRef);
-      return rows;
+      try {
+        return this.db.rows<ClaimRow>(`${CLAIM_SELECT} WHERE c.icn = $1 ORDER BY c.id`, [icn]).map(claimRef);
+      } catch (err) {
+        this.failed(err);
+      }
     }
     return this.cached(this.cache.byIcn, icn, () => this.claimRefs('c.icn = $1', [icn]));
   }
@@ -735,7 +770,11 @@ export class PostgresLedger implements Ledger {
       }
       this.exec([{ sql: 'COMMIT' }]);
     } catch (err) {
-      this.db.batch([{ sql: 'ROLLBACK' }]);
+      try {
+        this.db.batch([{ sql: 'ROLLBACK' }]);
+      } catch {
+        // the connection is gone: nothing of it was committed
+      }
       throw err;
     }
     return { repeated };
@@ -810,7 +849,11 @@ export class PostgresLedger implements Ledger {
       this.exec([{ sql: 'COMMIT' }]);
       return out;
     } catch (err) {
-      this.db.batch([{ sql: 'ROLLBACK' }]);
+      try {
+        this.db.batch([{ sql: 'ROLLBACK' }]);
+      } catch {
+        // the connection is gone: nothing of it was committed
+      }
       throw err;
     }
   }
@@ -821,9 +864,12 @@ export class PostgresLedger implements Ledger {
     const cols = biColumns(report);
     const params = cols.map((c) => rows.map((r) => r[c.key] ?? ''));
     const select = cols.map((c, i) => typed(`t.c${i}`, c.kind));
+    // under the recording lock (two scans finishing together publish one after the other); DELETE, not
+    // TRUNCATE, so a BI query reading the table is neither blocked nor blocking
     this.exec([
       { sql: 'BEGIN' },
-      { sql: `TRUNCATE recoup_${report}` },
+      { sql: 'SELECT pg_advisory_xact_lock($1, $2)', params: LOCK_RECORD },
+      { sql: `DELETE FROM recoup_${report}` },
       ...(rows.length > 0
         ? [
             {
@@ -857,14 +903,14 @@ function connectReason(e: PgError): string {
 
 /** SQL type and cast of a report column's text, by its kind (rows.ts). */
 function typed(expr: string, kind: ColumnKind): string {
-  if (kind === 'amount') return `NULLIF(${expr}, '')::numeric(14,2)`;
+  if (kind === 'amount') return `NULLIF(${expr}, '')::numeric(20,2)`;
   if (kind === 'count') return `NULLIF(${expr}, '')::integer`;
   if (kind === 'date') return `NULLIF(${expr}, '')::date`;
   if (kind === 'flag') return `CASE ${expr} WHEN 'yes' THEN true WHEN 'no' THEN false END`;
   return expr;
 }
 
-const SQL_TYPE: Record<ColumnKind, string> = { amount: 'numeric(14,2)', count: 'integer', date: 'date', flag: 'boolean', text: 'text', code: 'text' };
+const SQL_TYPE: Record<ColumnKind, string> = { amount: 'numeric(20,2)', count: 'integer', date: 'date', flag: 'boolean', text: 'text', code: 'text' };
 
 
 /** Columns a BI view or table carries: the report's, without patient data. */
@@ -886,10 +932,10 @@ function biSchema(): string {
              coalesce(nullif(r.head::jsonb -> 'payer' ->> 'id', ''), nullif(r.head::jsonb -> 'payer' ->> 'additionalId', ''), r.head::jsonb -> 'trace' ->> 'payerId', r.payer_key) AS payer_id,
              r.trace_number, NULLIF(r.payment_date, '')::date AS payment_date, o.provider_id, NULLIF(o.fiscal_period_date, '')::date AS fiscal_period_date,
              o.reason_code, coalesce(pr.reason, 'Unknown code') AS reason, o.category, coalesce(o.reference, '') AS reference,
-             (CASE WHEN o.unreadable = 1 THEN NULL ELSE o.amount / 100.0 END)::numeric(14,2) AS amount,
+             (CASE WHEN o.unreadable = 1 THEN NULL ELSE o.amount / 100.0 END)::numeric(20,2) AS amount,
              coalesce(o.link_basis, 'none') AS link_basis, coalesce(c.pcn, '') AS linked_pcn, coalesce(c.icn, '') AS linked_icn,
              coalesce(cr.trace_number, lr.trace_number, '') AS linked_trace_number, NULLIF(coalesce(cr.payment_date, lr.payment_date, ''), '')::date AS linked_payment_date,
-             coalesce(cr.file_path, lr.file_path, '') AS linked_file, (c.paid / 100.0)::numeric(14,2) AS linked_claim_paid, coalesce(o.link_note, '') AS link_note,
+             coalesce(cr.file_path, lr.file_path, '') AS linked_file, (c.paid / 100.0)::numeric(20,2) AS linked_claim_paid, coalesce(o.link_note, '') AS link_note,
              o.uid AS offset_id, coalesce(ev.to_status, 'new') AS review_status
       FROM offsets o JOIN remittances r ON r.id = o.remittance_id
       LEFT JOIN claims c ON c.id = o.linked_claim_id LEFT JOIN remittances cr ON cr.id = c.remittance_id

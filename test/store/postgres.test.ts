@@ -134,6 +134,18 @@ describe.skipIf(PG_SKIP_REASON !== null)('the PostgreSQL ledger itself', () => {
     expect(missing.stderr).not.toContain('an-other-secret');
   });
 
+  it('the bridge answers in the order asked: a batch sent ahead is done before the next question is answered', async () => {
+    const { PgBridge } = await import('../../src/store/pg-bridge.js');
+    const b = new PgBridge();
+    b.connect(process.env.RECOUP_TEST_PG!);
+    b.send([{ sql: 'SELECT pg_sleep(0.2)' }, { sql: "SELECT 'A'" }]);
+    expect(b.rows("SELECT 'B' AS x")).toEqual([{ x: 'B' }]);
+    b.send([{ sql: 'SELECT no_such_column' }]);
+    expect(() => b.rows("SELECT 'C' AS x")).toThrow(/no_such_column/); // a batch sent ahead that failed is told at the next question
+    expect(b.rows("SELECT 'D' AS x")).toEqual([{ x: 'D' }]);
+    b.close();
+  });
+
   it('a read-only command on a database without a ledger: LEDGER_NOT_FOUND; a newer schema is refused', async () => {
     const url = await pgLedger();
     expect(await run(['report', 'summary', '--ledger', url], { env: ENV })).toMatchObject({ exitCode: 1, code: 'LEDGER_NOT_FOUND' });
@@ -262,5 +274,85 @@ describe.skipIf(PG_SKIP_REASON !== null)('the BI views', () => {
       }
     }
     await c.end();
+  });
+});
+
+/** One 835 with a ST per (claims, trace): `claims` claims of 80.00 paid each, no PLB (as many as wanted). */
+function bigEra(parts: ReadonlyArray<readonly [number, string]>): string {
+  let out = 'ISA*00*          *00*          *ZZ*GENPAYER       *ZZ*GENCLINIC      *240105*1200*^*00501*000000001*0*P*:~GS*HP*GENPAYER*GENCLINIC*20240105*1200*1*X*005010X221A1~';
+  parts.forEach(([n, trace], k) => {
+    const st = String(k + 1).padStart(4, '0');
+    const segs = [`ST*835*${st}`, `BPR*I*${(80 * n).toFixed(2)}*C*ACH*CCP*01*011000015*DA*1*1999999999**01*021000021*DA*2*20240105`, `TRN*1*${trace}*1999999999`, 'DTM*405*20240105', 'N1*PR*GEN PAYER*XV*GEN01', 'N1*PE*GEN CLINIC*XX*1234567893', 'LX*1'];
+    for (let i = 0; i < n; i++) segs.push(`CLP*P${trace}C${i}*1*100*80**12*I${trace}C${i}*11*1`, `NM1*QC*1*DOE*JANE****MI*M${i}`, 'SVC*HC:99213*100*80**1', 'DTM*472*20240101', 'CAS*CO*45*20');
+    segs.push(`SE*${segs.length + 1}*${st}`);
+    out += `${segs.join('~')}~`;
+  });
+  return `${out}GE*${parts.length}*1~IEA*1*000000001~`;
+}
+
+describe.skipIf(PG_SKIP_REASON !== null)('review findings on the PostgreSQL ledger', () => {
+  it('a remittance of 12,000 claims (batches sent ahead) is recorded whole and in order, as on SQLite', async () => {
+    const file = join(tmp(), 'big.835');
+    writeFileSync(file, bigEra([[12_000, 'BIG1'], [5, 'SMALL2']]));
+    const sqlite = join(tmp(), 'l.db');
+    const postgres = await pgLedger();
+    for (const ledger of [sqlite, postgres]) expect((await run(['scan', file, '--ledger', ledger, '--csv', '-q'], { env: ENV })).exitCode).toBe(0);
+    const claims = async (ledger: string) => (await run(['report', 'claims', '--ledger', ledger, '--csv', '-q'], { env: ENV })).stdout;
+    const a = await claims(sqlite);
+    expect(a.trim().split('\n')).toHaveLength(12_006);
+    expect(await claims(postgres)).toBe(a);
+  });
+
+  it('a 13-digit amount, a NUL in a payer name, a repeat of a payment under another payer id in one file: the same as SQLite, and the BI views still read', async () => {
+    const dir = tmp();
+    const huge = join(dir, 'huge.835');
+    writeFileSync(huge, readFileSync(fixture('cases', 'several-plb.835'), 'utf8').replace('WO:ICN0099*100', 'WO:ICN0099*-9999999999999'));
+    const nul = join(dir, 'nul.835');
+    writeFileSync(nul, bigEra([[40, 'NULTRACE']]).replace('N1*PR*GEN PAYER', 'N1*PR*GEN\u0000PAYER'));
+    const repeat = join(dir, 'repeat.835');
+    const era = readFileSync(fixture('cases', 'wo-positive.835'), 'utf8');
+    const st = era.slice(era.indexOf('ST*835'), era.indexOf('GE*'));
+    writeFileSync(repeat, era.replace(/GE\*1\*/, `${st.replace(/ST\*835\*\d+/, 'ST*835*0108').replace(/SE\*(\d+)\*\d+/, 'SE*$1*0108').replace(/XV\*[A-Z0-9]+/, 'XV*CASE02')}GE*2*`));
+    const sqlite = join(dir, 'l.db');
+    const postgres = await pgLedger();
+    for (const f of [huge, nul, repeat]) {
+      const a = await run(['scan', f, '--ledger', sqlite, '--csv'], { env: ENV });
+      const b = await run(['scan', f, '--ledger', postgres, '--csv'], { env: ENV });
+      expect({ f, code: b.exitCode, stdout: b.stdout }).toEqual({ f, code: a.exitCode, stdout: a.stdout });
+    }
+    const a = await everything(sqlite, [], []);
+    const b = await everything(postgres, [], []);
+    for (const k of Object.keys(a)) expect({ what: k, text: b[k] }).toEqual({ what: k, text: a[k] });
+    const pg = (await import('pg')).default;
+    const c = new pg.Client({ connectionString: postgres });
+    c.on('error', () => {});
+    await c.connect();
+    for (const view of ['recoup_offsets', 'recoup_payments', 'recoup_balances']) expect((await c.query(`SELECT count(*)::int AS n FROM ${view}`)).rows[0].n, view).toBeGreaterThan(0);
+    expect((await c.query("SELECT amount::text FROM recoup_offsets WHERE reference = 'ICN0099'")).rows).toEqual([{ amount: '-9999999999999.00' }]);
+    await c.end();
+  });
+
+  it('a statement the server refuses mid-file: LEDGER_FAILED, exit 1, the file rolled back — not an internal error or a read failure', async () => {
+    const url = await pgLedger();
+    expect((await run(['scan', fixture('demo', '01-acme-2024-01-05.835'), '--ledger', url, '--csv', '-q'], { env: ENV })).exitCode).toBe(0);
+    const pg = (await import('pg')).default;
+    const c = new pg.Client({ connectionString: url });
+    c.on('error', () => {});
+    await c.connect();
+    await c.query("CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'no more claims today'; END $$");
+    await c.query('CREATE TRIGGER refuse BEFORE INSERT ON claims FOR EACH ROW EXECUTE FUNCTION refuse()');
+    const r = await run(['scan', fixture('demo', '02-blueriver-2024-01-08.835'), '--ledger', url, '--csv', '-q'], { env: ENV });
+    expect(r).toMatchObject({ exitCode: 1, code: 'LEDGER_FAILED' });
+    expect(r.stderr).toMatch(/^recoup: error LEDGER_FAILED: the ledger postgresql:\/\/recoup@\/\S+ \(socket [^)]+\) failed: no more claims today \(P0001\)\n$/);
+    expect((await c.query('SELECT count(*)::int AS n FROM remittances')).rows[0].n).toBe(1);
+    await c.end();
+  });
+
+  it('the ledger is named without its password in every address form', async () => {
+    const { safeLedgerName } = await import('../../src/store/postgres.js');
+    expect(safeLedgerName('postgresql://joe:s3cret@/office?host=/var/run/postgresql')).toBe('postgresql://joe@/office (socket /var/run/postgresql)');
+    expect(safeLedgerName('postgres://joe:s3cret@db.example.org:6543/office?sslmode=require')).toBe('postgresql://joe@db.example.org:6543/office');
+    expect(safeLedgerName('postgresql:///office?host=/tmp/s&user=ann&password=s3cret')).toBe('postgresql://ann@/office (socket /tmp/s)');
+    expect(safeLedgerName('postgresql://db.example.org/')).toBe('postgresql://db.example.org/');
   });
 });
