@@ -81,7 +81,7 @@ export function checkRemittanceBalance(r: Remittance, l6Total: Cents): BalanceRe
   // 835-domain.md §1.4: BPR02 cannot be negative; zero only with BPR01 H (+ NON) or P (prenote).
   if (r.payment.amount < 0) {
     diagnostics.push(diag('BALANCE_ZERO_PAYMENT', `remittance ST ${r.transactionControl}: BPR02 is negative (${formatCents(r.payment.amount)}); a net-negative 835 needs an FB adjustment`, r.file, r.origin, 'ST'));
-  } else if (r.payment.amount === 0 && h !== 'H' && h !== 'P' && h !== '') {
+  } else if (r.payment.amount === 0 && !r.unreadable.includes('BPR02') && h !== 'H' && h !== 'P' && h !== '') {
     diagnostics.push(diag('BALANCE_ZERO_PAYMENT', `remittance ST ${r.transactionControl}: BPR02 is 0.00 but BPR01 is ${h}, not H (notification only) or P (prenote)`, r.file, r.origin, 'ST'));
   }
   // L6 is negative when interest is paid; AMT*I is positive (835-domain.md §2 L6 row).

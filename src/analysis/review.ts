@@ -53,11 +53,13 @@ export const DEFAULT_APPEAL_DAYS = 60;
 export const DEFAULT_DUE_WITHIN = 7;
 
 /**
- * Offsets a person reviews: money the payer withheld. Interest the payer added (L6), a refund acknowledged
- * (72) and a deferral (WO/FB negative: money added to the check now, to be taken later — it is the later
- * collection that is reviewed and appealed) are not in the queue; they can still be given a status.
+ * Offsets a person reviews: money the payer withheld (a positive amount, or one that could not be read).
+ * Money added to the check is not in the queue — interest (L6), a refund acknowledged (72), a deferral
+ * (WO/FB negative: the later collection is what is reviewed and appealed), or any other negative
+ * adjustment; such offsets can still be given a status.
  */
-export function isReviewable(category: OffsetCategory): boolean {
+export function isReviewable(category: OffsetCategory, amount: Cents | null): boolean {
+  if (amount !== null && amount <= 0) return false;
   return category !== 'interest' && category !== 'refund_acknowledged' && category !== 'deferred_recoupment';
 }
 
@@ -206,10 +208,10 @@ export function addAppeal(t: AppealTotals, s: ReviewState): void {
  * An offset's review columns: its id, its status (from the ledger's states; '' when there is no ledger, so
  * nothing is remembered) and its appeal deadline (for offsets in the queue, when the payment date is known).
  */
-export function offsetReview(uid: string, category: OffsetCategory, paymentDate: string, payerId: string, windows: AppealWindows, states: ReadonlyMap<string, ReviewState> | null): OffsetReview {
+export function offsetReview(uid: string, category: OffsetCategory, amount: Cents | null, paymentDate: string, payerId: string, windows: AppealWindows, states: ReadonlyMap<string, ReviewState> | null): OffsetReview {
   return {
     uid,
     status: states === null ? '' : (states.get(uid)?.status ?? 'new'),
-    deadline: isReviewable(category) ? appealDeadline(paymentDate, windows.daysFor(payerId)) : '',
+    deadline: isReviewable(category, amount) ? appealDeadline(paymentDate, windows.daysFor(payerId)) : '',
   };
 }

@@ -116,11 +116,11 @@ export class SummaryBuilder {
   }
 
   /** Counts an offset's review state for the appeal KPIs; `escalated` as addLink was told. */
-  addReview(r: RemittanceHead, state: ReviewState, escalated: boolean, category: OffsetCategory): void {
+  addReview(r: RemittanceHead, state: ReviewState, escalated: boolean, category: OffsetCategory, amount: Cents | null): void {
     const t = this.totals(r);
     addAppeal(t.appeals, state);
     // only what the queue holds waits for a decision (not interest, refunds or deferrals)
-    if (escalated && isReviewable(category) && !DECIDED.has(state.status)) t.escalatedUndecided++;
+    if (escalated && isReviewable(category, amount) && !DECIDED.has(state.status)) t.escalatedUndecided++;
   }
 
   /** The deposit columns: from the deposits matched in this run (null leaves them unknown). */

@@ -165,11 +165,12 @@ export function reportFromLedger(ledger: Ledger, o: LedgerReportOptions): Ledger
     const category = categorizeOffset(x.reasonCode, x.amount);
     const fields = { providerId: x.providerId, fiscalPeriodDate: x.fiscalPeriodDate, reasonCode: x.reasonCode, reference: x.reference, amount: x.amount, ...(x.unreadable ? { unreadable: true as const } : {}) };
     const escalated = o.escalateOver !== undefined && Math.abs(x.amount) > o.escalateOver;
-    const row = offsetRow(h, fields, link, escalated, offsetReview(x.uid, category, paymentDate(h), payerId(h), windows, states));
+    const amount = x.unreadable ? null : x.amount;
+    const row = offsetRow(h, fields, link, escalated, offsetReview(x.uid, category, amount, paymentDate(h), payerId(h), windows, states));
     if (wants.has('reversals')) allRows.push(row);
     if (chosen.has(x.remittanceId)) {
       summary.addLink(h, x.amount, category, link, paymentDate(h), escalated, !x.unreadable);
-      summary.addReview(h, states.get(x.uid) ?? NEW_STATE, escalated, category);
+      summary.addReview(h, states.get(x.uid) ?? NEW_STATE, escalated, category, amount);
       if (o.category === undefined || category === o.category) {
         if (figures.offsets !== undefined) figures.offsets++;
         if (wants.has('offsets')) o.onRow('offsets', row);

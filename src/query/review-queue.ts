@@ -26,6 +26,8 @@ export interface QueueItem {
   category: OffsetCategory;
   /** Absolute amount in cents, null when it could not be read. */
   amount: Cents | null;
+  /** The amount as written (positive: withheld), null when it could not be read. */
+  signed: Cents | null;
   /** Days from --as-of to the appeal deadline (negative: past it), null when there is no deadline. */
   daysLeft: number | null;
   escalated: boolean;
@@ -56,6 +58,7 @@ export function reviewQueue(ledger: Ledger, o: QueueOptions): QueueItem[] {
         state,
         category: (offset.category ?? 'other') as OffsetCategory,
         amount: p.ok ? Math.abs(p.cents) : null,
+        signed: p.ok ? p.cents : null,
         daysLeft,
         escalated: offset.escalate === 'yes',
         unlinked: isSuspenseRow(offset),
@@ -111,7 +114,7 @@ export function filterQueue(items: readonly QueueItem[], f: QueueFilter): QueueI
   const payer = f.payer?.toLowerCase();
   return items.filter((i) => {
     // interest, refunds and deferrals are not in the queue: shown with --all, or when their category is asked for
-    if (!f.all && f.category === undefined && !isReviewable(i.category)) return false;
+    if (!f.all && f.category === undefined && !isReviewable(i.category, i.signed)) return false;
     if (f.statuses !== undefined) {
       if (!f.statuses.includes(i.state.status)) return false;
     } else if (!f.all && CLOSED.has(i.state.status)) return false;
@@ -129,7 +132,7 @@ export function filterQueue(items: readonly QueueItem[], f: QueueFilter): QueueI
 
 /** An appeal deadline within `days` (or past) of an offset in the queue with no appeal filed and nothing agreed. */
 export function isDue(i: QueueItem, days: number): boolean {
-  return isReviewable(i.category) && deadlineOpen(i.state.status) && i.daysLeft !== null && i.daysLeft <= days;
+  return isReviewable(i.category, i.signed) && deadlineOpen(i.state.status) && i.daysLeft !== null && i.daysLeft <= days;
 }
 
 /** The morning list's order: the nearest deadline first (past ones first of all), then the oldest payment. */
@@ -140,5 +143,5 @@ export function byDeadline(items: readonly QueueItem[]): QueueItem[] {
 
 /** An escalated offset (over --escalate-over) with no decision yet: still new or only reviewed. */
 export function isUnapproved(i: QueueItem): boolean {
-  return i.escalated && isReviewable(i.category) && !DECIDED.has(i.state.status);
+  return i.escalated && isReviewable(i.category, i.signed) && !DECIDED.has(i.state.status);
 }

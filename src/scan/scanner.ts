@@ -288,9 +288,10 @@ export class Scanner {
         }
         const unlinked = wantsAging ? unlinkedRecoupment(o.remittance, o.amount, category, link, !o.unreadable) : null;
         if (unlinked) aging.push(unlinked);
-        if (states) this.summary.addReview(o.remittance, states.get(uid) ?? NEW_STATE, escalated, category);
+        const amount = o.unreadable ? null : o.amount;
+        if (states) this.summary.addReview(o.remittance, states.get(uid) ?? NEW_STATE, escalated, category, amount);
         if (wantsOffsets || keepRows) {
-          const row = offsetRow(o.remittance, o, link, escalated, offsetReview(uid, category, paymentDate(o.remittance), payerId(o.remittance), windows, states));
+          const row = offsetRow(o.remittance, o, link, escalated, offsetReview(uid, category, amount, paymentDate(o.remittance), payerId(o.remittance), windows, states));
           if (wantsOffsets) this.options.onRow('offsets', row);
           if (keepRows) offsetRows.push(row);
         }

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeOffsetId, offsetId, type OffsetIdParts } from '../../src/analysis/offset-id.js';
 import {
+  isReviewable,
   addAppeal,
   addDays,
   emptyAppealTotals,
@@ -122,6 +123,19 @@ describe('transitions', () => {
     expect(states.get('a')!.last!.seq).toBe(8);
     expect(states.get('b')).toMatchObject({ status: 'approved', appealed: false, recovered: null, events: 1 });
     expect(states.get('c')).toBeUndefined();
+  });
+});
+
+describe('what the queue holds', () => {
+  it('money withheld (or an amount that could not be read); never money added to the check', () => {
+    expect(isReviewable('recoupment', 2_500)).toBe(true);
+    expect(isReviewable('other', 595)).toBe(true);
+    expect(isReviewable('recoupment', null)).toBe(true); // unreadable: a person should look
+    expect(isReviewable('other', -127)).toBe(false); // a CV capital passthrough added to the check
+    expect(isReviewable('penalty', 0)).toBe(false);
+    expect(isReviewable('deferred_recoupment', -6_000)).toBe(false);
+    expect(isReviewable('interest', -325)).toBe(false);
+    expect(isReviewable('refund_acknowledged', -4_500)).toBe(false);
   });
 });
 

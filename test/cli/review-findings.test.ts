@@ -134,3 +134,14 @@ describe('an offset id names its claim in recoup trace', () => {
     });
   });
 });
+
+describe('a broken file', () => {
+  it('a BPR02 that cannot be read is not reported as a 0.00 payment (BALANCE_ZERO_PAYMENT)', async () => {
+    const file = join(tmp(), 'broken.835');
+    writeFileSync(file, 'ISA*00*          *00*          *ZZ*X*ZZ*Y*240101*1200*^*00501*000000001*0*P*:~GS*HP*X*Y*20240101*1200*1*X*005010X221A1~ST*835*0001~BPR*I*1O0.00*C*ACH~TRN*1*T1*1~N1*PR*P~CLP*A*1*100*100**12*I1~SE*7*0001~GE*1*1~IEA*1*000000001~');
+    const r = await run(['scan', file, '--csv', '-r', 'payments'], { env: NONE });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('BPR02: error REMIT_BAD_AMOUNT');
+    expect(r.stderr).not.toContain('BALANCE_ZERO_PAYMENT');
+  });
+});
