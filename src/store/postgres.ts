@@ -10,17 +10,12 @@ import type { ClaimRef, Link, LinkBasis, RemittanceRef } from '../analysis/link.
 import { DEFERRAL_CODES, type BalanceOffset } from '../analysis/deferrals.js';
 import { type RemittanceIdentity, samePaymentRecorded, traceKey } from '../analysis/duplicates.js';
 import type { TraceClaim, TraceOffset } from '../analysis/claim-trace.js';
-import { rowFromStored, type RowContext, storedValues } from '../analysis/row-storage.js';
 import { type ColumnKind, COLUMNS, type ReportName, type Row } from '../analysis/rows.js';
 import { PLB_REASONS } from '../analysis/codes.js';
-import type { RemittanceHead } from '../analysis/build-rows.js';
 import { bankLineIdentity, type DepositRemittance } from '../analysis/deposits.js';
-import { depositRemittance } from '../analysis/deposit-rows.js';
-import type { RemittanceFigures } from '../analysis/summary.js';
 import type { BankLine } from '../bank/model.js';
 import { foldStates, type ReviewEvent, type ReviewState } from '../analysis/review.js';
 import { PgBridge, PgError, type Statement } from './pg-bridge.js';
-import { withTracePayer } from './sqlite.js';
 import type {
   BankFileRecord,
   ClaimRecord,
@@ -38,6 +33,22 @@ import type {
   RemittanceSnapshot,
   ReviewEventInput,
 } from './store.js';
+import {
+  balanceOffsetOf,
+  claimRef,
+  type ClaimRow,
+  depositRemittanceOf,
+  recordedClaimOf,
+  recordedRemittancesOf,
+  remittanceRef,
+  type RemittanceRow,
+  rowJson,
+  type StoredClaim,
+  type StoredRemittance,
+  traceClaim,
+  withPaidKnown,
+  withTracePayer,
+} from './stored-rows.js';
 import { PUBLISHED } from './store.js';
 
 /** The PostgreSQL schema's version (its own numbering: 1 is SQLite's schema 5, whole; 2 adds the BI views). */
@@ -195,15 +206,6 @@ const CLAIM_SELECT = `SELECT c.id, c.pcn, c.icn, c.original_reference AS "origin
     r.payer_key AS "payerKey", r.trace_number AS "traceNumber", r.payment_date AS "paymentDate", r.file_path AS file
   FROM claims c JOIN remittances r ON r.id = c.remittance_id`;
 
-type ClaimRow = TraceClaim & { payerKey: string };
-
-interface RemittanceRow {
-  id: number;
-  trace_number: string;
-  payer_key: string;
-  payment_date: string;
-  file_path: string;
-}
 
 /** Reserves ids of a table's identity sequence ahead, so rows can be written later in one batch. */
 class IdBlock {
@@ -620,33 +622,19 @@ export class PostgresLedger implements Ledger {
   // ---- reading ----
 
   balanceOffsets(): BalanceOffset[] {
-    const rows = this.query<Record<string, string | number | null>>(
+    return this.query<Record<string, string | number | null>>(
       `SELECT r.payer_key, r.payer_name, r.payment_date, r.trace_number, r.file_path, o.reason_code, o.reference, o.amount,
               coalesce(o.link_basis, 'none') AS link_basis, coalesce(c.pcn, '') AS pcn, coalesce(c.icn, '') AS icn, coalesce(c.patient, '') AS patient
        FROM offsets o JOIN remittances r ON r.id = o.remittance_id LEFT JOIN claims c ON c.id = o.linked_claim_id
        ORDER BY r.payment_date COLLATE "C", o.id`,
-    );
-    return rows.map((x) => ({
-      payerKey: x.payer_key as string,
-      payerName: x.payer_name as string,
-      date: x.payment_date as string,
-      trace: x.trace_number as string,
-      file: x.file_path as string,
-      code: x.reason_code as string,
-      reference: (x.reference as string | null) ?? null,
-      amount: x.amount as number,
-      linkBasis: x.link_basis as string,
-      linkedPcn: x.pcn as string,
-      linkedIcn: x.icn as string,
-      linkedPatient: x.patient as string,
-    }));
+    ).map(balanceOffsetOf);
   }
 
   claimFamily(query: string): TraceClaim[] {
     const family = new Map<number, TraceClaim>();
     const add = (rows: ClaimRow[]): boolean => {
       let grew = false;
-      for (const { payerKey: _p, ...r } of rows) if (!family.has(r.id)) (family.set(r.id, r), (grew = true));
+      for (const r of rows.map(traceClaim)) if (!family.has(r.id)) (family.set(r.id, r), (grew = true));
       return grew;
     };
     add(this.query<ClaimRow>(`${CLAIM_SELECT} WHERE c.pcn = $1 OR c.icn = $1 OR c.original_reference = $1`, [query]));
@@ -663,11 +651,7 @@ export class PostgresLedger implements Ledger {
       this.query<{ id: number; report_row: string | null }>('SELECT id, report_row FROM claims WHERE id = ANY($1::bigint[])', [ids]).map((r) => [r.id, r.report_row] as const),
     );
     // the same order as SQLite's: the order the claims were found in, round by round, by id within a query
-    return [...family.values()].map((c) => {
-      const row = stored.get(c.id);
-      if (row == null) return c;
-      return rowFromStored('claims', JSON.parse(row), NO_CONTEXT).paid === '' ? { ...c, paidUnknown: true } : c;
-    });
+    return [...family.values()].map((c) => withPaidKnown(c, stored.get(c.id)));
   }
 
   offsetsLinkedTo(claimIds: readonly number[]): TraceOffset[] {
@@ -685,37 +669,22 @@ export class PostgresLedger implements Ledger {
   // ---- reports from the ledger ----
 
   recordedRemittances(filter: LedgerFilter): { remittances: RecordedRemittance[]; withoutReportData: number } {
-    const remittances: RecordedRemittance[] = [];
-    let withoutReportData = 0;
-    for (const r of this.query<{ id: number; head: string | null; figures: string | null; payment_row: string | null }>(
-      `SELECT r.id, r.head, r.figures, r.payment_row FROM remittances r WHERE ${REPORT_FILTER} ORDER BY r.id`,
-      filterParams(filter),
-    )) {
-      if (r.head === null || r.figures === null || r.payment_row === null) {
-        withoutReportData++;
-        continue;
-      }
-      remittances.push({ id: r.id, head: JSON.parse(r.head), figures: JSON.parse(r.figures), paymentRow: rowFromStored('payments', JSON.parse(r.payment_row), NO_CONTEXT) });
-    }
-    return { remittances, withoutReportData };
+    return recordedRemittancesOf(this.query<StoredRemittance>(`SELECT r.id, r.head, r.figures, r.payment_row FROM remittances r WHERE ${REPORT_FILTER} ORDER BY r.id`, filterParams(filter)));
   }
 
   *recordedClaims(filter: LedgerFilter, carc?: ReadonlyMap<string, string>): Iterable<RecordedClaim> {
-    type Stored = { id: number; remittance_id: number; pcn: string; icn: string; original_reference: string; status_code: string; file_path: string; trace_number: string; report_row: string | null; adjustment_rows: string | null };
     // in pages by id, so a large ledger is never held whole
     let after = 0;
     for (;;) {
-      const page = this.query<Stored>(
+      const page = this.query<StoredClaim>(
         `SELECT c.id, c.remittance_id, c.pcn, c.icn, c.original_reference, c.status_code, r.file_path, r.trace_number, c.report_row, c.adjustment_rows
          FROM claims c JOIN remittances r ON r.id = c.remittance_id
          WHERE ${REPORT_FILTER} AND r.head IS NOT NULL AND c.id > $4 ORDER BY c.id LIMIT 5000`,
         [...filterParams(filter), after],
       );
       for (const c of page) {
-        if (c.report_row === null) continue;
-        const ctx: RowContext = { file: c.file_path, traceNumber: c.trace_number, pcn: c.pcn, icn: c.icn, statusCode: c.status_code, carc };
-        const adjustments = c.adjustment_rows === null ? [] : (JSON.parse(c.adjustment_rows) as string[][]).map((a) => rowFromStored('adjustments', a, ctx));
-        yield { id: c.id, remittanceId: c.remittance_id, statusCode: c.status_code, icn: c.icn, originalReference: c.original_reference, row: rowFromStored('claims', JSON.parse(c.report_row), ctx), adjustments };
+        const claim = recordedClaimOf(c, carc);
+        if (claim !== null) yield claim;
       }
       if (page.length < 5000) return;
       after = page[page.length - 1]!.id;
@@ -790,13 +759,12 @@ export class PostgresLedger implements Ledger {
 
   depositRemittances(): DepositRemittance[] {
     const out: DepositRemittance[] = [];
-    for (const r of this.query<{ id: number; head: string; figures: string | null; payment_row: string | null; offsets: number }>(
+    for (const r of this.query<StoredRemittance & { head: string; offsets: number }>(
       `SELECT r.id, r.head, r.figures, r.payment_row, (SELECT count(*)::int FROM offsets o WHERE o.remittance_id = r.id) AS offsets
        FROM remittances r WHERE r.head IS NOT NULL ORDER BY r.id`,
     )) {
-      if (r.figures === null || r.payment_row === null) continue;
-      const method = rowFromStored('payments', JSON.parse(r.payment_row), NO_CONTEXT).payment_method ?? '';
-      out.push(depositRemittance(r.id, JSON.parse(r.head) as RemittanceHead, JSON.parse(r.figures) as RemittanceFigures, method, r.offsets));
+      const d = depositRemittanceOf(r);
+      if (d !== null) out.push(d);
     }
     return out;
   }
@@ -992,24 +960,6 @@ function claimInsert(batch: ReadonlyArray<[number, ClaimRecord]>): Statement {
   };
 }
 
-function claimRef(row: ClaimRow): ClaimRef {
-  return {
-    pcn: row.pcn,
-    icn: row.icn,
-    originalReference: row.originalReference,
-    statusCode: row.statusCode,
-    patient: row.patient,
-    payerKey: row.payerKey,
-    traceNumber: row.traceNumber,
-    paymentDate: row.paymentDate,
-    file: row.file,
-    paid: row.paid,
-    seq: row.id,
-    ledgerId: row.id,
-  };
-}
-
-const NO_CONTEXT: RowContext = { file: '', traceNumber: '', pcn: '', icn: '', statusCode: '' };
 
 /** The filter of recordedRemittances/recordedClaims ($1 from, $2 to, $3 payer): NULL means "any". */
 const REPORT_FILTER = `($1::text IS NULL OR r.payment_date >= $1) AND ($2::text IS NULL OR r.payment_date <= $2)
@@ -1019,10 +969,4 @@ function filterParams(f: LedgerFilter): [string | null, string | null, string | 
   return [f.from ?? null, f.to ?? null, f.payer ?? null];
 }
 
-function rowJson(report: ReportName, row: Row): string {
-  return JSON.stringify(storedValues(report, row));
-}
 
-function remittanceRef(r: RemittanceRow): RemittanceRef {
-  return { traceNumber: r.trace_number, payerKey: r.payer_key, paymentDate: r.payment_date, file: r.file_path, ledgerId: r.id };
-}

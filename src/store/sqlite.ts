@@ -11,12 +11,8 @@ import type { ClaimRef, Link, LinkBasis, RemittanceRef } from '../analysis/link.
 import { DEFERRAL_CODES, type BalanceOffset } from '../analysis/deferrals.js';
 import { type RemittanceIdentity, samePaymentRecorded, traceKey } from '../analysis/duplicates.js';
 import type { TraceClaim, TraceOffset } from '../analysis/claim-trace.js';
-import { rowFromStored, type RowContext, storedValues } from '../analysis/row-storage.js';
-import type { ReportName, Row } from '../analysis/rows.js';
 import type { RemittanceHead } from '../analysis/build-rows.js';
 import { bankLineIdentity, type DepositRemittance } from '../analysis/deposits.js';
-import { depositRemittance } from '../analysis/deposit-rows.js';
-import type { RemittanceFigures } from '../analysis/summary.js';
 import type { BankLine } from '../bank/model.js';
 import { offsetId } from '../analysis/offset-id.js';
 import { foldStates, type ReviewEvent, type ReviewState } from '../analysis/review.js';
@@ -37,6 +33,22 @@ import type {
   RemittanceSnapshot,
   ReviewEventInput,
 } from './store.js';
+import {
+  balanceOffsetOf,
+  claimRef,
+  type ClaimRow,
+  depositRemittanceOf,
+  recordedClaimOf,
+  recordedRemittancesOf,
+  remittanceRef,
+  type RemittanceRow,
+  rowJson,
+  type StoredClaim,
+  type StoredRemittance,
+  traceClaim,
+  withPaidKnown,
+  withTracePayer,
+} from './stored-rows.js';
 
 export const SCHEMA_VERSION = 5;
 
@@ -245,15 +257,6 @@ const CLAIM_SELECT = `SELECT c.id, c.pcn, c.icn, c.original_reference AS origina
     r.payer_key AS payerKey, r.trace_number AS traceNumber, r.payment_date AS paymentDate, r.file_path AS file
   FROM claims c JOIN remittances r ON r.id = c.remittance_id`;
 
-type ClaimRow = TraceClaim & { payerKey: string };
-
-interface RemittanceRow {
-  id: number;
-  trace_number: string;
-  payer_key: string;
-  payment_date: string;
-  file_path: string;
-}
 
 /** Every statement the ledger runs, prepared once when it opens (preparing per call cost 5× on 200k inserts). */
 function prepareStatements(db: Database.Database) {
@@ -589,21 +592,7 @@ export class SqliteLedger implements Ledger {
   // ---- reading ----
 
   balanceOffsets(): BalanceOffset[] {
-    const rows = this.sql.balanceOffsets.all() as Array<Record<string, string | number | null>>;
-    return rows.map((x) => ({
-      payerKey: x.payer_key as string,
-      payerName: x.payer_name as string,
-      date: x.payment_date as string,
-      trace: x.trace_number as string,
-      file: x.file_path as string,
-      code: x.reason_code as string,
-      reference: (x.reference as string | null) ?? null,
-      amount: x.amount as number,
-      linkBasis: x.link_basis as string,
-      linkedPcn: x.pcn as string,
-      linkedIcn: x.icn as string,
-      linkedPatient: x.patient as string,
-    }));
+    return (this.sql.balanceOffsets.all() as Array<Record<string, string | number | null>>).map(balanceOffsetOf);
   }
 
   claimFamily(query: string): TraceClaim[] {
@@ -624,11 +613,7 @@ export class SqliteLedger implements Ledger {
       if (!grew) break;
     }
     // a CLP04 that could not be read is kept as 0 with the claims row's paid empty: say it is unknown
-    return [...family.values()].map((c) => {
-      const stored = this.sql.claimReportRow.get(c.id) as { report_row: string | null } | undefined;
-      if (stored?.report_row == null) return c;
-      return rowFromStored('claims', JSON.parse(stored.report_row), NO_CONTEXT).paid === '' ? { ...c, paidUnknown: true } : c;
-    });
+    return [...family.values()].map((c) => withPaidKnown(c, (this.sql.claimReportRow.get(c.id) as { report_row: string | null } | undefined)?.report_row));
   }
 
   offsetsLinkedTo(claimIds: readonly number[]): TraceOffset[] {
@@ -640,25 +625,13 @@ export class SqliteLedger implements Ledger {
   // ---- reports from the ledger ----
 
   recordedRemittances(filter: LedgerFilter): { remittances: RecordedRemittance[]; withoutReportData: number } {
-    const remittances: RecordedRemittance[] = [];
-    let withoutReportData = 0;
-    for (const r of this.sql.recordedRemittances.iterate(...filterParams(filter)) as Iterable<{ id: number; head: string | null; figures: string | null; payment_row: string | null }>) {
-      if (r.head === null || r.figures === null || r.payment_row === null) {
-        withoutReportData++;
-        continue;
-      }
-      remittances.push({ id: r.id, head: JSON.parse(r.head), figures: JSON.parse(r.figures), paymentRow: rowFromStored('payments', JSON.parse(r.payment_row), NO_CONTEXT) });
-    }
-    return { remittances, withoutReportData };
+    return recordedRemittancesOf(this.sql.recordedRemittances.iterate(...filterParams(filter)) as Iterable<StoredRemittance>);
   }
 
   *recordedClaims(filter: LedgerFilter, carc?: ReadonlyMap<string, string>): Iterable<RecordedClaim> {
-    type Stored = { id: number; remittance_id: number; pcn: string; icn: string; original_reference: string; status_code: string; file_path: string; trace_number: string; report_row: string | null; adjustment_rows: string | null };
-    for (const c of this.sql.recordedClaims.iterate(...filterParams(filter)) as Iterable<Stored>) {
-      if (c.report_row === null) continue;
-      const ctx: RowContext = { file: c.file_path, traceNumber: c.trace_number, pcn: c.pcn, icn: c.icn, statusCode: c.status_code, carc };
-      const adjustments = c.adjustment_rows === null ? [] : (JSON.parse(c.adjustment_rows) as string[][]).map((a) => rowFromStored('adjustments', a, ctx));
-      yield { id: c.id, remittanceId: c.remittance_id, statusCode: c.status_code, icn: c.icn, originalReference: c.original_reference, row: rowFromStored('claims', JSON.parse(c.report_row), ctx), adjustments };
+    for (const c of this.sql.recordedClaims.iterate(...filterParams(filter)) as Iterable<StoredClaim>) {
+      const claim = recordedClaimOf(c, carc);
+      if (claim !== null) yield claim;
     }
   }
 
@@ -695,10 +668,9 @@ export class SqliteLedger implements Ledger {
 
   depositRemittances(): DepositRemittance[] {
     const out: DepositRemittance[] = [];
-    for (const r of this.sql.depositRemittances.iterate() as Iterable<{ id: number; head: string; figures: string | null; payment_row: string | null; offsets: number }>) {
-      if (r.figures === null || r.payment_row === null) continue;
-      const method = rowFromStored('payments', JSON.parse(r.payment_row), NO_CONTEXT).payment_method ?? '';
-      out.push(depositRemittance(r.id, JSON.parse(r.head) as RemittanceHead, JSON.parse(r.figures) as RemittanceFigures, method, r.offsets));
+    for (const r of this.sql.depositRemittances.iterate() as Iterable<StoredRemittance & { head: string; offsets: number }>) {
+      const d = depositRemittanceOf(r);
+      if (d !== null) out.push(d);
     }
     return out;
   }
@@ -742,35 +714,6 @@ export class SqliteLedger implements Ledger {
   }
 }
 
-/** A recorded remittance's identity with its TRN03, read from the head it kept (schema 3 on). */
-export function withTracePayer<T extends RemittanceIdentity & { head: string | null }>(x: T): T {
-  if (x.head === null) return x;
-  return { ...x, tracePayerId: (JSON.parse(x.head) as RemittanceHead).trace.payerId };
-}
-
-function claimRef(row: ClaimRow): ClaimRef {
-  return {
-    pcn: row.pcn,
-    icn: row.icn,
-    originalReference: row.originalReference,
-    statusCode: row.statusCode,
-    patient: row.patient,
-    payerKey: row.payerKey,
-    traceNumber: row.traceNumber,
-    paymentDate: row.paymentDate,
-    file: row.file,
-    paid: row.paid,
-    seq: row.id,
-    ledgerId: row.id,
-  };
-}
-
-/** A claim row as `recoup trace` reads it (without the payer key). */
-function traceClaim({ payerKey: _payerKey, ...claim }: ClaimRow): TraceClaim {
-  return claim;
-}
-
-const NO_CONTEXT: RowContext = { file: '', traceNumber: '', pcn: '', icn: '', statusCode: '' };
 
 /** The filter of recordedRemittances/recordedClaims: NULL parameters mean "any". */
 const REPORT_FILTER = `(@from IS NULL OR r.payment_date >= @from) AND (@to IS NULL OR r.payment_date <= @to)
@@ -780,11 +723,4 @@ function filterParams(f: LedgerFilter): [{ from: string | null; to: string | nul
   return [{ from: f.from ?? null, to: f.to ?? null, payer: f.payer ?? null }];
 }
 
-/** A report row kept as a JSON array of its stored columns (src/analysis/row-storage.ts). */
-function rowJson(report: ReportName, row: Row): string {
-  return JSON.stringify(storedValues(report, row));
-}
 
-function remittanceRef(r: RemittanceRow): RemittanceRef {
-  return { traceNumber: r.trace_number, payerKey: r.payer_key, paymentDate: r.payment_date, file: r.file_path, ledgerId: r.id };
-}
