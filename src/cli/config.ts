@@ -166,6 +166,11 @@ export function loadConfig(flag: string | undefined, env: NodeJS.ProcessEnv, cwd
   };
 }
 
+/** The deposit date windows the config sets (bank.eftWindow, bank.checkWindow), for deposit matching. */
+export function matchOptions(config: Config): { eftWindow?: readonly [number, number]; checkWindow?: readonly [number, number] } {
+  return { ...(config.bank?.eftWindow ? { eftWindow: config.bank.eftWindow } : {}), ...(config.bank?.checkWindow ? { checkWindow: config.bank.checkWindow } : {}) };
+}
+
 /**
  * The config's output folder as this run's -o, when the command line gave none and the output is not a
  * table for the terminal: CSV writes one <report>.csv per report in it; JSON, NDJSON and a workbook are one

@@ -16,7 +16,7 @@ import type { Ledger } from '../store/store.js';
 import { todayDate } from '../x12/dates.js';
 import type { Outcome } from './exit.js';
 import { type CliIO, makeChalk } from './io.js';
-import { loadConfig, outputFromConfig } from './config.js';
+import { loadConfig, outputFromConfig, matchOptions } from './config.js';
 import { type FlagNames, type Format, ledgerPath, parseCliOptions, reportNamesSchema, reportOptionsSchema } from './options.js';
 import { pageOut } from './pager.js';
 
@@ -58,7 +58,7 @@ export async function runReport(names: string[], raw: unknown, io: CliIO, flags?
           redact: opts.redact,
           aliases,
           appealWindows: config.appealWindows,
-          match: { ...(config.bank?.eftWindow ? { eftWindow: config.bank.eftWindow } : {}), ...(config.bank?.checkWindow ? { checkWindow: config.bank.checkWindow } : {}) },
+          match: matchOptions(config),
         },
         io,
       );
@@ -100,7 +100,7 @@ export async function runReport(names: string[], raw: unknown, io: CliIO, flags?
         carc,
         aliases,
         appealWindows: config.appealWindows,
-        match: { ...(config.bank?.eftWindow ? { eftWindow: config.bank.eftWindow } : {}), ...(config.bank?.checkWindow ? { checkWindow: config.bank.checkWindow } : {}) },
+        match: matchOptions(config),
         onRow: opts.redact ? (report, row) => sinks.onRow(report, redactRow(report, row)) : (report, row) => sinks.onRow(report, row),
       });
     } catch (err) {

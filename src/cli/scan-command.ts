@@ -21,7 +21,7 @@ import { reportFromLedger } from '../query/ledger-report.js';
 import type { ReportName, Row } from '../analysis/rows.js';
 import { type Outcome, worse } from './exit.js';
 import { type CliIO, makeChalk } from './io.js';
-import { loadConfig, outputFromConfig } from './config.js';
+import { loadConfig, outputFromConfig, matchOptions } from './config.js';
 import { type FailOn, type FlagNames, ledgerPath, parseCliOptions, scanOptionsSchema } from './options.js';
 import { pageOut } from './pager.js';
 import { queueFailOnLines } from './review-command.js';
@@ -147,7 +147,7 @@ export async function runScan(paths: string[], raw: unknown, io: CliIO, flags?: 
         ? {
             deposits: {
               ...(config.bank?.csv ? { csv: config.bank.csv } : {}),
-              match: { ...(config.bank?.eftWindow ? { eftWindow: config.bank.eftWindow } : {}), ...(config.bank?.checkWindow ? { checkWindow: config.bank.checkWindow } : {}) },
+              match: matchOptions(config),
             },
           }
         : {}),
@@ -216,7 +216,7 @@ function publishReports(ledger: Ledger, o: { asOf: string; aliases: PayerAliases
     asOf: o.asOf,
     aliases: o.aliases,
     appealWindows: o.config.appealWindows,
-    match: { ...(o.config.bank?.eftWindow ? { eftWindow: o.config.bank.eftWindow } : {}), ...(o.config.bank?.checkWindow ? { checkWindow: o.config.bank.checkWindow } : {}) },
+    match: matchOptions(o.config),
     onRow: (report, row) => rows.get(report)?.push(row),
   });
   for (const [report, list] of rows) ledger.publish!(report, list, o.asOf);

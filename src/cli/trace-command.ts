@@ -17,7 +17,7 @@ import { ledgerDisplayName, openExistingLedger } from '../store/open.js';
 import { todayDate } from '../x12/dates.js';
 import type { Outcome } from './exit.js';
 import { type CliIO, makeChalk } from './io.js';
-import { loadConfig } from './config.js';
+import { loadConfig, matchOptions } from './config.js';
 import { type FlagNames, ledgerPath, parseCliOptions, traceOptionsSchema } from './options.js';
 import { pageOut } from './pager.js';
 
@@ -35,7 +35,7 @@ export async function runTrace(id: string, raw: unknown, io: CliIO, flags?: Flag
     const lines = ledger.bankLines();
     let deposit: ((file: string, trace: string, date: string) => string) | undefined;
     if (lines.length > 0) {
-      const match = { ...(config.bank?.eftWindow ? { eftWindow: config.bank.eftWindow } : {}), ...(config.bank?.checkWindow ? { checkWindow: config.bank.checkWindow } : {}) };
+      const match = matchOptions(config);
       const byRemittance = depositsByRemittance(matchDeposits(lines, ledger.depositRemittances(), match));
       deposit = (file, trace, date) => depositNote(byRemittance.get(remittanceEventKey(file, trace, date)));
     }
