@@ -36,7 +36,7 @@ export function checkClaimBalance(claim: Claim, file: string): BalanceResult {
       diagnostics.push(
         diag(
           'BALANCE_SERVICE',
-          `service line ${i + 1} (${s.procedureCode || 'no procedure'}) of the claim at segment ${claim.origin.segment} does not balance: SVC02 ${formatCents(s.charge)} − adjustments ${formatCents(serviceCas)} = ${formatCents(computed)}, SVC03 is ${formatCents(s.paid)} (difference ${formatCents(computed - s.paid)})`,
+          `service line ${i + 1} (${s.procedureCode || 'no procedure'}) of the claim at byte ${claim.origin.byteOffset} does not balance: SVC02 ${formatCents(s.charge)} − adjustments ${formatCents(serviceCas)} = ${formatCents(computed)}, SVC03 is ${formatCents(s.paid)} (difference ${formatCents(computed - s.paid)})`,
           file,
           s.origin,
           'SVC',
@@ -50,7 +50,7 @@ export function checkClaimBalance(claim: Claim, file: string): BalanceResult {
     diagnostics.push(
       diag(
         'BALANCE_CLAIM',
-        `the claim at segment ${claim.origin.segment} does not balance: CLP03 ${formatCents(claim.charge)} − adjustments ${formatCents(casTotal)} = ${formatCents(computed)}, CLP04 is ${formatCents(claim.paid)} (difference ${formatCents(difference)})`,
+        `the claim at byte ${claim.origin.byteOffset} does not balance: CLP03 ${formatCents(claim.charge)} − adjustments ${formatCents(casTotal)} = ${formatCents(computed)}, CLP04 is ${formatCents(claim.paid)} (difference ${formatCents(difference)})`,
         file,
         claim.origin,
         'CLP',

@@ -3,7 +3,7 @@
 // a total, and a reissue under the same trace number must not be merged into the first silently.
 
 import { type Diagnostic, makeDiagnostic } from '../diagnostics/diagnostics.js';
-import type { Claim, Remittance } from '../remit/model.js';
+import type { Remittance } from '../remit/model.js';
 import type { Cents } from '../remit/money.js';
 import { paymentDate, payerId } from './build-rows.js';
 
@@ -60,10 +60,18 @@ interface SeenRemittance {
   fingerprint: string | null;
 }
 
+/** What of a claim the content digest reads (the scan's ClaimFacts carry it). */
+export interface ClaimKey {
+  pcn: string;
+  icn: string;
+  charge: Cents;
+  paid: Cents;
+}
+
 /** What the scan does with a remittance at its SE. */
-export type RepeatVerdict =
+export type RepeatVerdict<C extends ClaimKey> =
   /** Count it; `replay` are claims held back while it looked like a repeat, to be counted first. */
-  | { count: true; replay: Claim[] }
+  | { count: true; replay: C[] }
   /** A repeat of a payment already read: nothing of it is counted again (said as REMIT_DUPLICATE). */
   | { count: false };
 
@@ -81,7 +89,7 @@ export const HOLD_CLAIMS = 20_000;
  * — the same (or a copy cut short) is a re-send, other content a reissue, a correction or a payment split
  * over several transactions, counted. One remittance is read at a time, so its state lives in fields.
  */
-export class RepeatDetector {
+export class RepeatDetector<C extends ClaimKey> {
   private readonly report: (d: Diagnostic) => void;
   /** Remittances read so far, by payer and trace number. */
   private readonly seen = new Map<string, SeenRemittance[]>();
@@ -90,7 +98,7 @@ export class RepeatDetector {
   /** Its entry in `seen` when it is a new payment; null for a probable repeat (then `repeats` is set). */
   private entry: SeenRemittance | null = null;
   private repeats: SeenRemittance | null = null;
-  private held: Claim[] = [];
+  private held: C[] = [];
   private overflow = false;
   private digest = 0;
 
@@ -99,9 +107,9 @@ export class RepeatDetector {
   }
 
   /** At each claim: true when it counts now, false when it is held (its remittance looks like a repeat). */
-  claim(c: Claim, r: Remittance): boolean {
+  claim(c: C, r: Remittance): boolean {
     this.open(r);
-    let h = fnv(fnv(this.digest, c.patientControlNumber), c.payerClaimControlNumber);
+    let h = fnv(fnv(this.digest, c.pcn), c.icn);
     h = Math.imul(h ^ (c.charge | 0), FNV_PRIME) >>> 0;
     this.digest = Math.imul(h ^ (c.paid | 0), FNV_PRIME) >>> 0;
     if (this.repeats === null) return true;
@@ -115,7 +123,7 @@ export class RepeatDetector {
   }
 
   /** At SE: whether the remittance counts. */
-  end(r: Remittance): RepeatVerdict {
+  end(r: Remittance): RepeatVerdict<C> {
     this.open(r);
     const fingerprint = this.fingerprint(r);
     const first = this.repeats;

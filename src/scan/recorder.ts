@@ -4,7 +4,7 @@
 
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { patientName, payerId, paymentDate } from '../analysis/build-rows.js';
+import { payerId, paymentDate } from '../analysis/build-rows.js';
 import { categorizeOffset } from '../analysis/codes.js';
 import type { BalanceOffset } from '../analysis/deferrals.js';
 import { remittanceIdentity } from '../analysis/duplicates.js';
@@ -12,7 +12,8 @@ import type { ClaimStore, Link, LinkTable } from '../analysis/link.js';
 import { CompactClaimIndex } from '../claim-index/compact-index.js';
 import { type Diagnostic, makeDiagnostic } from '../diagnostics/diagnostics.js';
 import { displayName } from '../input/parse.js';
-import type { Claim, ProviderAdjustment, Remittance } from '../remit/model.js';
+import type { ProviderAdjustment, Remittance } from '../remit/model.js';
+import type { ClaimFacts } from './claim-facts.js';
 import type { Row } from '../analysis/rows.js';
 import type { BankFileRecord, Ledger, RecordedBankLine, RemittanceSnapshot } from '../store/store.js';
 import { bankLineIdentity, type DepositRemittance } from '../analysis/deposits.js';
@@ -33,7 +34,7 @@ export interface RunRecorder {
   /** Whether it keeps the report rows of what it records (then the scan makes them even when not asked for). */
   readonly keepsRows: boolean;
   /** A claim that counts (not part of a repeated remittance), with its rows when keepsRows. */
-  claim(c: Claim, r: Remittance, rows: ClaimRows | null): void;
+  claim(c: ClaimFacts, r: Remittance, rows: ClaimRows | null): void;
   /**
    * A remittance that counts, at its SE, before its offsets; `fingerprint` and `snapshot` give its content
    * fingerprint and report data when a store needs them.
@@ -46,8 +47,8 @@ export interface RunRecorder {
    * offsets with one id apart by a suffix); undefined when it is not (or no longer: a file rolled back).
    */
   storedUid(index: number): string | undefined;
-  /** The file was read to its end: keep it (unless unreadable or already recorded). */
-  endFile(path: string, readable: boolean, bytes: number): void;
+  /** The file was read to its end: keep it (unless unreadable or already recorded); `sha256` when a worker read it (bytes() saw nothing). */
+  endFile(path: string, readable: boolean, bytes: number, sha256?: string): void;
   /** Reading the file failed in a way that stops the run: nothing of it is kept. */
   abortFile(): void;
   /** The links found at the end of the run, to store with the offsets. */
@@ -109,16 +110,9 @@ export class IndexRecorder implements RunRecorder {
   }
   bytes(): void {}
 
-  claim(c: Claim, r: Remittance): void {
+  claim(c: ClaimFacts, r: Remittance): void {
     this.register(r);
-    this.index.addClaim(this.path, c.origin.byteOffset, {
-      pcn: c.patientControlNumber,
-      icn: c.payerClaimControlNumber,
-      originalReference: c.originalReference,
-      statusCode: c.statusCode,
-      patient: patientName(c),
-      paid: c.paid,
-    });
+    this.index.addClaim(this.path, c.byteOffset, c);
   }
 
   remittance(r: Remittance): void {
@@ -248,17 +242,17 @@ export class LedgerRecorder implements RunRecorder {
     this.recording?.hash.update(chunk);
   }
 
-  claim(c: Claim, r: Remittance, rows: ClaimRows | null): void {
+  claim(c: ClaimFacts, r: Remittance, rows: ClaimRows | null): void {
     const rid = this.remittanceId(r);
     if (rid === null) return;
     this.ledger.insertClaim(rid, {
       row: rows?.row ?? {},
       adjustments: rows?.adjustments ?? [],
-      pcn: c.patientControlNumber,
-      icn: c.payerClaimControlNumber,
+      pcn: c.pcn,
+      icn: c.icn,
       originalReference: c.originalReference,
       statusCode: c.statusCode,
-      patient: patientName(c),
+      patient: c.patient,
       charge: c.charge,
       paid: c.paid,
       interest: c.interest,
@@ -320,10 +314,10 @@ export class LedgerRecorder implements RunRecorder {
   }
 
   /** Commits the file's transaction, unless the file was unreadable or its content is already recorded. */
-  endFile(path: string, readable: boolean, bytes: number): void {
+  endFile(path: string, readable: boolean, bytes: number, sha256?: string): void {
     const rec = this.recording!;
     this.recording = null;
-    const sha = rec.hash.digest('hex');
+    const sha = sha256 ?? rec.hash.digest('hex');
     if (!readable) {
       // nothing of it stays, so no link may be written for its offsets (their rows are gone)
       this.ledger.rollbackFile();

@@ -35,8 +35,8 @@ export class ReversalPairer {
  * The payment a reversal (CLP02 = 22) takes back: the latest earlier non-reversal claim with the same
  * CLP07 (or the CLP07 its REF*F8 names), preferring the same payer. Null when it was not seen.
  */
-export function reversedPayment(source: ClaimSource, c: Claim, r: Remittance): ClaimRef | null {
-  const keys = [c.payerClaimControlNumber, c.originalReference].filter((k) => k !== '');
+export function reversedPayment(source: ClaimSource, c: { icn: string; originalReference: string }, r: Remittance): ClaimRef | null {
+  const keys = [c.icn, c.originalReference].filter((k) => k !== '');
   const found = keys.flatMap((k) => source.claimsByIcn(k)).filter((x) => x.statusCode !== '22');
   if (found.length === 0 || found.length > MAX_CANDIDATES) return null; // too many payments to name one
   const same = found.filter((x) => x.payerKey === payerId(r));

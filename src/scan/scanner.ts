@@ -4,9 +4,9 @@
 // The orchestrator only: where claims are kept is a RunRecorder (./recorder.ts), the offsets wait in
 // RunOffsets (./offsets.ts), reversals are paired by ./reversals.ts, the figures are ScanStats (./stats.ts).
 
-import { type BalanceState, checkClaimBalance, checkRemittanceBalance } from '../analysis/balance-checks.js';
+import { type BalanceState, checkRemittanceBalance } from '../analysis/balance-checks.js';
 import { type AgingItem, computeAging, openDeferrals, unlinkedRecoupment } from '../analysis/aging.js';
-import { adjustmentRows, claimRow, offsetRow, payerId, paymentDate, paymentRow, remittanceHead, type RemittanceHead } from '../analysis/build-rows.js';
+import { offsetRow, payerId, paymentDate, paymentRow, remittanceHead, type RemittanceHead } from '../analysis/build-rows.js';
 import { AppealWindows, NEW_STATE, offsetReview } from '../analysis/review.js';
 import { type ReversalClaim, reversalRows, suspenseRows } from '../analysis/review-reports.js';
 import { categorizeOffset, isKnownPlbCode } from '../analysis/codes.js';
@@ -32,7 +32,8 @@ import { displayName } from '../input/parse.js';
 import { runDeposits } from './deposits.js';
 import { RunOffsets } from './offsets.js';
 import { IndexRecorder, LedgerRecorder, type RunRecorder } from './recorder.js';
-import { reversedPayment, ReversalPairer } from './reversals.js';
+import { reversedPayment } from './reversals.js';
+import { ClaimPreparer, type ClaimFacts, type ClaimPrepOptions } from './claim-facts.js';
 import { countDiagnostic, countSkipped, emptyStats, type ScanStats, UNLINKED_LISTED } from './stats.js';
 
 export type { ScanStats, UnlinkedOffset } from './stats.js';
@@ -74,9 +75,10 @@ export class Scanner {
   private readonly recorder: RunRecorder;
   private readonly offsets = new RunOffsets();
   private readonly summary = new SummaryBuilder();
-  private readonly reversals = new ReversalPairer();
   /** Remittances of this run that repeat one already read (a re-sent ERA). */
-  private readonly repeats = new RepeatDetector((d) => this.diagnostic(d));
+  private readonly repeats = new RepeatDetector<ClaimFacts>((d) => this.diagnostic(d));
+  /** Makes each claim's facts (--jobs 1; workers have their own). */
+  private readonly preparer: ClaimPreparer;
   readonly stats: ScanStats = emptyStats();
   /** Reversals and corrections of the run, kept for the reversals report (a few per thousand claims). */
   private readonly reversalClaims: ReversalClaim[] = [];
@@ -85,6 +87,12 @@ export class Scanner {
     this.options = options;
     this.wants = new Set(options.reports);
     this.recorder = options.ledger ? new LedgerRecorder(options.ledger, (d) => this.diagnostic(d)) : new IndexRecorder();
+    this.preparer = new ClaimPreparer(this.prepOptions);
+  }
+
+  /** What a ClaimPreparer needs to make the facts this run wants (sent to workers). */
+  get prepOptions(): ClaimPrepOptions {
+    return { reports: this.options.reports, keepsRows: this.recorder.keepsRows, ...(this.options.carc ? { carc: this.options.carc } : {}) };
   }
 
   /** Bytes held by the run's claim index (for the benchmark). */
@@ -175,32 +183,45 @@ export class Scanner {
       aliases.apply(r);
       if (c.payer) aliases.applyParty(c.payer);
     }
-    // a claim of a remittance that looks read before is held until its SE decides (RepeatDetector)
-    if (this.repeats.claim(c, r)) this.countClaim(c, r);
+    this.claimFacts(this.preparer.prepare(c, r), r);
   }
 
-  private countClaim(c: Claim, r: Remittance): void {
+  /**
+   * A claim's facts, in input order (made here from onClaim, or by a worker): a claim of a remittance
+   * that looks read before is held until its SE decides (RepeatDetector).
+   */
+  claimFacts(f: ClaimFacts, r: Remittance): void {
+    if (this.repeats.claim(f, r)) this.countClaim(f, r);
+  }
+
+  private countClaim(f: ClaimFacts, r: Remittance): void {
     this.stats.claims++;
-    const wantsClaims = this.wants.has('claims');
-    const wantsAdjustments = this.wants.has('adjustments');
     const keeps = this.recorder.keepsRows;
-    // the payment a reversal takes back is looked up before this claim is recorded
-    const correctsIcn = this.reversals.corrects(c, r);
-    const forReversals = this.wants.has('reversals') && (c.statusCode === '22' || correctsIcn !== '');
-    const reversed = c.statusCode === '22' && (wantsClaims || keeps || forReversals) ? reversedPayment(this.recorder.source, c, r) : null;
-    const balance = checkClaimBalance(c, r.file);
-    const row = wantsClaims || keeps || forReversals ? claimRow(r, c, balance.balanced, correctsIcn, reversed) : null;
+    const row = f.row;
+    const forReversals = this.wants.has('reversals') && (f.statusCode === '22' || f.correctsIcn !== '');
+    // the payment a reversal takes back is looked up (in the run or the ledger) before this claim is recorded
+    if (f.statusCode === '22' && row !== null) {
+      const reversed = reversedPayment(this.recorder.source, f, r);
+      if (reversed !== null) {
+        row.reverses_trace_number = reversed.traceNumber;
+        row.reverses_payment_date = reversed.paymentDate;
+      }
+    }
     if (forReversals) this.reversalClaims.push({ row: row!, paymentDate: paymentDate(r), payerId: payerId(r) });
-    const adjustments = wantsAdjustments || keeps ? adjustmentRows(r, c, this.options.carc) : null;
-    this.recorder.claim(c, r, keeps ? { row: row!, adjustments: adjustments! } : null);
-    for (const d of balance.diagnostics) this.diagnostic(d);
-    if (balance.balanced === 'unknown') this.stats.balanceFailures++;
-    if (wantsClaims) this.options.onRow('claims', row!);
-    if (wantsAdjustments) for (const a of adjustments!) this.options.onRow('adjustments', a);
+    this.recorder.claim(f, r, keeps ? { row: row!, adjustments: f.adjustments! } : null);
+    for (const d of f.diagnostics) this.diagnostic(d);
+    if (f.balanced === 'unknown') this.stats.balanceFailures++;
+    if (this.wants.has('claims')) this.options.onRow('claims', row!);
+    if (this.wants.has('adjustments')) for (const a of f.adjustments!) this.options.onRow('adjustments', a);
   }
 
   private onRemittance(r: Remittance): void {
     this.options.payerAliases?.apply(r);
+    this.remittanceEnd(r);
+  }
+
+  /** A remittance at its SE, payer aliases applied (here from onRemittance, or by a worker), in input order. */
+  remittanceEnd(r: Remittance): void {
     const verdict = this.repeats.end(r);
     if (!verdict.count) {
       this.stats.duplicateRemittances++;

@@ -106,6 +106,11 @@ export class EnvelopeReader {
     this.accept = options.acceptTypes ? new Set(options.acceptTypes) : null;
   }
 
+  /** Nothing open (no interchange, group, transaction or stray segments): the next ISA starts afresh. */
+  get idle(): boolean {
+    return this.interchange === null && this.group === null && this.transaction === null && this.stray === null;
+  }
+
   segment(seg: Segment): void {
     switch (seg.id) {
       case 'ISA':

@@ -129,6 +129,8 @@ export interface TokenizerOptions {
   maxLeadingJunk?: number;
   /** Delimiters already known, to start mid-file at a segment (no ISA or ST needed first). */
   delimiters?: Delimiters;
+  /** The absolute byte offset of the first byte written (a part of a file split at an ISA; default 0). */
+  baseOffset?: number;
 }
 
 type Mode = 'seek' | 'segments' | 'skip-long' | 'stopped';
@@ -178,6 +180,7 @@ export class SegmentTokenizer {
     this.file = options.file;
     this.maxSegment = options.maxSegmentBytes ?? DEFAULT_MAX_SEGMENT;
     this.maxJunk = options.maxLeadingJunk ?? DEFAULT_MAX_JUNK;
+    this.base = options.baseOffset ?? 0;
     if (options.delimiters !== undefined) {
       this.setDelimiters(options.delimiters);
       this.mode = 'segments';
@@ -187,6 +190,11 @@ export class SegmentTokenizer {
   /** True once the input was judged not to be X12; further bytes are ignored. */
   get stopped(): boolean {
     return this.mode === 'stopped';
+  }
+
+  /** Between segments with nothing held back: what follows starts afresh (a part boundary, ./parallel). */
+  get atSegmentBoundary(): boolean {
+    return this.mode === 'segments' && this.buf.length === 0;
   }
 
   /** Number of segments seen so far. */
