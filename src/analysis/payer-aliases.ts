@@ -27,7 +27,11 @@ export class PayerAliases {
   private readonly byName = new Map<string, PayerAlias>();
   private readonly done = new WeakSet<object>();
 
+  /** The config's entries, as given (a worker thread makes its own PayerAliases from them). */
+  readonly list: readonly PayerAlias[];
+
   constructor(list: readonly PayerAlias[]) {
+    this.list = list.map((p) => ({ id: p.id, name: p.name, aliases: [...p.aliases] }));
     for (const p of list) {
       for (const a of [p.id, p.name, ...p.aliases]) {
         this.byId.set(a.trim(), p);

@@ -15,6 +15,7 @@ import { runReviewHistory, runReviewList, runReviewSet } from './review-command.
 import { runScan } from './scan-command.js';
 import { runTrace } from './trace-command.js';
 import { VERSION } from './version.js';
+import { defaultJobs } from '../scan/parallel.js';
 
 /** The output flags scan and report share (declared once; parsed by the shared part of their schemas). */
 const outputOption = {
@@ -77,6 +78,7 @@ Examples:
     .option('--bank <statement>', 'a bank statement (BAI2, or a bank CSV export) or a folder of them: match each deposit to its remittances (repeatable)', collect)
     .option('--as-of <date>', 'date (YYYY-MM-DD) the age of open deferred balances is counted to (default: today)')
     .option('--new-only', 'with a ledger: skip files already recorded (for nightly runs over an inbox)')
+    .option('--jobs <n>', `worker threads that parse large inputs (default: the cores, here ${defaultJobs()}; 1: this thread only); the reports are the same`)
     .option('--escalate-over <amount>', 'flag offsets whose absolute amount is over this (escalate column, highlighted, counted)')
     .option('--fail-on <conditions>', 'exit 3 when any is met: unbalanced, unlinked, escalated, warnings, deposits; with a ledger: due, unapproved (comma-separated)', collect)
     .option('--redact', 'mask patient names and member ids in every report (initials, last 4 characters)')

@@ -137,6 +137,11 @@ export const scanFlagsSchema = z.object({
   report: reportList.optional(),
   failOn: failOnList.optional(),
   escalateOver: amount.optional(),
+  jobs: z
+    .string()
+    .refine((t) => /^\d{1,3}$/.test(t.trim()) && Number(t.trim()) >= 1, { error: (issue) => `${JSON.stringify(issue.input)} is not a number of worker threads (1 or more; 1 reads in this thread only)` })
+    .transform((t) => Number(t.trim()))
+    .optional(),
 });
 
 /**
@@ -167,6 +172,7 @@ export const scanOptionsSchema = scanFlagsSchema
       redact: o.redact === true,
       pager: o.pager,
       config: o.config,
+      jobs: o.jobs,
     };
   });
 

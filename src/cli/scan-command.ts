@@ -14,6 +14,7 @@ import { destinationKind, openSinks } from '../report/sinks.js';
 import { dashboardHtml } from './dashboard-command.js';
 import { todayDate } from '../x12/dates.js';
 import { Scanner } from '../scan/scanner.js';
+import { defaultJobs } from '../scan/parallel.js';
 import type { ScanStats } from '../scan/stats.js';
 import { openLedger } from '../store/open.js';
 import { type Ledger, PUBLISHED } from '../store/store.js';
@@ -143,6 +144,7 @@ export async function runScan(paths: string[], raw: unknown, io: CliIO, flags?: 
       ...(config.payers.length > 0 ? { payerAliases: new PayerAliases(config.payers) } : {}),
       appealWindows: config.appealWindows,
       ...(opts.newOnly ? { newOnly: true } : {}),
+      parallel: { jobs: opts.jobs ?? defaultJobs() },
       ...(matchDeposits
         ? {
             deposits: {
@@ -158,10 +160,7 @@ export async function runScan(paths: string[], raw: unknown, io: CliIO, flags?: 
       stdin: io.stdin,
     });
     try {
-      for (const input of inputs) {
-        await scanner.scanFile(input);
-        progress?.fileDone();
-      }
+      await scanner.scanFiles(inputs, () => progress?.fileDone());
       for (const _ of bank.diagnostics) scanner.bankPathProblem();
       for (const statement of bank.inputs) await scanner.scanBankFile(statement);
       progress?.clear();

@@ -3,7 +3,7 @@
 // turning I/O failures into coded diagnostics (the parser itself, RemittanceParser, does no I/O).
 
 import { createReadStream, readFileSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { type FileHandle, open, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { type Diagnostic, makeDiagnostic } from '../diagnostics/diagnostics.js';
 import { RecoupError } from '../diagnostics/errors.js';
@@ -201,6 +201,48 @@ export async function parseFile(path: string, handlers: ParseHandlers, options: 
   }
   if (outputFailure !== null) throw outputFailure.err;
   return parser.end();
+}
+
+/** Bytes read per call when parsing a part of a file (parseRange). */
+const RANGE_CHUNK = 256 * 1024;
+
+/**
+ * Parses the part of a file that starts at `start` (an ISA: see ./scan/parallel.ts) up to the first of
+ * `stops` (ascending byte offsets after `start`) where the parser is at a boundary, else on to the end of
+ * the file. Byte offsets are the file's; segments are counted from 1. `end` is where it stopped (the
+ * file's size when it read to the end, or stopped reading after an I/O failure).
+ */
+export async function parseRange(path: string, start: number, stops: readonly number[], handlers: ParseHandlers, options: ParseOptions = {}): Promise<FileOutcome & { end: number }> {
+  const parser = new RemittanceParser(path, handlers, { ...options, baseOffset: start });
+  let handle: FileHandle | null = null;
+  let pos = start;
+  try {
+    handle = await open(path, 'r');
+    const size = (await handle.stat()).size;
+    let next = 0;
+    while (next < stops.length && stops[next]! <= start) next++;
+    for (;;) {
+      const limit = next < stops.length ? stops[next]! : size;
+      while (pos < limit) {
+        const chunk = Buffer.allocUnsafe(Math.min(RANGE_CHUNK, limit - pos));
+        const { bytesRead } = await handle.read(chunk, 0, chunk.length, pos);
+        if (bytesRead === 0) return { ...parser.end(), end: size }; // the file shrank while it was read
+        parser.write(bytesRead === chunk.length ? chunk : chunk.subarray(0, bytesRead));
+        pos += bytesRead;
+        if (parser.stopped) return { ...parser.end(), end: size };
+        await handlers.afterChunk?.();
+      }
+      if (next >= stops.length || parser.atBoundary) return { ...parser.end(), end: next >= stops.length ? size : limit };
+      next++; // not at a boundary (an interchange open across it): read on to the next one
+    }
+  } catch (err) {
+    if (err instanceof RecoupError) throw err;
+    const outcome = parser.end();
+    handlers.diagnostic?.(ioDiagnostic(err, path, pos));
+    return { ...outcome, readable: false, errors: outcome.errors + 1, end: Number.MAX_SAFE_INTEGER };
+  } finally {
+    await handle?.close();
+  }
 }
 
 /** Files up to this size are read whole (parseWhole); larger ones stream in 64 KiB chunks. */

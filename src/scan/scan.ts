@@ -9,6 +9,7 @@ import type { BankCsvMapping } from '../bank/model.js';
 import type { Cents } from '../remit/money.js';
 import { redactRow } from '../analysis/redact.js';
 import { Scanner } from './scanner.js';
+import { defaultJobs } from './parallel.js';
 import type { ScanStats } from './stats.js';
 
 export interface ScanResult {
@@ -36,6 +37,8 @@ export async function scan(
     bankCsv?: BankCsvMapping;
     /** The deposit date windows. */
     match?: MatchOptions;
+    /** Worker threads for large inputs (default: the cores; 1: none); the result is the same. */
+    jobs?: number;
   } = {},
 ): Promise<ScanResult> {
   const reports = options.reports ?? ['summary', 'payments', 'offsets', 'claims', 'adjustments'];
@@ -54,12 +57,13 @@ export async function scan(
       ...(options.bank !== undefined || reports.includes('deposits')
         ? { deposits: { ...(options.bankCsv ? { csv: options.bankCsv } : {}), ...(options.match ? { match: options.match } : {}) } }
         : {}),
+      parallel: { jobs: options.jobs ?? defaultJobs() },
       onRow: (report, row) => out[report]!.push(options.redact ? redactRow(report, row) : row),
       onDiagnostic: (d) => diagnostics.push(d),
     });
     const expanded = await expandInputs(paths);
     diagnostics.push(...expanded.diagnostics);
-    for (const input of expanded.inputs) await scanner.scanFile(input);
+    await scanner.scanFiles(expanded.inputs);
     const bank = await expandBankPaths(options.bank ?? []);
     diagnostics.push(...bank.diagnostics);
     for (const statement of bank.inputs) await scanner.scanBankFile(statement);

@@ -31,6 +31,7 @@ import { readBankFile } from '../input/bank-file.js';
 import { displayName } from '../input/parse.js';
 import { runDeposits } from './deposits.js';
 import { RunOffsets } from './offsets.js';
+import { type MergeSink, type ParallelOptions, planTasks, ScanPool, type Task } from './parallel.js';
 import { IndexRecorder, LedgerRecorder, type RunRecorder } from './recorder.js';
 import { reversedPayment } from './reversals.js';
 import { ClaimPreparer, type ClaimFacts, type ClaimPrepOptions } from './claim-facts.js';
@@ -67,6 +68,8 @@ export interface ScanOptions {
   deposits?: { csv?: BankCsvMapping; match?: MatchOptions };
   /** Each payer's appeal window (config `appealDays`), for the offsets' appeal_deadline; default 60 days. */
   appealWindows?: AppealWindows;
+  /** Parse with worker threads (--jobs; ./parallel.ts): the same reports, sooner on large inputs. */
+  parallel?: ParallelOptions;
 }
 
 export class Scanner {
@@ -95,6 +98,9 @@ export class Scanner {
     return { reports: this.options.reports, keepsRows: this.recorder.keepsRows, ...(this.options.carc ? { carc: this.options.carc } : {}) };
   }
 
+  /** How the last scanFiles used workers (null: in this thread): tasks, parts of files, parts read over. */
+  parallelRun: { tasks: number; parts: number; dropped: number } | null = null;
+
   /** Bytes held by the run's claim index (for the benchmark). */
   get indexBytes(): number {
     return this.recorder.indexBytes;
@@ -107,15 +113,9 @@ export class Scanner {
 
   /** Reads one input ('-' = stdin). Never throws for bad input; ledger failures stop the run (RecoupError). */
   async scanFile(path: string): Promise<void> {
-    this.stats.files++;
-    if (this.options.newOnly && (await this.recorder.alreadyRecorded(path))) {
-      this.stats.skippedKnownFiles++;
-      this.diagnostic(makeDiagnostic('LEDGER_FILE_KNOWN', `${path} is already in the ledger; skipped (--new-only)`, { file: path }));
-      return;
-    }
+    if (!(await this.beginInput(path))) return;
     const recorder = this.recorder;
     const onBytes = this.options.onBytes;
-    recorder.beginFile(path);
     let outcome;
     try {
       outcome = await parseFile(
@@ -141,9 +141,108 @@ export class Scanner {
       recorder.abortFile();
       throw err;
     }
-    this.stats.bytes += outcome.bytes;
-    if (!outcome.readable) this.stats.unreadableFiles++;
-    recorder.endFile(path, outcome.readable, outcome.bytes);
+    this.endInput(path, outcome.readable, outcome.bytes);
+  }
+
+  /** Counts an input and opens its recording; false when --new-only skips it (already in the ledger). */
+  private async beginInput(path: string): Promise<boolean> {
+    this.stats.files++;
+    if (this.options.newOnly && (await this.recorder.alreadyRecorded(path))) {
+      this.stats.skippedKnownFiles++;
+      this.diagnostic(makeDiagnostic('LEDGER_FILE_KNOWN', `${path} is already in the ledger; skipped (--new-only)`, { file: path }));
+      return false;
+    }
+    this.recorder.beginFile(path);
+    return true;
+  }
+
+  private endInput(path: string, readable: boolean, bytes: number, sha256?: string): void {
+    this.stats.bytes += bytes;
+    if (!readable) this.stats.unreadableFiles++;
+    this.recorder.endFile(path, readable, bytes, sha256);
+  }
+
+  /**
+   * Reads the inputs in order, as scanFile on each would. With `parallel` (--jobs above 1) and inputs
+   * large enough to be worth it, worker threads parse them (./parallel.ts) and this thread merges what
+   * they send in input order, through the same methods: the reports and diagnostics are the same.
+   */
+  async scanFiles(paths: readonly string[], onFileDone?: () => void): Promise<void> {
+    const p = this.options.parallel;
+    // a ledger hashes and records each file in one transaction as it is read: its files are not cut
+    const tasks = p ? await planTasks(paths, { ...p, split: this.options.ledger === undefined }) : null;
+    if (tasks === null || p === undefined) {
+      for (const path of paths) {
+        await this.scanFile(path);
+        onFileDone?.();
+      }
+      return;
+    }
+    this.parallelRun = { tasks: tasks.length, parts: tasks.filter((t) => t.kind === 'part').length, dropped: 0 };
+    const pool = new ScanPool(tasks, p.jobs, { prep: this.prepOptions, aliases: this.options.payerAliases?.list ?? null, hash: this.options.ledger !== undefined });
+    const sink: MergeSink = {
+      diagnostic: (d) => this.diagnostic(d),
+      skipped: (type) => countSkipped(this.stats, type),
+      claim: (f, r) => this.claimFacts(f, r),
+      remittanceEnd: (r) => this.remittanceEnd(r),
+      bytes: (n) => this.options.onBytes?.(n),
+      waitForOutput: () => this.options.waitForOutput?.(),
+    };
+    try {
+      for (let i = 0; i < tasks.length; i++) {
+        const t = tasks[i]!;
+        if (t.kind === 'main') {
+          await this.scanFile(t.path);
+          onFileDone?.();
+          continue;
+        }
+        // the file's tasks: itself whole, or its parts
+        const ids = [i];
+        while (t.kind === 'part' && !t.last && i + 1 < tasks.length) {
+          i++;
+          ids.push(i);
+          if ((tasks[i] as { last?: boolean }).last) break;
+        }
+        await this.mergeFile(pool, tasks, ids, sink);
+        onFileDone?.();
+      }
+    } finally {
+      await pool.close();
+    }
+  }
+
+  /** One file from the workers: its parts merged in order, a part read over by the one before dropped. */
+  private async mergeFile(pool: ScanPool, tasks: readonly Task[], ids: readonly number[], sink: MergeSink): Promise<void> {
+    const path = tasks[ids[0]!]!.path;
+    if (!(await this.beginInput(path))) {
+      for (const id of ids) pool.drop(id);
+      return;
+    }
+    let segments = 0;
+    let bytes = 0;
+    let readable = true;
+    let sha256: string | null = null;
+    let reached = 0;
+    try {
+      for (const id of ids) {
+        const t = tasks[id]!;
+        if (t.kind === 'part' && t.start < reached) {
+          pool.drop(id);
+          this.parallelRun!.dropped++;
+          continue;
+        }
+        const done = await pool.merge(id, sink, segments);
+        segments += done.outcome.segments;
+        bytes += done.outcome.bytes;
+        readable &&= done.outcome.readable;
+        sha256 = done.sha256;
+        reached = done.end;
+      }
+    } catch (err) {
+      this.recorder.abortFile();
+      throw err;
+    }
+    this.endInput(path, readable, bytes, sha256 ?? undefined);
   }
 
   /**

@@ -1,0 +1,107 @@
+// The worker thread of a parallel scan (./parallel.ts): parses one task at a time — a whole file, or a
+// part of one that starts at an ISA — and sends back, in input order, what the main thread's Scanner
+// needs: diagnostics, remittances, each claim's facts (./claim-facts.ts) and skipped transactions. It
+// never decides anything that needs the whole run. Sending waits on credit from the main thread, so a
+// slow output holds the workers back and memory stays flat.
+
+import { createHash, type Hash } from 'node:crypto';
+import { parentPort } from 'node:worker_threads';
+import { PayerAliases } from '../analysis/payer-aliases.js';
+import type { Diagnostic } from '../diagnostics/diagnostics.js';
+import { type ParseHandlers, parseFile, parseRange } from '../input/parse.js';
+import type { Claim, Remittance } from '../remit/model.js';
+import { ClaimPreparer } from './claim-facts.js';
+import { BATCH_EVENTS, CREDIT, EventKind, type TaskMessage, type WorkerReply } from './parallel-protocol.js';
+
+const port = parentPort!;
+/** Credit left for the running task (batches it may send before the main thread acknowledges one). */
+let credit = 0;
+let running = -1;
+let resume: (() => void) | null = null;
+
+port.on('message', (m: { type: 'ack'; id: number } | TaskMessage) => {
+  if (m.type === 'ack') {
+    if (m.id !== running) return;
+    credit++;
+    const r = resume;
+    resume = null;
+    r?.();
+    return;
+  }
+  runTask(m).catch((err: unknown) => {
+    const e = err as Error;
+    post({ type: 'failed', id: m.id, message: e?.message ?? String(err), stack: e?.stack ?? '' });
+  });
+});
+
+function post(reply: WorkerReply): void {
+  port.postMessage(reply);
+}
+
+async function runTask(task: TaskMessage): Promise<void> {
+  running = task.id;
+  credit = CREDIT;
+  const preparer = new ClaimPreparer(task.prep);
+  const aliases = task.aliases !== null ? new PayerAliases(task.aliases) : null;
+  const hash: Hash | null = task.hash ? createHash('sha256') : null;
+  let events: unknown[] = [];
+  let bytes = 0;
+  const ids = new Map<Remittance, number>();
+  let nextId = 0;
+  const idOf = (r: Remittance): number => {
+    let id = ids.get(r);
+    if (id === undefined) {
+      id = nextId++;
+      ids.set(r, id);
+      events.push(EventKind.Remittance, id, r);
+    }
+    return id;
+  };
+  const flush = (): void => {
+    if (events.length === 0 && bytes === 0) return;
+    post({ type: 'batch', id: task.id, events, bytes });
+    credit--;
+    events = [];
+    bytes = 0;
+  };
+  const handlers: ParseHandlers = {
+    claim: (c: Claim, r: Remittance) => {
+      if (aliases) {
+        aliases.apply(r);
+        if (c.payer) aliases.applyParty(c.payer);
+      }
+      idOf(r);
+      events.push(EventKind.Claim, preparer.prepare(c, r));
+    },
+    remittance: (r: Remittance) => {
+      aliases?.apply(r);
+      const id = idOf(r);
+      ids.delete(r);
+      events.push(EventKind.RemittanceEnd, id, r);
+    },
+    transactionSkipped: (info) => events.push(EventKind.Skipped, info.type),
+    diagnostic: (d: Diagnostic) => events.push(EventKind.Diagnostic, d),
+    bytes: (chunk: Buffer) => {
+      bytes += chunk.length;
+      hash?.update(chunk);
+    },
+    afterChunk: () => {
+      if (events.length < BATCH_EVENTS) return undefined;
+      flush();
+      if (credit > 0) return undefined;
+      return new Promise<void>((res) => {
+        resume = res;
+      });
+    },
+  };
+  if (task.stops === null) {
+    const outcome = await parseFile(task.path, handlers, { keepClaims: false });
+    flush();
+    post({ type: 'done', id: task.id, outcome, end: -1, sha256: hash?.digest('hex') ?? null });
+  } else {
+    const outcome = await parseRange(task.path, task.start, task.stops, handlers, { keepClaims: false });
+    flush();
+    post({ type: 'done', id: task.id, outcome, end: outcome.end, sha256: null });
+  }
+  running = -1;
+}
