@@ -93,6 +93,8 @@ export class RepeatDetector<C extends ClaimKey> {
   private readonly report: (d: Diagnostic) => void;
   /** Remittances read so far, by payer and trace number. */
   private readonly seen = new Map<string, SeenRemittance[]>();
+  /** The same entries by payment (samePayment's four fields): a lookup, not a scan of every reissue of a trace. */
+  private readonly byPayment = new Map<string, SeenRemittance[]>();
   /** The remittance being read, and what was decided for it at its first claim. */
   private current: Remittance | null = null;
   /** Its entry in `seen` when it is a new payment; null for a probable repeat (then `repeats` is set). */
@@ -133,9 +135,10 @@ export class RepeatDetector<C extends ClaimKey> {
     }
     const position = { file: r.file, segment: r.origin.segment, byteOffset: r.origin.byteOffset, segmentId: 'ST' };
     const reads = this.seen.get(traceKey(first.identity)!)!;
+    const payments = this.byPayment.get(paymentKey(first.identity))!;
     // any earlier read with the same content: a check split over several ST is several remittances, and a
     // re-sent copy repeats each of them; a copy cut short (no SE) is never a distinct reissue
-    const same = reads.find((e) => samePayment(e.identity, first.identity) && (e.fingerprint === null || e.fingerprint === fingerprint));
+    const same = payments.find((e) => e.fingerprint === null || e.fingerprint === fingerprint);
     if (same !== undefined || !r.closed) {
       const at = placeOf(same ?? first);
       this.report(
@@ -166,7 +169,9 @@ export class RepeatDetector<C extends ClaimKey> {
         position,
       ),
     );
-    reads.push({ identity: first.identity, file: r.file, segment: r.origin.segment, byteOffset: r.origin.byteOffset, fingerprint });
+    const entry = { identity: first.identity, file: r.file, segment: r.origin.segment, byteOffset: r.origin.byteOffset, fingerprint };
+    reads.push(entry);
+    payments.push(entry);
     const replay = this.held;
     this.repeats = null;
     this.held = [];
@@ -191,7 +196,8 @@ export class RepeatDetector<C extends ClaimKey> {
     const key = traceKey(identity);
     if (key === null) return;
     const reads = this.seen.get(key) ?? [];
-    this.repeats = reads.find((e) => samePayment(e.identity, identity)) ?? null;
+    const pkey = paymentKey(identity);
+    this.repeats = this.byPayment.get(pkey)?.[0] ?? null;
     if (this.repeats !== null) return;
     const other = reads[0];
     if (other !== undefined) {
@@ -206,7 +212,13 @@ export class RepeatDetector<C extends ClaimKey> {
     this.entry = { identity, file: r.file, segment: r.origin.segment, byteOffset: r.origin.byteOffset, fingerprint: null };
     reads.push(this.entry);
     this.seen.set(key, reads);
+    this.byPayment.set(pkey, [this.entry]);
   }
+}
+
+/** samePayment as a key: two identities have the same key exactly when samePayment holds. */
+function paymentKey(id: RemittanceIdentity): string {
+  return JSON.stringify([id.payerKey, id.traceNumber, id.paid, id.paymentDate]);
 }
 
 function placeOf(e: SeenRemittance): string {

@@ -249,7 +249,7 @@ export async function parseRange(path: string, start: number, stops: readonly nu
 export const WHOLE_FILE_BYTES = 1024 * 1024;
 
 /** parseFile for a small regular file: one read, one write into the parser; the same outcome and diagnostics. */
-async function parseWhole(path: string, display: string, handlers: ParseHandlers, options: ParseOptions): Promise<FileOutcome> {
+export async function parseWhole(path: string, display: string, handlers: ParseHandlers, options: ParseOptions): Promise<FileOutcome> {
   const parser = new RemittanceParser(display, handlers, options);
   let data: Buffer;
   try {

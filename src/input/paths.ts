@@ -27,8 +27,9 @@ export async function expandInputs(paths: readonly string[]): Promise<ExpandedIn
 async function withoutRepeats(inputs: string[]): Promise<string[]> {
   const seen = new Set<string>();
   const out: string[] = [];
-  for (const input of inputs) {
-    const id = input === '-' ? '-' : await realpath(input).catch(() => input);
+  const ids = await inChunks(inputs, (input) => (input === '-' ? Promise.resolve('-') : realpath(input).catch(() => input)));
+  for (const [k, input] of inputs.entries()) {
+    const id = ids[k]!;
     if (seen.has(id)) continue;
     seen.add(id);
     out.push(input);
@@ -80,12 +81,29 @@ async function walk(dir: string, found: string[], diagnostics: Diagnostic[], wan
     return;
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  // the files between two folders are sniffed together (a folder of 10,000 ERAs took 2 s one by one), in order
+  let files: string[] = [];
+  const flush = async (): Promise<void> => {
+    const ok = await inChunks(files, wanted);
+    files.forEach((f, k) => ok[k] && found.push(f));
+    files = [];
+  };
   for (const e of entries) {
     if (e.name.startsWith('.') || e.name === 'node_modules') continue;
     const full = join(dir, e.name);
-    if (e.isDirectory()) await walk(full, found, diagnostics, wanted);
-    else if (e.isFile() && (await wanted(full))) found.push(full);
+    if (e.isDirectory()) {
+      await flush();
+      await walk(full, found, diagnostics, wanted);
+    } else if (e.isFile()) files.push(full);
   }
+  await flush();
+}
+
+/** f over every item, a bounded number at a time; the results in the items' order. */
+async function inChunks<T, R>(items: readonly T[], f: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < items.length; i += 64) out.push(...(await Promise.all(items.slice(i, i + 64).map(f))));
+  return out;
 }
 
 /** True when the first few KB of the file contain the start of an interchange or transaction. */

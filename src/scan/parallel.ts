@@ -59,8 +59,14 @@ export async function planTasks(inputs: readonly string[], options: ParallelOpti
   const tasks: Task[] = [];
   let total = 0;
   let workerTasks = 0;
-  for (const path of inputs) {
-    const size = path === '-' ? -1 : await stat(path).then((st) => (st.isFile() ? st.size : -1), () => -1);
+  // the sizes, a few hundred stat calls at a time (an inbox of 10,000 files waited on them one by one)
+  const sizes: number[] = [];
+  for (let i = 0; i < inputs.length; i += 256) {
+    const batch = inputs.slice(i, i + 256).map((path) => (path === '-' ? -1 : stat(path).then((st) => (st.isFile() ? st.size : -1), () => -1)));
+    sizes.push(...(await Promise.all(batch)));
+  }
+  for (const [k, path] of inputs.entries()) {
+    const size = sizes[k]!;
     if (size < 0) {
       tasks.push({ kind: 'main', path });
       continue;
@@ -147,8 +153,12 @@ interface TaskState {
 
 interface PoolWorker {
   worker: Worker;
-  task: number | null;
+  /** Tasks given to it and not yet done, in order (the first is running). */
+  tasks: number[];
 }
+
+/** Tasks queued in a worker at once: it goes on to the next without waiting for the main thread. */
+const PREFETCH = 4;
 
 /** The finished parse of a whole file (merged from its parts). */
 export interface MergedFile {
@@ -170,10 +180,10 @@ export class ScanPool {
   constructor(tasks: readonly Task[], jobs: number, private readonly setup: { prep: ClaimPrepOptions; aliases: readonly PayerAlias[] | null; hash: boolean }) {
     this.tasks = tasks;
     this.states = tasks.map((t) => (t.kind === 'main' ? null : { task: t, batches: [], done: null, failed: null, worker: null, wake: null, dropped: false }));
-    this.window = jobs * 4;
+    this.window = jobs * (PREFETCH + 4);
     const url = workerUrl();
     for (let i = 0; i < jobs; i++) {
-      const w: PoolWorker = { worker: new Worker(url), task: null };
+      const w: PoolWorker = { worker: new Worker(url), tasks: [] };
       w.worker.on('message', (m: WorkerReply) => this.onReply(w, m));
       w.worker.on('error', (err) => this.onFatal(err));
       w.worker.on('exit', (code) => {
@@ -202,7 +212,7 @@ export class ScanPool {
     else {
       if (m.type === 'done') s.done = m;
       else s.failed = m;
-      w.task = null;
+      w.tasks = w.tasks.filter((t) => t !== m.id);
       s.worker = null;
       this.assign();
     }
@@ -211,29 +221,31 @@ export class ScanPool {
     wake?.();
   }
 
-  /** Gives idle workers the next tasks, no further than the window ahead of the merge. */
+  /** Gives workers the next tasks (a few queued each), no further than the window ahead of the merge. */
   private assign(): void {
-    for (const w of this.workers) {
-      if (w.task !== null) continue;
-      // tasks the main thread reads (stdin, not a file) and parts dropped before they started are passed
-      while (this.next < this.tasks.length && (this.states[this.next] === null || this.states[this.next]!.dropped)) this.next++;
-      if (this.next >= this.tasks.length || this.next >= this.merged + this.window) return;
-      const id = this.next++;
-      const s = this.states[id]!;
-      const t = s.task;
-      w.task = id;
-      s.worker = w;
-      const message: TaskMessage = {
-        type: 'task',
-        id,
-        path: t.path,
-        start: t.kind === 'part' ? t.start : 0,
-        stops: t.kind === 'part' ? t.stops : null,
-        hash: this.setup.hash && t.kind === 'file',
-        prep: this.setup.prep,
-        aliases: this.setup.aliases === null ? null : [...this.setup.aliases],
-      };
-      w.worker.postMessage(message);
+    for (let round = 0; round < PREFETCH; round++) {
+      for (const w of this.workers) {
+        if (w.tasks.length > round) continue;
+        // tasks the main thread reads (stdin, not a file) and parts dropped before they started are passed
+        while (this.next < this.tasks.length && (this.states[this.next] === null || this.states[this.next]!.dropped)) this.next++;
+        if (this.next >= this.tasks.length || this.next >= this.merged + this.window) return;
+        const id = this.next++;
+        const s = this.states[id]!;
+        const t = s.task;
+        w.tasks.push(id);
+        s.worker = w;
+        const message: TaskMessage = {
+          type: 'task',
+          id,
+          path: t.path,
+          start: t.kind === 'part' ? t.start : 0,
+          stops: t.kind === 'part' ? t.stops : null,
+          hash: this.setup.hash && t.kind === 'file',
+          prep: this.setup.prep,
+          aliases: this.setup.aliases === null ? null : [...this.setup.aliases],
+        };
+        w.worker.postMessage(message);
+      }
     }
   }
 

@@ -8,7 +8,8 @@ import { createHash, type Hash } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
 import { PayerAliases } from '../analysis/payer-aliases.js';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
-import { type ParseHandlers, parseFile, parseRange } from '../input/parse.js';
+import { statSync } from 'node:fs';
+import { type ParseHandlers, parseFile, parseRange, parseWhole, WHOLE_FILE_BYTES } from '../input/parse.js';
 import type { Claim, Remittance } from '../remit/model.js';
 import { ClaimPreparer } from './claim-facts.js';
 import { BATCH_EVENTS, CREDIT, EventKind, type TaskMessage, type WorkerReply } from './parallel-protocol.js';
@@ -19,6 +20,10 @@ let credit = 0;
 let running = -1;
 let resume: (() => void) | null = null;
 
+/** Tasks given ahead (the main thread keeps a few queued here, so a worker never waits for the next file). */
+const queue: TaskMessage[] = [];
+let busy = false;
+
 port.on('message', (m: { type: 'ack'; id: number } | TaskMessage) => {
   if (m.type === 'ack') {
     if (m.id !== running) return;
@@ -28,11 +33,22 @@ port.on('message', (m: { type: 'ack'; id: number } | TaskMessage) => {
     r?.();
     return;
   }
-  runTask(m).catch((err: unknown) => {
-    const e = err as Error;
-    post({ type: 'failed', id: m.id, message: e?.message ?? String(err), stack: e?.stack ?? '' });
-  });
+  queue.push(m);
+  if (!busy) void pump();
 });
+
+async function pump(): Promise<void> {
+  busy = true;
+  for (let task = queue.shift(); task !== undefined; task = queue.shift()) {
+    try {
+      await runTask(task);
+    } catch (err) {
+      const e = err as Error;
+      post({ type: 'failed', id: task.id, message: e?.message ?? String(err), stack: e?.stack ?? '' });
+    }
+  }
+  busy = false;
+}
 
 function post(reply: WorkerReply): void {
   port.postMessage(reply);
@@ -95,7 +111,12 @@ async function runTask(task: TaskMessage): Promise<void> {
     },
   };
   if (task.stops === null) {
-    const outcome = await parseFile(task.path, handlers, { keepClaims: false });
+    // a thread of its own may block: a small file is read without the round trips of an async stat
+    const small = statSync(task.path, { throwIfNoEntry: false });
+    const outcome =
+      small !== undefined && small.isFile() && small.size <= WHOLE_FILE_BYTES
+        ? await parseWhole(task.path, task.path, handlers, { keepClaims: false })
+        : await parseFile(task.path, handlers, { keepClaims: false });
     flush();
     post({ type: 'done', id: task.id, outcome, end: -1, sha256: hash?.digest('hex') ?? null });
   } else {
