@@ -60,12 +60,22 @@ interface SeenRemittance {
   fingerprint: string | null;
 }
 
-/** What of a claim the content digest reads (the scan's ClaimFacts carry it). */
+/**
+ * A claim as the repeat check sees it: the remittance's content digest up to and including this claim
+ * (claimDigest over its claims in order from DIGEST_START; the scan's ClaimFacts carry it, made where the
+ * claim is parsed).
+ */
 export interface ClaimKey {
-  pcn: string;
-  icn: string;
-  charge: Cents;
-  paid: Cents;
+  digest: number;
+}
+
+/** The content digest of a remittance's claims before its first. */
+export const DIGEST_START = 0x811c9dc5;
+
+/** The content digest after one more claim: its CLP01, CLP07, CLP03 and CLP04. */
+export function claimDigest(digest: number, pcn: string, icn: string, charge: Cents, paid: Cents): number {
+  const h = Math.imul(fnv(fnv(digest, pcn), icn) ^ (charge | 0), FNV_PRIME) >>> 0;
+  return Math.imul(h ^ (paid | 0), FNV_PRIME) >>> 0;
 }
 
 /** What the scan does with a remittance at its SE. */
@@ -111,9 +121,7 @@ export class RepeatDetector<C extends ClaimKey> {
   /** At each claim: true when it counts now, false when it is held (its remittance looks like a repeat). */
   claim(c: C, r: Remittance): boolean {
     this.open(r);
-    let h = fnv(fnv(this.digest, c.pcn), c.icn);
-    h = Math.imul(h ^ (c.charge | 0), FNV_PRIME) >>> 0;
-    this.digest = Math.imul(h ^ (c.paid | 0), FNV_PRIME) >>> 0;
+    this.digest = c.digest;
     if (this.repeats === null) return true;
     if (this.overflow) return false;
     if (this.held.length < HOLD_CLAIMS) this.held.push(c);
@@ -191,7 +199,7 @@ export class RepeatDetector<C extends ClaimKey> {
     this.repeats = null;
     this.held = [];
     this.overflow = false;
-    this.digest = FNV_OFFSET;
+    this.digest = DIGEST_START;
     const identity = remittanceIdentity(r);
     const key = traceKey(identity);
     if (key === null) return;
@@ -225,7 +233,6 @@ function placeOf(e: SeenRemittance): string {
   return `${e.file} segment ${e.segment} (byte ${e.byteOffset})`;
 }
 
-const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 
 /** 32-bit FNV-1a of a string, continued from `h`, with a separator after it. */

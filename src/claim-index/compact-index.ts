@@ -143,6 +143,22 @@ export interface IndexedClaim {
   paid: number;
 }
 
+/** The index's hashes of a claim's keys (0: the key is empty), made where the claim is read (a worker may). */
+export interface ClaimKeyHashes {
+  icnHash: number;
+  pcnHash: number;
+  f8Hash: number;
+}
+
+export function claimKeyHashes(icn: string, pcn: string, originalReference: string): ClaimKeyHashes {
+  return { icnHash: claimKeyHash('icn', icn), pcnHash: claimKeyHash('pcn', pcn), f8Hash: claimKeyHash('f8', originalReference) };
+}
+
+/** One of claimKeyHashes, without an object per claim. */
+export function claimKeyHash(key: 'icn' | 'pcn' | 'f8', value: string): number {
+  return value === '' ? 0 : hash32(value, key === 'icn' ? ICN_SEED : key === 'pcn' ? PCN_SEED : F8_SEED);
+}
+
 /** Separates a stdin claim's fields in its one string (cannot occur in X12 text we keep). */
 const SEP = '\u0000';
 /** Claims read back kept in memory; memory stays flat however many offsets the run links. */
@@ -196,8 +212,11 @@ export class CompactClaimIndex implements ClaimStore {
     }
   }
 
-  /** Adds a claim of the most recently added remittance. */
-  addClaim(path: string, byteOffset: number, c: IndexedClaim): void {
+  /**
+   * Adds a claim of the most recently added remittance, by the hashes of its keys (claimKeyHashes); its
+   * details are needed only from standard input, which cannot be read back.
+   */
+  addClaim(path: string, byteOffset: number, h: ClaimKeyHashes, c: IndexedClaim | null): void {
     const i = this.n++;
     const fileIdx = this.fileIndex(path);
     const high = Math.floor(byteOffset / 2 ** 32) * 2 ** 32;
@@ -207,14 +226,14 @@ export class CompactClaimIndex implements ClaimStore {
       this.breakBases.push(base);
     }
     this.lowPositions.push(byteOffset - high);
-    const icnHash = c.icn === '' ? 0 : hash32(c.icn, ICN_SEED);
-    const pcnHash = c.pcn === '' ? 0 : hash32(c.pcn, PCN_SEED);
+    const { icnHash, pcnHash, f8Hash } = h;
     this.icnHashes.push(icnHash);
     this.pcnHashes.push(pcnHash);
     if (icnHash !== 0) this.byIcn.add(icnHash, i);
     if (pcnHash !== 0) this.byPcn.add(pcnHash, i);
-    if (c.originalReference !== '') this.byF8.add(hash32(c.originalReference, F8_SEED), i);
+    if (f8Hash !== 0) this.byF8.add(f8Hash, i);
     if (path === '-') {
+      if (c === null) throw new Error('a claim from standard input needs its details in the index');
       if (this.stdinFirst < 0) this.stdinFirst = i;
       // one flat copy: the fields as read are views that would keep whole input blocks alive
       const fields = [c.pcn, c.icn, c.originalReference, c.statusCode, c.patient].map((f) => (f.includes(SEP) ? f.replaceAll(SEP, '') : f));

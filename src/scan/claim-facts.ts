@@ -11,6 +11,8 @@ import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import type { Claim, Remittance } from '../remit/model.js';
 import type { Cents } from '../remit/money.js';
 import { ReversalPairer } from './reversals.js';
+import { claimDigest, DIGEST_START } from '../analysis/duplicates.js';
+import { claimKeyHash } from '../claim-index/compact-index.js';
 
 /** A claim as the run sees it: plain data (it crosses from a worker by structured clone). */
 export interface ClaimFacts {
@@ -30,6 +32,12 @@ export interface ClaimFacts {
   diagnostics: Diagnostic[];
   /** The ICN this claim corrects within its remittance ('' when none). */
   correctsIcn: string;
+  /** The claim index's hashes of CLP07, CLP01 and REF*F8. */
+  icnHash: number;
+  pcnHash: number;
+  f8Hash: number;
+  /** Its remittance's content digest up to this claim (RepeatDetector). */
+  digest: number;
   /** The claims row (without the reversed payment, which the run fills), when a report or the ledger wants it. */
   row: Row | null;
   adjustments: Row[] | null;
@@ -51,6 +59,9 @@ export class ClaimPreparer {
   private readonly carc: ReadonlyMap<string, string> | undefined;
   /** Reversals and their corrections pair within one remittance, in claim order. */
   private readonly reversals = new ReversalPairer();
+  /** The remittance the running digest is of. */
+  private digestOf: Remittance | null = null;
+  private digest = DIGEST_START;
 
   constructor(options: ClaimPrepOptions) {
     this.wantsClaims = options.reports.includes('claims');
@@ -66,6 +77,11 @@ export class ClaimPreparer {
     const balance = checkClaimBalance(c, r.file);
     const row = this.wantsClaims || this.keepsRows || forReversals ? claimRow(r, c, balance.balanced, correctsIcn, null) : null;
     const adjustments = this.wantsAdjustments || this.keepsRows ? adjustmentRows(r, c, this.carc) : null;
+    if (this.digestOf !== r) {
+      this.digestOf = r;
+      this.digest = DIGEST_START;
+    }
+    this.digest = claimDigest(this.digest, c.patientControlNumber, c.payerClaimControlNumber, c.charge, c.paid);
     return {
       byteOffset: c.origin.byteOffset,
       segment: c.origin.segment,
@@ -80,6 +96,10 @@ export class ClaimPreparer {
       balanced: balance.balanced,
       diagnostics: balance.diagnostics,
       correctsIcn,
+      icnHash: claimKeyHash('icn', c.payerClaimControlNumber),
+      pcnHash: claimKeyHash('pcn', c.patientControlNumber),
+      f8Hash: claimKeyHash('f8', c.originalReference),
+      digest: this.digest,
       row,
       adjustments,
     };

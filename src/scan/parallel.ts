@@ -20,7 +20,7 @@ import type { FileOutcome } from '../input/parse.js';
 import type { Remittance } from '../remit/model.js';
 import { readIsa } from '../x12/delimiters.js';
 import type { ClaimFacts, ClaimPrepOptions } from './claim-facts.js';
-import { EventKind, type TaskMessage, type WorkerReply } from './parallel-protocol.js';
+import { BATCH_EVENTS, ClaimDecoder, CREDIT, EventKind, type TaskMessage, type WorkerReply } from './parallel-protocol.js';
 
 /** How a scan uses the cores. */
 export interface ParallelOptions {
@@ -30,6 +30,9 @@ export interface ParallelOptions {
   minBytes?: number;
   /** Parts of a large file are about this size (default: the file over 8 × jobs, 2–16 MiB). */
   partBytes?: number;
+  /** Events per batch and batches a task may send ahead (default BATCH_EVENTS, CREDIT; tests set them small). */
+  batchEvents?: number;
+  credit?: number;
 }
 
 /** The default --jobs: the cores this process may use. */
@@ -177,7 +180,10 @@ export class ScanPool {
   private closed = false;
   private fatal: Error | null = null;
 
-  constructor(tasks: readonly Task[], jobs: number, private readonly setup: { prep: ClaimPrepOptions; aliases: readonly PayerAlias[] | null; hash: boolean }) {
+  /** Batches received so far (for the back-pressure test). */
+  received = 0;
+
+  constructor(tasks: readonly Task[], jobs: number, private readonly setup: { prep: ClaimPrepOptions; aliases: readonly PayerAlias[] | null; hash: boolean; batchEvents?: number; credit?: number }) {
     this.tasks = tasks;
     this.states = tasks.map((t) => (t.kind === 'main' ? null : { task: t, batches: [], done: null, failed: null, worker: null, wake: null, dropped: false }));
     this.window = jobs * (PREFETCH + 4);
@@ -208,7 +214,10 @@ export class ScanPool {
   private onReply(w: PoolWorker, m: WorkerReply): void {
     const s = this.states[m.id];
     if (!s) return;
-    if (m.type === 'batch') s.batches.push(m);
+    if (m.type === 'batch') {
+      s.batches.push(m);
+      this.received++;
+    }
     else {
       if (m.type === 'done') s.done = m;
       else s.failed = m;
@@ -243,6 +252,8 @@ export class ScanPool {
           hash: this.setup.hash && t.kind === 'file',
           prep: this.setup.prep,
           aliases: this.setup.aliases === null ? null : [...this.setup.aliases],
+          batchEvents: this.setup.batchEvents ?? BATCH_EVENTS,
+          credit: this.setup.credit ?? CREDIT,
         };
         w.worker.postMessage(message);
       }
@@ -285,13 +296,14 @@ export class ScanPool {
       if (batch !== undefined) {
         s.worker?.worker.postMessage({ type: 'ack', id });
         const ev = batch.events;
+        const claims = new ClaimDecoder(batch.claims);
         for (let i = 0; i < ev.length; ) {
           switch (ev[i] as EventKind) {
             case EventKind.Claim: {
-              const f = ev[i + 1] as ClaimFacts;
+              const f = claims.next();
               if (segmentBase !== 0) shiftFacts(f, segmentBase);
               sink.claim(f, current!);
-              i += 2;
+              i += 1;
               break;
             }
             case EventKind.Remittance: {

@@ -112,7 +112,7 @@ export class IndexRecorder implements RunRecorder {
 
   claim(c: ClaimFacts, r: Remittance): void {
     this.register(r);
-    this.index.addClaim(this.path, c.byteOffset, c);
+    this.index.addClaim(this.path, c.byteOffset, c, this.path === '-' ? c : null);
   }
 
   remittance(r: Remittance): void {

@@ -12,7 +12,7 @@ import { statSync } from 'node:fs';
 import { type ParseHandlers, parseFile, parseRange, parseWhole, WHOLE_FILE_BYTES } from '../input/parse.js';
 import type { Claim, Remittance } from '../remit/model.js';
 import { ClaimPreparer } from './claim-facts.js';
-import { BATCH_EVENTS, CREDIT, EventKind, type TaskMessage, type WorkerReply } from './parallel-protocol.js';
+import { ClaimEncoder, EventKind, type TaskMessage, type WorkerReply } from './parallel-protocol.js';
 
 const port = parentPort!;
 /** Credit left for the running task (batches it may send before the main thread acknowledges one). */
@@ -56,11 +56,13 @@ function post(reply: WorkerReply): void {
 
 async function runTask(task: TaskMessage): Promise<void> {
   running = task.id;
-  credit = CREDIT;
+  credit = task.credit;
   const preparer = new ClaimPreparer(task.prep);
   const aliases = task.aliases !== null ? new PayerAliases(task.aliases) : null;
   const hash: Hash | null = task.hash ? createHash('sha256') : null;
   let events: unknown[] = [];
+  // the ledger records every claim's keys; otherwise the main thread needs their hashes only
+  const encoder = new ClaimEncoder(task.prep.keepsRows);
   let bytes = 0;
   const ids = new Map<Remittance, number>();
   let nextId = 0;
@@ -75,7 +77,8 @@ async function runTask(task: TaskMessage): Promise<void> {
   };
   const flush = (): void => {
     if (events.length === 0 && bytes === 0) return;
-    post({ type: 'batch', id: task.id, events, bytes });
+    const claims = encoder.take();
+    port.postMessage({ type: 'batch', id: task.id, events, claims, bytes } satisfies WorkerReply, [claims.nums.buffer as ArrayBuffer]);
     credit--;
     events = [];
     bytes = 0;
@@ -87,7 +90,8 @@ async function runTask(task: TaskMessage): Promise<void> {
         if (c.payer) aliases.applyParty(c.payer);
       }
       idOf(r);
-      events.push(EventKind.Claim, preparer.prepare(c, r));
+      encoder.add(preparer.prepare(c, r));
+      events.push(EventKind.Claim);
     },
     remittance: (r: Remittance) => {
       aliases?.apply(r);
@@ -102,7 +106,7 @@ async function runTask(task: TaskMessage): Promise<void> {
       hash?.update(chunk);
     },
     afterChunk: () => {
-      if (events.length < BATCH_EVENTS) return undefined;
+      if (events.length < task.batchEvents) return undefined;
       flush();
       if (credit > 0) return undefined;
       return new Promise<void>((res) => {

@@ -98,6 +98,9 @@ export class Scanner {
     return { reports: this.options.reports, keepsRows: this.recorder.keepsRows, ...(this.options.carc ? { carc: this.options.carc } : {}) };
   }
 
+  /** The pool of the last parallel scanFiles (tests read how many batches it received). */
+  pool: ScanPool | null = null;
+
   /** How the last scanFiles used workers (null: in this thread): tasks, parts of files, parts read over. */
   parallelRun: { tasks: number; parts: number; dropped: number } | null = null;
 
@@ -179,7 +182,14 @@ export class Scanner {
       return;
     }
     this.parallelRun = { tasks: tasks.length, parts: tasks.filter((t) => t.kind === 'part').length, dropped: 0 };
-    const pool = new ScanPool(tasks, p.jobs, { prep: this.prepOptions, aliases: this.options.payerAliases?.list ?? null, hash: this.options.ledger !== undefined });
+    const pool = new ScanPool(tasks, p.jobs, {
+      prep: this.prepOptions,
+      aliases: this.options.payerAliases?.list ?? null,
+      hash: this.options.ledger !== undefined,
+      ...(p.batchEvents !== undefined ? { batchEvents: p.batchEvents } : {}),
+      ...(p.credit !== undefined ? { credit: p.credit } : {}),
+    });
+    this.pool = pool;
     const sink: MergeSink = {
       diagnostic: (d) => this.diagnostic(d),
       skipped: (type) => countSkipped(this.stats, type),

@@ -5,9 +5,14 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { patientName } from '../../src/analysis/build-rows.js';
 import { linkOffsetTable, MAX_CANDIDATES } from '../../src/analysis/link.js';
-import { CompactClaimIndex, type IndexedClaim, readClaimAt } from '../../src/claim-index/compact-index.js';
+import { claimKeyHashes, CompactClaimIndex, type IndexedClaim, readClaimAt } from '../../src/claim-index/compact-index.js';
 import { parseBuffer } from '../../src/input/parse.js';
 import { DEFAULT_DELIMITERS, type Delimiters } from '../../src/x12/delimiters.js';
+
+/** A claim added as the scan adds it: by the hashes of its keys, with its details. */
+function addTo(index: CompactClaimIndex, path: string, byteOffset: number, c: IndexedClaim): void {
+  index.addClaim(path, byteOffset, claimKeyHashes(c.icn, c.pcn, c.originalReference), c);
+}
 
 const dir = mkdtempSync(join(tmpdir(), 'recoup-index-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -61,8 +66,8 @@ describe('CompactClaimIndex', () => {
     const path = file('e.835', text);
     const index = new CompactClaimIndex();
     index.addRemittance(remittance(path, 'T1'));
-    index.addClaim(path, text.indexOf('CLP*PCN1'), { pcn: 'PCN1', icn: 'ICN0001', originalReference: '', statusCode: '1', patient: 'DOE, JANE', paid: 8000 });
-    index.addClaim(path, text.indexOf('CLP*PCN2'), { pcn: 'PCN2', icn: 'ICN0002', originalReference: 'ICN0001', statusCode: '1', patient: '', paid: 500 });
+    addTo(index, path, text.indexOf('CLP*PCN1'), { pcn: 'PCN1', icn: 'ICN0001', originalReference: '', statusCode: '1', patient: 'DOE, JANE', paid: 8000 });
+    addTo(index, path, text.indexOf('CLP*PCN2'), { pcn: 'PCN2', icn: 'ICN0002', originalReference: 'ICN0001', statusCode: '1', patient: '', paid: 500 });
     expect(index.claimsByIcn('ICN0001').map((c) => [c.pcn, c.patient, c.traceNumber, c.file])).toEqual([['PCN1', 'DOE, JANE', 'T1', path]]);
     expect(index.claimsByPcn('PCN2').map((c) => c.icn)).toEqual(['ICN0002']);
     expect(index.claimsByOriginalReference('ICN0001').map((c) => c.pcn)).toEqual(['PCN2']);
@@ -77,7 +82,7 @@ describe('CompactClaimIndex', () => {
     const path = file('f.835', text);
     const index = new CompactClaimIndex();
     index.addRemittance(remittance(path, 'T1'));
-    index.addClaim(path, 0, { pcn: 'PCN1', icn: 'ICN0001', originalReference: '', statusCode: '1', patient: '', paid: 8000 });
+    addTo(index, path, 0, { pcn: 'PCN1', icn: 'ICN0001', originalReference: '', statusCode: '1', patient: '', paid: 8000 });
     writeFileSync(path, 'CLP*OTHER*1*1*1**12*ICN9999~');
     expect(index.claimsByIcn('ICN0001')).toEqual([]);
   });
@@ -87,7 +92,7 @@ describe('CompactClaimIndex', () => {
     const path = file('h.835', text);
     const index = new CompactClaimIndex();
     index.addRemittance(remittance(path, 'T1'));
-    index.addClaim(path, text.indexOf('CLP'), { pcn: 'PCN1', icn: 'ICN0001', originalReference: '', statusCode: '1', patient: 'DOE, JANE', paid: 8000 });
+    addTo(index, path, text.indexOf('CLP'), { pcn: 'PCN1', icn: 'ICN0001', originalReference: '', statusCode: '1', patient: 'DOE, JANE', paid: 8000 });
     const offsets = [
       { payerKey: 'P1', reasonCode: 'WO', reference: 'ICN0001', amount: 500 },
       { payerKey: 'P1', reasonCode: 'WO', reference: 'NOPE', amount: 100 },
@@ -101,8 +106,8 @@ describe('CompactClaimIndex', () => {
   it('claims from standard input are kept in memory (they cannot be read back)', () => {
     const index = new CompactClaimIndex();
     index.addRemittance({ ...remittance('-', 'T9'), file: '<stdin>' });
-    index.addClaim('-', 1234, { pcn: 'S1', icn: 'SICN1', originalReference: '', statusCode: '1', patient: 'ROE, RAY', paid: 100 });
-    index.addClaim('-', 1300, { pcn: 'S2', icn: 'SICN2', originalReference: 'SICN1', statusCode: '22', patient: 'LEE,\u0000 ANA', paid: -100 });
+    addTo(index, '-', 1234, { pcn: 'S1', icn: 'SICN1', originalReference: '', statusCode: '1', patient: 'ROE, RAY', paid: 100 });
+    addTo(index, '-', 1300, { pcn: 'S2', icn: 'SICN2', originalReference: 'SICN1', statusCode: '22', patient: 'LEE,\u0000 ANA', paid: -100 });
     expect(index.claimsByIcn('SICN1').map((c) => [c.pcn, c.patient, c.file])).toEqual([['S1', 'ROE, RAY', '<stdin>']]);
     expect(index.claimsByOriginalReference('SICN1')).toMatchObject([{ pcn: 'S2', icn: 'SICN2', statusCode: '22', patient: 'LEE, ANA', paid: -100, traceNumber: 'T9' }]);
   });
@@ -113,7 +118,7 @@ describe('CompactClaimIndex', () => {
     const path = file('g.835', text);
     const index = new CompactClaimIndex();
     index.addRemittance(remittance(path, 'T1'));
-    for (let i = 0; i < MAX_CANDIDATES * 2; i++) index.addClaim(path, i * one.length, { pcn: 'SAME', icn: 'DUP', originalReference: '', statusCode: '1', patient: '', paid: 100 });
+    for (let i = 0; i < MAX_CANDIDATES * 2; i++) addTo(index, path, i * one.length, { pcn: 'SAME', icn: 'DUP', originalReference: '', statusCode: '1', patient: '', paid: 100 });
     expect(index.claimsByIcn('DUP')).toHaveLength(MAX_CANDIDATES + 1);
     index.closeFiles();
   });
@@ -122,7 +127,7 @@ describe('CompactClaimIndex', () => {
     const index = new CompactClaimIndex();
     index.addRemittance(remittance(join(dir, 'none.835'), 'T1'));
     const n = 200_000;
-    for (let i = 0; i < n; i++) index.addClaim(join(dir, 'none.835'), i * 300, { pcn: `P${i}`, icn: `I${i}`, originalReference: '', statusCode: '1', patient: 'X', paid: 1 });
+    for (let i = 0; i < n; i++) addTo(index, join(dir, 'none.835'), i * 300, { pcn: `P${i}`, icn: `I${i}`, originalReference: '', statusCode: '1', patient: 'X', paid: 1 });
     expect(index.bytes / n).toBeLessThan(40); // 36.7 measured at 200,000; 23 at 3 million
   });
 });

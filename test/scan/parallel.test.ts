@@ -150,6 +150,71 @@ describe('--jobs: the same reports, diagnostics and figures as --jobs 1', () => 
   });
 });
 
+describe('--jobs: memory and the ledger', () => {
+  it('a paused output stops the workers: while it waits, they send no more than their credit', async () => {
+    const path = generated('paused.835', 31, 12, 'none');
+    const one = await run([path], undefined);
+    const out: Array<[string, Row | Diagnostic]> = [];
+    let release: (() => void) | null = null;
+    let paused = false;
+    const scanner = new Scanner({
+      reports: REPORTS,
+      asOf: '2025-06-30',
+      escalateOver: 5000,
+      parallel: { jobs: 2, minBytes: 0, partBytes: 20_000, batchEvents: 40, credit: 2 },
+      onRow: (report, row) => out.push([report, row]),
+      onDiagnostic: (d) => out.push(['diagnostic', d]),
+      // the first time the merge asks, the output is full until the workers have gone as far as they may
+      waitForOutput: () => {
+        if (paused) return undefined;
+        paused = true;
+        return new Promise<void>((res) => {
+          release = res;
+        });
+      },
+    });
+    const scanning = scanner.scanFiles([path]);
+    while (release === null) await new Promise((r) => setTimeout(r, 5));
+    // wait until nothing more arrives (a slow machine only makes the count smaller)
+    let seen = -1;
+    while (scanner.pool!.received !== seen) {
+      seen = scanner.pool!.received;
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    const whilePaused = scanner.pool!.received;
+    // each task in the window (jobs × (4 queued + 4)) may have sent its credit and its last batch
+    expect(whilePaused).toBeLessThanOrEqual(2 * 8 * (2 + 1));
+    (release as () => void)();
+    await scanning;
+    scanner.finish();
+    expect(scanner.pool!.received).toBeGreaterThan(whilePaused * 2);
+    expect(out).toEqual(one.out);
+  });
+
+  it('--new-only with workers: a file already recorded is skipped as with --jobs 1, the rest recorded the same', async () => {
+    const files = [generated('n1.835', 41, 2, 'none'), generated('n2.835', 42, 2, 'none'), generated('n3.835', 43, 2, 'none')];
+    const runNew = async (db: string, parallel: ParallelOptions | undefined): Promise<Array<[string, Row | Diagnostic]>> => {
+      const out: Array<[string, Row | Diagnostic]> = [];
+      const ledger = openLedger(db);
+      try {
+        const scanner = new Scanner({ reports: REPORTS, asOf: '2025-06-30', ledger, newOnly: true, ...(parallel ? { parallel } : {}), onRow: (k, row) => out.push([k, row]), onDiagnostic: (d) => out.push(['diagnostic', d]) });
+        await scanner.scanFiles(files);
+        scanner.finish();
+      } finally {
+        ledger.close();
+      }
+      return out;
+    };
+    // both ledgers already hold the second file
+    await run([files[1]!], undefined, { ledger: join(dir, 'new-one.db') });
+    await run([files[1]!], undefined, { ledger: join(dir, 'new-many.db') });
+    const one = await runNew(join(dir, 'new-one.db'), undefined);
+    const many = await runNew(join(dir, 'new-many.db'), { jobs: 2, minBytes: 0 });
+    expect(many).toEqual(one);
+    expect(many.filter(([k, d]) => k === 'diagnostic' && (d as Diagnostic).code === 'LEDGER_FILE_KNOWN').map(([, d]) => (d as Diagnostic).file)).toEqual([files[1]]);
+  });
+});
+
 describe('cutting a file', () => {
   it('cuts only where an interchange starts (after a segment terminator), never in one', async () => {
     const path = generated('cuts.835', 3, 5, 'none');
