@@ -77,7 +77,8 @@ const BALANCED: readonly BalanceState[] = ['yes', 'no', 'unknown'];
 const NUMERIC_STATUS = /^(?:0|[1-9]\d?)$/;
 
 export class ClaimEncoder {
-  private nums: number[] = [];
+  private nums = new Float64Array(NUMS * 1024);
+  private used = 0;
   private strs: string[] = [];
   private extras: Array<Diagnostic[] | Row | Row[] | null> = [];
   /** Send the key strings of every claim (a ledger records them). */
@@ -92,7 +93,26 @@ export class ClaimEncoder {
     const numericStatus = NUMERIC_STATUS.test(f.statusCode);
     const extras = f.diagnostics.length > 0 || f.row !== null || f.adjustments !== null;
     const flags = (keys ? KEYS : 0) | (numericStatus ? 0 : STATUS_TEXT) | (f.correctsIcn !== '' ? CORRECTS : 0) | (extras ? EXTRAS : 0);
-    this.nums.push(f.byteOffset, f.segment, f.charge, f.paid, f.interest ?? Number.NaN, BALANCED.indexOf(f.balanced), f.icnHash, f.pcnHash, f.f8Hash, f.digest, numericStatus ? Number(f.statusCode) : -1, flags);
+    if (this.used + NUMS > this.nums.length) {
+      const grown = new Float64Array(this.nums.length * 2);
+      grown.set(this.nums);
+      this.nums = grown;
+    }
+    const v = this.nums;
+    const i = this.used;
+    this.used += NUMS;
+    v[i] = f.byteOffset;
+    v[i + 1] = f.segment;
+    v[i + 2] = f.charge;
+    v[i + 3] = f.paid;
+    v[i + 4] = f.interest ?? Number.NaN;
+    v[i + 5] = f.balanced === 'yes' ? 0 : f.balanced === 'no' ? 1 : 2;
+    v[i + 6] = f.icnHash;
+    v[i + 7] = f.pcnHash;
+    v[i + 8] = f.f8Hash;
+    v[i + 9] = f.digest;
+    v[i + 10] = numericStatus ? Number(f.statusCode) : -1;
+    v[i + 11] = flags;
     if (keys) this.strs.push(f.pcn, f.icn, f.originalReference, f.patient);
     if (!numericStatus) this.strs.push(f.statusCode);
     if (f.correctsIcn !== '') this.strs.push(f.correctsIcn);
@@ -101,8 +121,9 @@ export class ClaimEncoder {
 
   /** The columns so far (then empty again). */
   take(): ClaimColumns {
-    const out = { nums: Float64Array.from(this.nums), strs: this.strs, extras: this.extras };
-    this.nums = [];
+    // the filled part, copied into a buffer of its own (moved to the main thread); this one is reused
+    const out = { nums: this.nums.slice(0, this.used), strs: this.strs, extras: this.extras };
+    this.used = 0;
     this.strs = [];
     this.extras = [];
     return out;
