@@ -50,7 +50,8 @@ export interface TaskMessage {
 export type WorkerReply =
   | { type: 'batch'; id: number; events: unknown[]; claims: ClaimColumns; bytes: number }
   /** end: where a part stopped (a boundary, or the file's size); -1 for a whole file. */
-  | { type: 'done'; id: number; outcome: FileOutcome; end: number; sha256: string | null }
+  /** The task's last events come with it (a small file is one message, and needs no acknowledgement). */
+  | { type: 'done'; id: number; outcome: FileOutcome; end: number; sha256: string | null; last: { events: unknown[]; claims: ClaimColumns; bytes: number } }
   | { type: 'failed'; id: number; message: string; stack: string };
 
 /**
@@ -77,7 +78,7 @@ const BALANCED: readonly BalanceState[] = ['yes', 'no', 'unknown'];
 const NUMERIC_STATUS = /^(?:0|[1-9]\d?)$/;
 
 export class ClaimEncoder {
-  private nums = new Float64Array(NUMS * 1024);
+  private nums = new Float64Array(NUMS * 64);
   private used = 0;
   private strs: string[] = [];
   private extras: Array<Diagnostic[] | Row | Row[] | null> = [];

@@ -50,7 +50,7 @@ const CUT_WINDOW = 1024 * 1024;
 export type Task =
   | { kind: 'main'; path: string }
   | { kind: 'file'; path: string; size: number }
-  | { kind: 'part'; path: string; start: number; stops: number[]; first: boolean; last: boolean };
+  | { kind: 'part'; path: string; start: number; stops: number[]; first: boolean; last: boolean; size: number };
 
 /**
  * Cuts the inputs into tasks; null when parallel parsing is not worth it (one small input, or too few
@@ -83,7 +83,9 @@ export async function planTasks(inputs: readonly string[], options: ParallelOpti
       continue;
     }
     const starts = [0, ...cuts];
-    starts.forEach((start, i) => tasks.push({ kind: 'part', path, start, stops: cuts.filter((c) => c > start), first: i === 0, last: i === starts.length - 1 }));
+    starts.forEach((start, i) =>
+      tasks.push({ kind: 'part', path, start, stops: cuts.filter((c) => c > start), first: i === 0, last: i === starts.length - 1, size: (starts[i + 1] ?? size) - start }),
+    );
     workerTasks += starts.length;
   }
   if (workerTasks < 2 || total < (options.minBytes ?? MIN_PARALLEL_BYTES)) return null;
@@ -145,7 +147,8 @@ export interface MergeSink {
 
 interface TaskState {
   task: Task & { kind: 'file' | 'part' };
-  batches: Array<Extract<WorkerReply, { type: 'batch' }>>;
+  /** Batches not merged yet; `final`: the events that came with the done message (no credit to give back). */
+  batches: Array<Extract<WorkerReply, { type: 'batch' }> & { final?: boolean }>;
   done: Extract<WorkerReply, { type: 'done' }> | null;
   failed: Extract<WorkerReply, { type: 'failed' }> | null;
   worker: PoolWorker | null;
@@ -156,12 +159,19 @@ interface TaskState {
 
 interface PoolWorker {
   worker: Worker;
-  /** Tasks given to it and not yet done, in order (the first is running). */
+  /** Tasks given to it and not yet done, in order (the first is running), and their input bytes. */
   tasks: number[];
+  queued: number;
 }
 
-/** Tasks queued in a worker at once: it goes on to the next without waiting for the main thread. */
-const PREFETCH = 4;
+/**
+ * Tasks queued in a worker at once, so it goes on to the next without waiting for the main thread (which
+ * takes in replies only between merges): two, and more while they are small (an inbox of small ERAs).
+ */
+const QUEUE_BYTES = 4 * 1024 * 1024;
+const QUEUE_TASKS = 64;
+/** Input bytes given out ahead of the merge (more only while each worker has fewer than two tasks). */
+const WINDOW_BYTES = 32 * 1024 * 1024;
 
 /** The finished parse of a whole file (merged from its parts). */
 export interface MergedFile {
@@ -176,7 +186,8 @@ export class ScanPool {
   private readonly tasks: readonly Task[];
   private next = 0;
   private merged = 0;
-  private readonly window: number;
+  /** Input bytes of the tasks given out and not merged yet. */
+  private ahead = 0;
   private closed = false;
   private fatal: Error | null = null;
 
@@ -186,10 +197,9 @@ export class ScanPool {
   constructor(tasks: readonly Task[], jobs: number, private readonly setup: { prep: ClaimPrepOptions; aliases: readonly PayerAlias[] | null; hash: boolean; batchEvents?: number; credit?: number }) {
     this.tasks = tasks;
     this.states = tasks.map((t) => (t.kind === 'main' ? null : { task: t, batches: [], done: null, failed: null, worker: null, wake: null, dropped: false }));
-    this.window = jobs * (PREFETCH + 4);
     const url = workerUrl();
     for (let i = 0; i < jobs; i++) {
-      const w: PoolWorker = { worker: new Worker(url), tasks: [] };
+      const w: PoolWorker = { worker: new Worker(url), tasks: [], queued: 0 };
       w.worker.on('message', (m: WorkerReply) => this.onReply(w, m));
       w.worker.on('error', (err) => this.onFatal(err));
       w.worker.on('exit', (code) => {
@@ -219,9 +229,12 @@ export class ScanPool {
       this.received++;
     }
     else {
-      if (m.type === 'done') s.done = m;
-      else s.failed = m;
+      if (m.type === 'done') {
+        s.batches.push({ type: 'batch', id: m.id, ...m.last, final: true });
+        s.done = m;
+      } else s.failed = m;
       w.tasks = w.tasks.filter((t) => t !== m.id);
+      w.queued -= s.task.size;
       s.worker = null;
       this.assign();
     }
@@ -232,31 +245,35 @@ export class ScanPool {
 
   /** Gives workers the next tasks (a few queued each), no further than the window ahead of the merge. */
   private assign(): void {
-    for (let round = 0; round < PREFETCH; round++) {
-      for (const w of this.workers) {
-        if (w.tasks.length > round) continue;
-        // tasks the main thread reads (stdin, not a file) and parts dropped before they started are passed
-        while (this.next < this.tasks.length && (this.states[this.next] === null || this.states[this.next]!.dropped)) this.next++;
-        if (this.next >= this.tasks.length || this.next >= this.merged + this.window) return;
-        const id = this.next++;
-        const s = this.states[id]!;
-        const t = s.task;
-        w.tasks.push(id);
-        s.worker = w;
-        const message: TaskMessage = {
-          type: 'task',
-          id,
-          path: t.path,
-          start: t.kind === 'part' ? t.start : 0,
-          stops: t.kind === 'part' ? t.stops : null,
-          hash: this.setup.hash && t.kind === 'file',
-          prep: this.setup.prep,
-          aliases: this.setup.aliases === null ? null : [...this.setup.aliases],
-          batchEvents: this.setup.batchEvents ?? BATCH_EVENTS,
-          credit: this.setup.credit ?? CREDIT,
-        };
-        w.worker.postMessage(message);
-      }
+    for (;;) {
+      // the worker with the least queued, if it may take one more
+      let w: PoolWorker | null = null;
+      for (const x of this.workers) if (w === null || x.queued < w.queued) w = x;
+      if (w === null || (w.tasks.length >= 2 && (w.queued >= QUEUE_BYTES || w.tasks.length >= QUEUE_TASKS))) return;
+      // tasks the main thread reads (stdin, not a file) and parts dropped before they started are passed
+      while (this.next < this.tasks.length && (this.states[this.next] === null || this.states[this.next]!.dropped)) this.next++;
+      if (this.next >= this.tasks.length) return;
+      if (this.ahead >= WINDOW_BYTES && this.workers.every((x) => x.tasks.length >= 2)) return;
+      const id = this.next++;
+      const s = this.states[id]!;
+      const t = s.task;
+      w.tasks.push(id);
+      w.queued += t.size;
+      this.ahead += t.size;
+      s.worker = w;
+      const message: TaskMessage = {
+        type: 'task',
+        id,
+        path: t.path,
+        start: t.kind === 'part' ? t.start : 0,
+        stops: t.kind === 'part' ? t.stops : null,
+        hash: this.setup.hash && t.kind === 'file',
+        prep: this.setup.prep,
+        aliases: this.setup.aliases === null ? null : [...this.setup.aliases],
+        batchEvents: this.setup.batchEvents ?? BATCH_EVENTS,
+        credit: this.setup.credit ?? CREDIT,
+      };
+      w.worker.postMessage(message);
     }
   }
 
@@ -265,6 +282,7 @@ export class ScanPool {
     this.merged = Math.max(this.merged, id + 1);
     const s = this.states[id];
     if (s) {
+      if (s.worker !== null || s.done !== null || s.failed !== null) this.ahead -= s.task.size;
       s.batches = [];
       s.done = null;
     }
@@ -294,7 +312,7 @@ export class ScanPool {
       if (this.fatal) throw this.fatal;
       const batch = s.batches.shift();
       if (batch !== undefined) {
-        s.worker?.worker.postMessage({ type: 'ack', id });
+        if (!batch.final) s.worker?.worker.postMessage({ type: 'ack', id });
         const ev = batch.events;
         const claims = new ClaimDecoder(batch.claims);
         for (let i = 0; i < ev.length; ) {

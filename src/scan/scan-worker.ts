@@ -12,7 +12,7 @@ import { statSync } from 'node:fs';
 import { type ParseHandlers, parseFile, parseRange, parseWhole, WHOLE_FILE_BYTES } from '../input/parse.js';
 import type { Claim, Remittance } from '../remit/model.js';
 import { ClaimPreparer } from './claim-facts.js';
-import { ClaimEncoder, EventKind, type TaskMessage, type WorkerReply } from './parallel-protocol.js';
+import { type ClaimColumns, ClaimEncoder, EventKind, type TaskMessage, type WorkerReply } from './parallel-protocol.js';
 
 const port = parentPort!;
 /** Credit left for the running task (batches it may send before the main thread acknowledges one). */
@@ -50,8 +50,16 @@ async function pump(): Promise<void> {
   busy = false;
 }
 
-function post(reply: WorkerReply): void {
-  port.postMessage(reply);
+function post(reply: WorkerReply, transfer: ArrayBuffer[] = []): void {
+  port.postMessage(reply, transfer);
+}
+
+/** One encoder per kind for the worker's life (its buffer is reused from task to task). */
+const encoders = new Map<boolean, ClaimEncoder>();
+function encoderFor(allKeys: boolean): ClaimEncoder {
+  let e = encoders.get(allKeys);
+  if (e === undefined) encoders.set(allKeys, (e = new ClaimEncoder(allKeys)));
+  return e;
 }
 
 async function runTask(task: TaskMessage): Promise<void> {
@@ -62,7 +70,7 @@ async function runTask(task: TaskMessage): Promise<void> {
   const hash: Hash | null = task.hash ? createHash('sha256') : null;
   let events: unknown[] = [];
   // the ledger records every claim's keys; otherwise the main thread needs their hashes only
-  const encoder = new ClaimEncoder(task.prep.keepsRows);
+  const encoder = encoderFor(task.prep.keepsRows);
   let bytes = 0;
   const ids = new Map<Remittance, number>();
   let nextId = 0;
@@ -83,6 +91,15 @@ async function runTask(task: TaskMessage): Promise<void> {
     events = [];
     bytes = 0;
   };
+  /** What is left to send at the end, with the done message. */
+  const rest = Object.assign(
+    (): { events: unknown[]; claims: ClaimColumns; bytes: number } => {
+      const claims = encoder.take();
+      rest.transfer = [claims.nums.buffer as ArrayBuffer];
+      return { events, claims, bytes };
+    },
+    { transfer: [] as ArrayBuffer[] },
+  );
   const handlers: ParseHandlers = {
     claim: (c: Claim, r: Remittance) => {
       if (aliases) {
@@ -121,12 +138,10 @@ async function runTask(task: TaskMessage): Promise<void> {
       small !== undefined && small.isFile() && small.size <= WHOLE_FILE_BYTES
         ? await parseWhole(task.path, task.path, handlers, { keepClaims: false })
         : await parseFile(task.path, handlers, { keepClaims: false });
-    flush();
-    post({ type: 'done', id: task.id, outcome, end: -1, sha256: hash?.digest('hex') ?? null });
+    post({ type: 'done', id: task.id, outcome, end: -1, sha256: hash?.digest('hex') ?? null, last: rest() }, rest.transfer);
   } else {
     const outcome = await parseRange(task.path, task.start, task.stops, handlers, { keepClaims: false });
-    flush();
-    post({ type: 'done', id: task.id, outcome, end: outcome.end, sha256: null });
+    post({ type: 'done', id: task.id, outcome, end: outcome.end, sha256: null, last: rest() }, rest.transfer);
   }
   running = -1;
 }
