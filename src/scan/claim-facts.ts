@@ -9,24 +9,19 @@ import { adjustmentRows, claimRow, patientName } from '../analysis/build-rows.js
 import type { ReportName, Row } from '../analysis/rows.js';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import type { Claim, Remittance } from '../remit/model.js';
-import type { Cents } from '../remit/money.js';
+import type { ClaimRecord } from '../store/store.js';
 import { ReversalPairer } from './reversals.js';
 import { claimDigest, DIGEST_START } from '../analysis/duplicates.js';
 import { claimKeyHash } from '../claim-index/compact-index.js';
 
-/** A claim as the run sees it: plain data (it crosses from a worker by structured clone). */
-export interface ClaimFacts {
+/**
+ * A claim as the run sees it: what the ledger records of it (ClaimRecord's keys and amounts) and more;
+ * plain data (it crosses from a worker column-wise, ./parallel-protocol.ts).
+ */
+export interface ClaimFacts extends Omit<ClaimRecord, 'row' | 'adjustments'> {
   /** Where its CLP is (absolute byte offset; segment number as counted in the part that read it). */
   byteOffset: number;
   segment: number;
-  pcn: string;
-  icn: string;
-  originalReference: string;
-  statusCode: string;
-  patient: string;
-  charge: Cents;
-  paid: Cents;
-  interest: Cents | null;
   balanced: BalanceState;
   /** The balance check's diagnostics, said when the claim is counted. */
   diagnostics: Diagnostic[];
