@@ -27,6 +27,8 @@ export interface ParseHandlers {
   bytes?(chunk: Buffer): void;
   /** After each chunk is parsed: a promise makes reading wait (the output is full), so memory stays flat. */
   afterChunk?(): Promise<void> | undefined;
+  /** parseRange: checked after each chunk; true stops reading (what was read is no longer wanted). */
+  cancelled?(): boolean;
 }
 
 export interface ParseOptions {
@@ -216,9 +218,12 @@ export async function parseRange(path: string, start: number, stops: readonly nu
   const parser = new RemittanceParser(path, handlers, { ...options, baseOffset: start });
   let handle: FileHandle | null = null;
   let pos = start;
+  /** Nothing of this part to say: it starts past the end of the file (which shrank), or is not wanted any more. */
+  const nothing = (): FileOutcome & { end: number } => ({ file: path, bytes: 0, segments: 0, remittances: 0, readable: true, errors: 0, warnings: 0, end: Number.MAX_SAFE_INTEGER });
   try {
     handle = await open(path, 'r');
     const size = (await handle.stat()).size;
+    if (start >= size) return nothing();
     let next = 0;
     while (next < stops.length && stops[next]! <= start) next++;
     for (;;) {
@@ -226,11 +231,13 @@ export async function parseRange(path: string, start: number, stops: readonly nu
       while (pos < limit) {
         const chunk = Buffer.allocUnsafe(Math.min(RANGE_CHUNK, limit - pos));
         const { bytesRead } = await handle.read(chunk, 0, chunk.length, pos);
-        if (bytesRead === 0) return { ...parser.end(), end: size }; // the file shrank while it was read
+        // the file shrank while it was read: this is its end (the parts after it are dropped)
+        if (bytesRead === 0) return { ...parser.end(), end: Number.MAX_SAFE_INTEGER };
         parser.write(bytesRead === chunk.length ? chunk : chunk.subarray(0, bytesRead));
         pos += bytesRead;
-        if (parser.stopped) return { ...parser.end(), end: size };
+        if (parser.stopped) return { ...parser.end(), end: Number.MAX_SAFE_INTEGER };
         await handlers.afterChunk?.();
+        if (handlers.cancelled?.()) return nothing();
       }
       if (next >= stops.length || parser.atBoundary) return { ...parser.end(), end: next >= stops.length ? size : limit };
       next++; // not at a boundary (an interchange open across it): read on to the next one

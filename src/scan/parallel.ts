@@ -28,11 +28,12 @@ export interface ParallelOptions {
   jobs: number;
   /** Below this many input bytes in all, workers are not worth starting (default 4 MiB). */
   minBytes?: number;
-  /** Parts of a large file are about this size (default: the file over 8 × jobs, 2–16 MiB). */
+  /** Parts of a large file are about this size (default: the file over 8 × jobs, 2–8 MiB). */
   partBytes?: number;
-  /** Events per batch and batches a task may send ahead (default BATCH_EVENTS, CREDIT; tests set them small). */
+  /** Events per batch, batches a task may send ahead, input bytes given out ahead of the merge (default BATCH_EVENTS, CREDIT, 32 MiB; tests set them small). */
   batchEvents?: number;
   credit?: number;
+  windowBytes?: number;
 }
 
 /** The default --jobs: the cores this process may use. */
@@ -42,7 +43,7 @@ export function defaultJobs(): number {
 
 const MIN_PARALLEL_BYTES = 4 * 1024 * 1024;
 const MIN_PART = 2 * 1024 * 1024;
-const MAX_PART = 16 * 1024 * 1024;
+const MAX_PART = 8 * 1024 * 1024;
 /** How far past a planned cut the byte scan looks for an ISA before giving the cut up. */
 const CUT_WINDOW = 1024 * 1024;
 
@@ -170,7 +171,7 @@ interface PoolWorker {
  */
 const QUEUE_BYTES = 4 * 1024 * 1024;
 const QUEUE_TASKS = 64;
-/** Input bytes given out ahead of the merge (more only while each worker has fewer than two tasks). */
+/** Input bytes given out ahead of the merge: parsed and not yet merged, their events wait in memory. */
 const WINDOW_BYTES = 32 * 1024 * 1024;
 
 /** The finished parse of a whole file (merged from its parts). */
@@ -188,14 +189,25 @@ export class ScanPool {
   private merged = 0;
   /** Input bytes of the tasks given out and not merged yet. */
   private ahead = 0;
+  private readonly windowBytes: number;
+
+  /** Input bytes given out and not merged yet (the back-pressure test reads it). */
+  get aheadBytes(): number {
+    return this.ahead;
+  }
   private closed = false;
   private fatal: Error | null = null;
 
   /** Batches received so far (for the back-pressure test). */
   received = 0;
 
-  constructor(tasks: readonly Task[], jobs: number, private readonly setup: { prep: ClaimPrepOptions; aliases: readonly PayerAlias[] | null; hash: boolean; batchEvents?: number; credit?: number }) {
+  constructor(
+    tasks: readonly Task[],
+    jobs: number,
+    private readonly setup: { prep: ClaimPrepOptions; aliases: readonly PayerAlias[] | null; hash: boolean; batchEvents?: number; credit?: number; windowBytes?: number },
+  ) {
     this.tasks = tasks;
+    this.windowBytes = setup.windowBytes ?? WINDOW_BYTES;
     this.states = tasks.map((t) => (t.kind === 'main' ? null : { task: t, batches: [], done: null, failed: null, worker: null, wake: null, dropped: false }));
     const url = workerUrl();
     for (let i = 0; i < jobs; i++) {
@@ -225,14 +237,17 @@ export class ScanPool {
     const s = this.states[m.id];
     if (!s) return;
     if (m.type === 'batch') {
-      s.batches.push(m);
       this.received++;
-    }
-    else {
-      if (m.type === 'done') {
-        s.batches.push({ type: 'batch', id: m.id, ...m.last, final: true });
-        s.done = m;
-      } else s.failed = m;
+      // a dropped part's events are thrown away as they come; its worker gets its credit back
+      if (s.dropped) w.worker.postMessage({ type: 'ack', id: m.id });
+      else s.batches.push(m);
+    } else {
+      if (!s.dropped) {
+        if (m.type === 'done') {
+          s.batches.push({ type: 'batch', id: m.id, ...m.last, final: true });
+          s.done = m;
+        } else s.failed = m;
+      }
       w.tasks = w.tasks.filter((t) => t !== m.id);
       w.queued -= s.task.size;
       s.worker = null;
@@ -253,7 +268,9 @@ export class ScanPool {
       // tasks the main thread reads (stdin, not a file) and parts dropped before they started are passed
       while (this.next < this.tasks.length && (this.states[this.next] === null || this.states[this.next]!.dropped)) this.next++;
       if (this.next >= this.tasks.length) return;
-      if (this.ahead >= WINDOW_BYTES && this.workers.every((x) => x.tasks.length >= 2)) return;
+      // a hard limit: what was parsed and not merged yet is held in memory (only the task the merge waits
+      // for may go past it, when nothing else is out)
+      if (this.ahead > 0 && this.ahead + this.states[this.next]!.task.size > this.windowBytes) return;
       const id = this.next++;
       const s = this.states[id]!;
       const t = s.task;
@@ -294,12 +311,11 @@ export class ScanPool {
     const s = this.states[id];
     if (!s) return;
     s.dropped = true;
-    const drain = (): void => {
-      for (const _ of s.batches) s.worker?.worker.postMessage({ type: 'ack', id });
-      s.batches = [];
-      if (s.done === null && s.failed === null && s.worker !== null) s.wake = drain;
-    };
-    drain();
+    // its worker stops reading it (or skips it, still queued)
+    if (s.worker !== null) {
+      s.worker.worker.postMessage({ type: 'cancel', id });
+      for (const _ of s.batches) s.worker.worker.postMessage({ type: 'ack', id });
+    }
     this.advance(id);
   }
 

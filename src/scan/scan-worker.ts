@@ -24,7 +24,19 @@ let resume: (() => void) | null = null;
 const queue: TaskMessage[] = [];
 let busy = false;
 
-port.on('message', (m: { type: 'ack'; id: number } | TaskMessage) => {
+/** Tasks the main thread no longer wants (a part the part before read over): skipped, or stopped between chunks. */
+const cancelled = new Set<number>();
+
+port.on('message', (m: { type: 'ack'; id: number } | { type: 'cancel'; id: number } | TaskMessage) => {
+  if (m.type === 'cancel') {
+    cancelled.add(m.id);
+    if (m.id === running) {
+      const r = resume;
+      resume = null;
+      r?.();
+    }
+    return;
+  }
   if (m.type === 'ack') {
     if (m.id !== running) return;
     credit++;
@@ -41,7 +53,8 @@ async function pump(): Promise<void> {
   busy = true;
   for (let task = queue.shift(); task !== undefined; task = queue.shift()) {
     try {
-      await runTask(task);
+      if (cancelled.delete(task.id)) skipTask(task.id);
+      else await runTask(task);
     } catch (err) {
       const e = err as Error;
       post({ type: 'failed', id: task.id, message: e?.message ?? String(err), stack: e?.stack ?? '' });
@@ -60,6 +73,12 @@ function encoderFor(allKeys: boolean): ClaimEncoder {
   let e = encoders.get(allKeys);
   if (e === undefined) encoders.set(allKeys, (e = new ClaimEncoder(allKeys)));
   return e;
+}
+
+/** A task cancelled before it started: done at once, with nothing (the main thread only counts it off). */
+function skipTask(id: number): void {
+  const outcome = { file: '', bytes: 0, segments: 0, remittances: 0, readable: true, errors: 0, warnings: 0 };
+  post({ type: 'done', id, outcome, end: Number.MAX_SAFE_INTEGER, sha256: null, last: { events: [], claims: { nums: new Float64Array(0), strs: [], extras: [] }, bytes: 0 } });
 }
 
 async function runTask(task: TaskMessage): Promise<void> {
@@ -122,8 +141,9 @@ async function runTask(task: TaskMessage): Promise<void> {
       bytes += chunk.length;
       hash?.update(chunk);
     },
+    cancelled: () => cancelled.has(task.id),
     afterChunk: () => {
-      if (events.length < task.batchEvents) return undefined;
+      if (events.length < task.batchEvents || cancelled.has(task.id)) return undefined;
       flush();
       if (credit > 0) return undefined;
       return new Promise<void>((res) => {
@@ -143,5 +163,6 @@ async function runTask(task: TaskMessage): Promise<void> {
     const outcome = await parseRange(task.path, task.start, task.stops, handlers, { keepClaims: false });
     post({ type: 'done', id: task.id, outcome, end: outcome.end, sha256: null, last: rest() }, rest.transfer);
   }
+  cancelled.delete(task.id);
   running = -1;
 }

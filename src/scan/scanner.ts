@@ -188,6 +188,7 @@ export class Scanner {
       hash: this.options.ledger !== undefined,
       ...(p.batchEvents !== undefined ? { batchEvents: p.batchEvents } : {}),
       ...(p.credit !== undefined ? { credit: p.credit } : {}),
+      ...(p.windowBytes !== undefined ? { windowBytes: p.windowBytes } : {}),
     });
     this.pool = pool;
     const sink: MergeSink = {

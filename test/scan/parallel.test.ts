@@ -4,7 +4,7 @@
 // corpus and fixtures, and over generated files, clean and damaged (an interchange without its IEA across
 // a cut, junk between interchanges, a file cut short), with and without a ledger.
 
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -206,6 +206,84 @@ describe('--jobs: memory and the ledger', () => {
     scanner.finish();
     expect(scanner.pool!.received).toBeGreaterThan(30);
     expect(out).toEqual(one.out);
+  });
+
+  it('the input given out ahead of the merge is a hard limit: a paused output holds the workers at it', async () => {
+    // twelve files of about 150 KB and one cut into parts: with 400 KB allowed ahead, at most that is parsed and waiting
+    const files = Array.from({ length: 12 }, (_, k) => {
+      const path = join(dir, `window-${k}.835`);
+      writeFileSync(path, largeText(150_000, 500 + k * 7));
+      return path;
+    });
+    const big = join(dir, 'window-big.835');
+    writeFileSync(big, largeText(1_500_000, 900));
+    const inputs = [...files, big];
+    const one = await run(inputs, undefined);
+    const out: Array<[string, Row | Diagnostic]> = [];
+    let release: (() => void) | null = null;
+    const scanner = new Scanner({
+      reports: REPORTS,
+      asOf: '2025-06-30',
+      escalateOver: 5000,
+      parallel: { jobs: 2, minBytes: 0, partBytes: 200_000, windowBytes: 400_000 },
+      onRow: (report, row) => out.push([report, row]),
+      onDiagnostic: (d) => out.push(['diagnostic', d]),
+      waitForOutput: () =>
+        release !== null
+          ? undefined
+          : new Promise<void>((res) => {
+              release = res;
+            }),
+    });
+    const scanning = scanner.scanFiles(inputs);
+    while (release === null) await new Promise((r) => setTimeout(r, 5));
+    let seen = -1;
+    while (scanner.pool!.aheadBytes !== seen) {
+      seen = scanner.pool!.aheadBytes;
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    expect(scanner.pool!.aheadBytes).toBeGreaterThan(0);
+    expect(scanner.pool!.aheadBytes).toBeLessThanOrEqual(400_000);
+    (release as () => void)();
+    await scanning;
+    scanner.finish();
+    expect(scanner.parallelRun!.parts).toBeGreaterThan(4);
+    expect(out).toEqual(one.out);
+  });
+
+  it('a file cut into parts that shrinks before its parts are read: its end is where it now ends, no part past it says anything', async () => {
+    const first = join(dir, 'shrink-first.835');
+    writeFileSync(first, largeText(600_000, 700));
+    const text = largeText(2_000_000, 800);
+    const shrinking = join(dir, 'shrink.835');
+    const cut = Math.floor(text.length * 0.4);
+    const scanShrinking = async (parallel: ParallelOptions | undefined): Promise<Run> => {
+      writeFileSync(shrinking, text);
+      const out: Array<[string, Row | Diagnostic]> = [];
+      let truncated = false;
+      const scanner = new Scanner({
+        reports: REPORTS,
+        asOf: '2025-06-30',
+        ...(parallel ? { parallel } : {}),
+        onRow: (report, row) => out.push([report, row]),
+        onDiagnostic: (d) => out.push(['diagnostic', d]),
+        // while the first file is merged (the window holds the second one back), the second one shrinks
+        waitForOutput: () => {
+          if (!truncated) truncateSync(shrinking, cut);
+          truncated = true;
+          return undefined;
+        },
+      });
+      await scanner.scanFiles([first, shrinking]);
+      return { out, stats: scanner.finish(), parallel: scanner.parallelRun };
+    };
+    const one = await scanShrinking(undefined);
+    const many = await scanShrinking({ jobs: 2, minBytes: 0, partBytes: 300_000, windowBytes: 700_000 });
+    expect(many.parallel!.parts).toBeGreaterThan(4);
+    expect(many.out.filter(([k, d]) => k === 'diagnostic' && (d as Diagnostic).code === 'X12_EMPTY_FILE')).toEqual([]);
+    expect((many.stats as { unreadableFiles: number }).unreadableFiles).toBe(0);
+    expect(many.out).toEqual(one.out);
+    expect(many.stats).toEqual(one.stats);
   });
 
   it('--new-only with workers: a file already recorded is skipped as with --jobs 1, the rest recorded the same', async () => {
