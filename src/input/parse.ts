@@ -231,8 +231,9 @@ export async function parseRange(path: string, start: number, stops: readonly nu
       while (pos < limit) {
         const chunk = Buffer.allocUnsafe(Math.min(RANGE_CHUNK, limit - pos));
         const { bytesRead } = await handle.read(chunk, 0, chunk.length, pos);
-        // the file shrank while it was read: this is its end (the parts after it are dropped)
-        if (bytesRead === 0) return { ...parser.end(), end: Number.MAX_SAFE_INTEGER };
+        // the file shrank while it was read: this is its end (the parts after it are dropped); a later part
+        // that got nothing at all says nothing (it was never part of the file as it now is)
+        if (bytesRead === 0) return pos === start && start > 0 ? nothing() : { ...parser.end(), end: Number.MAX_SAFE_INTEGER };
         parser.write(bytesRead === chunk.length ? chunk : chunk.subarray(0, bytesRead));
         pos += bytesRead;
         if (parser.stopped) return { ...parser.end(), end: Number.MAX_SAFE_INTEGER };

@@ -30,7 +30,7 @@ export interface ParallelOptions {
   minBytes?: number;
   /** Parts of a large file are about this size (default: the file over 8 × jobs, 2–8 MiB). */
   partBytes?: number;
-  /** Events per batch, batches a task may send ahead, input bytes given out ahead of the merge (default BATCH_EVENTS, CREDIT, 32 MiB; tests set them small). */
+  /** Events per batch, batches a task may send ahead, input bytes given out ahead of the merge (default BATCH_EVENTS, CREDIT, 16 MiB; tests set them small). */
   batchEvents?: number;
   credit?: number;
   windowBytes?: number;
@@ -172,7 +172,7 @@ interface PoolWorker {
 const QUEUE_BYTES = 4 * 1024 * 1024;
 const QUEUE_TASKS = 64;
 /** Input bytes given out ahead of the merge: parsed and not yet merged, their events wait in memory. */
-const WINDOW_BYTES = 32 * 1024 * 1024;
+const WINDOW_BYTES = 16 * 1024 * 1024;
 
 /** The finished parse of a whole file (merged from its parts). */
 export interface MergedFile {
