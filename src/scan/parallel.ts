@@ -28,7 +28,7 @@ export interface ParallelOptions {
   jobs: number;
   /** Below this many input bytes in all, workers are not worth starting (default 4 MiB). */
   minBytes?: number;
-  /** Parts of a large file are about this size (default: the file over 8 × jobs, 2–8 MiB). */
+  /** Parts of a large file are about this size (default: the file over 8 × jobs, 2–4 MiB). */
   partBytes?: number;
   /** Events per batch, batches a task may send ahead, input bytes given out ahead of the merge (default BATCH_EVENTS, CREDIT, 16 MiB; tests set them small). */
   batchEvents?: number;
@@ -43,7 +43,7 @@ export function defaultJobs(): number {
 
 const MIN_PARALLEL_BYTES = 4 * 1024 * 1024;
 const MIN_PART = 2 * 1024 * 1024;
-const MAX_PART = 8 * 1024 * 1024;
+const MAX_PART = 4 * 1024 * 1024;
 /** How far past a planned cut the byte scan looks for an ISA before giving the cut up. */
 const CUT_WINDOW = 1024 * 1024;
 
