@@ -2,8 +2,8 @@
 // Owns reading files and stdin as streams (64 KiB chunks, so memory does not grow with the file) and
 // turning I/O failures into coded diagnostics (the parser itself, RemittanceParser, does no I/O).
 
-import { createReadStream, readFileSync } from 'node:fs';
-import { type FileHandle, open, stat } from 'node:fs/promises';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { type FileHandle, open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { type Diagnostic, makeDiagnostic } from '../diagnostics/diagnostics.js';
 import { RecoupError } from '../diagnostics/errors.js';
@@ -164,7 +164,8 @@ export async function parseFile(path: string, handlers: ParseHandlers, options: 
   } else {
     let size: number;
     try {
-      const st = await stat(path);
+      // one blocking stat: an awaited one is a round trip through the thread pool for every small file
+      const st = statSync(path);
       if (!st.isFile()) return failed(makeDiagnostic('IO_NOT_A_FILE', `${display} is ${st.isDirectory() ? 'a directory' : 'not a regular file'}`, { file: display }));
       size = st.size;
     } catch (err) {
@@ -254,10 +255,10 @@ export async function parseRange(path: string, start: number, stops: readonly nu
 }
 
 /** Files up to this size are read whole (parseWhole); larger ones stream in 64 KiB chunks. */
-export const WHOLE_FILE_BYTES = 1024 * 1024;
+const WHOLE_FILE_BYTES = 1024 * 1024;
 
 /** parseFile for a small regular file: one read, one write into the parser; the same outcome and diagnostics. */
-export async function parseWhole(path: string, display: string, handlers: ParseHandlers, options: ParseOptions): Promise<FileOutcome> {
+async function parseWhole(path: string, display: string, handlers: ParseHandlers, options: ParseOptions): Promise<FileOutcome> {
   const parser = new RemittanceParser(display, handlers, options);
   let data: Buffer;
   try {

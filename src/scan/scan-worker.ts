@@ -8,11 +8,10 @@ import { createHash, type Hash } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
 import { PayerAliases } from '../analysis/payer-aliases.js';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
-import { statSync } from 'node:fs';
-import { type ParseHandlers, parseFile, parseRange, parseWhole, WHOLE_FILE_BYTES } from '../input/parse.js';
+import { type FileOutcome, type ParseHandlers, parseFile, parseRange } from '../input/parse.js';
 import type { Claim, Remittance } from '../remit/model.js';
 import { ClaimPreparer } from './claim-facts.js';
-import { type ClaimColumns, ClaimEncoder, EventKind, type TaskMessage, type WorkerReply } from './parallel-protocol.js';
+import { ClaimEncoder, EventKind, type TaskMessage, type WorkerReply } from './parallel-protocol.js';
 
 const port = parentPort!;
 /** Credit left for the running task (batches it may send before the main thread acknowledges one). */
@@ -110,15 +109,11 @@ async function runTask(task: TaskMessage): Promise<void> {
     events = [];
     bytes = 0;
   };
-  /** What is left to send at the end, with the done message. */
-  const rest = Object.assign(
-    (): { events: unknown[]; claims: ClaimColumns; bytes: number } => {
-      const claims = encoder.take();
-      rest.transfer = [claims.nums.buffer as ArrayBuffer];
-      return { events, claims, bytes };
-    },
-    { transfer: [] as ArrayBuffer[] },
-  );
+  /** The task is done: its last events go with the message that says so. */
+  const done = (outcome: FileOutcome, end: number, sha256: string | null): void => {
+    const claims = encoder.take();
+    post({ type: 'done', id: task.id, outcome, end, sha256, last: { events, claims, bytes } }, [claims.nums.buffer as ArrayBuffer]);
+  };
   const handlers: ParseHandlers = {
     claim: (c: Claim, r: Remittance) => {
       if (aliases) {
@@ -152,16 +147,10 @@ async function runTask(task: TaskMessage): Promise<void> {
     },
   };
   if (task.stops === null) {
-    // a thread of its own may block: a small file is read without the round trips of an async stat
-    const small = statSync(task.path, { throwIfNoEntry: false });
-    const outcome =
-      small !== undefined && small.isFile() && small.size <= WHOLE_FILE_BYTES
-        ? await parseWhole(task.path, task.path, handlers, { keepClaims: false })
-        : await parseFile(task.path, handlers, { keepClaims: false });
-    post({ type: 'done', id: task.id, outcome, end: -1, sha256: hash?.digest('hex') ?? null, last: rest() }, rest.transfer);
+    done(await parseFile(task.path, handlers, { keepClaims: false }), -1, hash?.digest('hex') ?? null);
   } else {
     const outcome = await parseRange(task.path, task.start, task.stops, handlers, { keepClaims: false });
-    post({ type: 'done', id: task.id, outcome, end: outcome.end, sha256: null, last: rest() }, rest.transfer);
+    done(outcome, outcome.end, null);
   }
   cancelled.delete(task.id);
   running = -1;

@@ -207,13 +207,9 @@ export class Scanner {
           onFileDone?.();
           continue;
         }
-        // the file's tasks: itself whole, or its parts
+        // the file's tasks: itself whole, or its parts (planTasks lists them together, the last marked)
         const ids = [i];
-        while (t.kind === 'part' && !t.last && i + 1 < tasks.length) {
-          i++;
-          ids.push(i);
-          if ((tasks[i] as { last?: boolean }).last) break;
-        }
+        if (t.kind === 'part') while (!(tasks[i] as Task & { kind: 'part' }).last) ids.push(++i);
         await this.mergeFile(pool, tasks, ids, sink);
         onFileDone?.();
       }
